@@ -1,0 +1,37 @@
+"""`pix-lti` command line. Each adapter contributes its own sub-commands; this module only composes them."""
+
+from __future__ import annotations
+
+import typer
+
+from pix_lti.content_cli import content_app
+from pix_lti.engine_cli import engine_app
+
+app = typer.Typer(
+    name="pix-lti",
+    help="pix-lti: évaluation des compétences numériques (CRCN) dans Moodle (LTI 1.3) et l'ENT (GAR).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(content_app, name="content")
+app.add_typer(engine_app, name="engine")
+
+
+def _register_optional_adapters() -> None:
+    """Adapters that bring their own commands (LTI tool, GAR connector...) register here."""
+    try:
+        from lti_tool.cli import register_commands
+    except ImportError:  # the LTI tool is not built yet in this checkout
+        return
+    register_commands(app)
+
+
+_register_optional_adapters()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

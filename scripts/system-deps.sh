@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# System packages the test suite needs (Debian). Installs only what is missing.
+set -euo pipefail
+missing=()
+for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+# Packages are added here as features need them (xmlsec1 for SAML, chromium for browser tests).
+for pkg in ${PIX_LTI_SYSTEM_PACKAGES:-}; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

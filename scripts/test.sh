@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine: installs the project and its test tools, makes
+# PostgreSQL and Redis available, runs ruff and pytest against both for real.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m pip install -q --disable-pip-version-check -e '.[dev]'
+bash scripts/system-deps.sh
+bash scripts/services.sh
+
+export PIX_LTI_TEST_DATABASE_URL=${PIX_LTI_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
+export PIX_LTI_TEST_REDIS_URL=${PIX_LTI_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
+export PIX_LTI_REQUIRE_SERVICES=1
+
+python3 -m ruff check .
+python3 -m pix_lti.cli content check content_bank/bank
+python3 -m pytest "$@"
