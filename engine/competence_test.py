@@ -7,7 +7,7 @@ not in the user interface.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -87,10 +87,12 @@ def competence_progress(record: LearnerRecord, code: str) -> CompetenceProgress:
 
 
 def scorecard(referential: Referential, record: LearnerRecord, code: str, now: datetime,
-              config: EngineConfig = DEFAULT_CONFIG) -> Scorecard:
+              config: EngineConfig = DEFAULT_CONFIG, state: Mapping[str, KnowledgeElement] | None = None
+              ) -> Scorecard:
+    """A competence's scorecard; pass `state` (current knowledge) when computing many at once."""
     progress = competence_progress(record, code)
     return build_scorecard(
-        referential, code, current_knowledge(record.knowledge_elements),
+        referential, code, current_knowledge(record.knowledge_elements) if state is None else state,
         test_in_progress=progress.in_progress is not None, test_completed=progress.completed,
         last_activity=progress.last_activity, now=now, config=config,
     )

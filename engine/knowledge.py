@@ -87,6 +87,7 @@ def knowledge_elements_for_answer(
     target skill of the tube not yet assessed, anything else invalidates every harder one.
     """
     skill = referential.skills[challenge.skill_name]
+    target_skills = target_skills if isinstance(target_skills, set | frozenset) else set(target_skills)
     if skill.name not in target_skills or skill.name in already_assessed:
         return []
     validated = status.is_ok

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from engine.competence_test import LearnerRecord, scorecard
 from engine.config import DEFAULT_CONFIG, EngineConfig
+from engine.knowledge import current_knowledge
 from engine.referential import Referential
 from engine.scoring import Certifiability, Scorecard, certifiability, total_pix
 
@@ -24,7 +25,8 @@ class Profile:
 
 def build_profile(referential: Referential, record: LearnerRecord, now: datetime,
                   config: EngineConfig = DEFAULT_CONFIG) -> Profile:
-    cards = tuple(scorecard(referential, record, code, now, config) for code in referential.competences)
+    state = current_knowledge(record.knowledge_elements)
+    cards = tuple(scorecard(referential, record, code, now, config, state) for code in referential.competences)
     return Profile(
         scorecards=cards,
         total_pix=total_pix(cards),

@@ -151,6 +151,7 @@ class Referential:
     skills: Mapping[str, Skill]
     challenges: Mapping[str, Challenge]
     _by_skill: dict[str, tuple[Challenge, ...]] = field(default_factory=dict, repr=False)
+    _playable: dict[tuple[str, str], tuple[Challenge, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         by_skill: dict[str, list[Challenge]] = defaultdict(list)
@@ -167,6 +168,15 @@ class Referential:
 
     def challenges_of(self, skill_name: str) -> tuple[Challenge, ...]:
         return self._by_skill.get(skill_name, ())
+
+    def playable_challenges(self, skill_name: str, locale: str) -> tuple[Challenge, ...]:
+        """Operative challenges of a skill offered in `locale` (memoised: the referential is immutable)."""
+        key = (skill_name, locale.lower())
+        found = self._playable.get(key)
+        if found is None:
+            found = tuple(c for c in self.challenges_of(skill_name) if c.is_playable_in(locale))
+            self._playable[key] = found
+        return found
 
     def tube_skills(self, tube_name: str) -> tuple[Skill, ...]:
         return tuple(self.skills[name] for name in self.tubes[tube_name].skill_names)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Protocol
 
 from engine.answers import AnswerStatus
@@ -35,15 +36,31 @@ class SelectionContext:
     locale: str = "fr-fr"
     seen_challenge_ids: frozenset[str] = field(default_factory=frozenset)
 
+    @cached_property
+    def target_set(self) -> frozenset[str]:
+        return frozenset(self.target_skills)
+
+    @cached_property
+    def untested_by_tube(self) -> dict[str, list[int]]:
+        """Levels of the target skills not yet assessed, per tube."""
+        out: dict[str, list[int]] = {}
+        for name in self.target_skills:
+            if name not in self.assessed:
+                skill = self.referential.skills[name]
+                out.setdefault(skill.tube_name, []).append(skill.level)
+        return out
+
     def rng(self, purpose: str = "") -> random.Random:
         """A random source for this step only: seeded by the assessment and the number of answers."""
         return random.Random(f"{self.seed}:{len(self.answers)}:{purpose}")
 
     def playable_challenges(self, skill_name: str) -> list[Challenge]:
         """Operative challenges of a skill in the learner's locale, unseen ones first if any."""
-        playable = [c for c in self.referential.challenges_of(skill_name) if c.is_playable_in(self.locale)]
+        playable = self.referential.playable_challenges(skill_name, self.locale)
+        if not self.seen_challenge_ids:
+            return list(playable)
         unseen = [c for c in playable if c.id not in self.seen_challenge_ids]
-        return unseen or playable
+        return unseen or list(playable)
 
     @property
     def last_answer(self) -> PastAnswer | None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
 
 from engine.config import DEFAULT_CONFIG, EngineConfig
 from engine.referential import Challenge, Referential
 from engine.selection.base import PastAnswer, SelectionContext
 
 GRID_START, GRID_END, GRID_STEPS = -9.0, 9.0, 80
-GRID: tuple[float, ...] = tuple(GRID_START + i * (GRID_END - GRID_START) / (GRID_STEPS - 1) for i in range(GRID_STEPS))
+GRID = np.linspace(GRID_START, GRID_END, GRID_STEPS)
 
 
 def probability_correct(theta: float, difficulty: float, discriminant: float) -> float:
@@ -21,6 +24,14 @@ def probability_correct(theta: float, difficulty: float, discriminant: float) ->
 def information(theta: float, challenge: Challenge) -> float:
     p = probability_correct(theta, challenge.difficulty, challenge.discriminant)
     return challenge.discriminant**2 * p * (1 - p)
+
+
+@lru_cache(maxsize=4096)
+def _success_curve(difficulty: float, discriminant: float) -> np.ndarray:
+    """P(ok | θ) on the grid for an item; items share few (b, a) pairs, so this is memoised."""
+    curve = 1.0 / (1.0 + np.exp(discriminant * (difficulty - GRID)))
+    curve.setflags(write=False)
+    return curve
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,32 +46,26 @@ def estimate_ability(
     """Expected a posteriori on the grid, answer by answer, with a normal prior (variance 1.5) centred on
     the previous estimate and an optional cap on each step."""
     theta = start
-    likelihood = [1.0] * GRID_STEPS
-    posterior = _normal(theta, config.flash_prior_variance)
+    variance = config.flash_prior_variance
+    likelihood = np.ones(GRID_STEPS)
+    posterior = _normalise(np.exp(-((GRID - theta) ** 2) / (2 * variance)))
     for challenge, ok in answers:
-        for i, t in enumerate(GRID):
-            p = probability_correct(t, challenge.difficulty, challenge.discriminant)
-            likelihood[i] *= p if ok else 1 - p
-        prior = _normal(theta, config.flash_prior_variance)
-        posterior = _normalise([lk * pr for lk, pr in zip(likelihood, prior, strict=True)])
-        new_theta = sum(w * t for w, t in zip(posterior, GRID, strict=True))
+        curve = _success_curve(challenge.difficulty, challenge.discriminant)
+        likelihood *= curve if ok else 1.0 - curve
+        posterior = _normalise(likelihood * np.exp(-((GRID - theta) ** 2) / (2 * variance)))
+        new_theta = float(posterior @ GRID)
         if config.flash_step_cap is not None:
             new_theta = max(theta - config.flash_step_cap, min(theta + config.flash_step_cap, new_theta))
         theta = new_theta
-    mean = sum(w * t for w, t in zip(posterior, GRID, strict=True))
-    variance = sum(w * (t - mean) ** 2 for w, t in zip(posterior, GRID, strict=True))
-    return AbilityEstimate(theta=theta, standard_error=math.sqrt(variance))
+    mean = float(posterior @ GRID)
+    return AbilityEstimate(theta=theta, standard_error=math.sqrt(float(posterior @ (GRID - mean) ** 2)))
 
 
-def _normal(mean: float, variance: float) -> list[float]:
-    return _normalise([math.exp(-((t - mean) ** 2) / (2 * variance)) for t in GRID])
-
-
-def _normalise(values: list[float]) -> list[float]:
-    total = sum(values)
-    if total <= 0:
-        return [1.0 / len(values)] * len(values)
-    return [v / total for v in values]
+def _normalise(values: np.ndarray) -> np.ndarray:
+    total = float(values.sum())
+    if total <= 0 or not math.isfinite(total):
+        return np.full(GRID_STEPS, 1.0 / GRID_STEPS)
+    return values / total
 
 
 class Flash:
