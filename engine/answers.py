@@ -42,7 +42,7 @@ def apply_tolerances(text: str, tolerances: Collection[Tolerance]) -> str:
     if Tolerance.T1 in tolerances:
         text = "".join(_strip_accents(text).lower().split())
     if Tolerance.T2 in tolerances:
-        text = "".join(ch for ch in text if ch.isalnum() or ch == " ")
+        text = "".join(ch for ch in text if ch.isalnum() or ch == " ").strip()
     return text
 
 
@@ -158,6 +158,9 @@ def is_correct(challenge: Challenge, value: AnswerValue, config: EngineConfig = 
                 return False
             answers = [value.get(i.name) for i in challenge.inputs]
             if not all(isinstance(a, str) and pretreat(a) for a in answers):
+                return False
+            normalised = [apply_tolerances(a, challenge.tolerances) for a in answers]  # type: ignore[arg-type]
+            if len(set(normalised)) < len(normalised):  # the same answer given twice counts once
                 return False
             return _dep_assignment(answers, list(sol), challenge, config)  # type: ignore[arg-type]
     return False

@@ -105,14 +105,16 @@ class SmartRandom:
                 preferred = [s for s in first if s.level == easiest]
             return preferred, DEFAULT_ESTIMATED_LEVEL
         level = self.estimated_level(ctx)
+        # the level filter drops; the two preferences after it only narrow a non-empty set (applied before
+        # it, they could empty it and end the test while skills within reach were left)
+        cands = [s for s in cands if s.level - level <= self.config.max_level_above_estimate]
+        if not cands:
+            return [], level
         cands = self._prefer_easy_tubes(ctx, cands)
         last = ctx.last_answer
         last_timed_out = last is not None and last.status is AnswerStatus.TIMED_OUT
         if last_timed_out and ctx.referential.challenges[last.challenge_id].is_timed:
             cands = self._avoid_timed(ctx, cands)
-        cands = [s for s in cands if s.level - level <= self.config.max_level_above_estimate]
-        if not cands:
-            return [], level
         rewards = [(self.reward(ctx, s, level), s) for s in cands]
         best = max(r for r, _ in rewards)
         return [s for r, s in rewards if math.isclose(r, best, rel_tol=1e-12, abs_tol=1e-12)], level
@@ -123,7 +125,17 @@ class SmartRandom:
             return None
         rng = ctx.rng("smart-random")
         skill = _pick(rng, sorted(skills, key=lambda s: s.name))
-        return _pick(rng, sorted(ctx.playable_challenges(skill.name), key=lambda c: c.id))
+        challenges = sorted(ctx.playable_challenges(skill.name), key=lambda c: c.id)
+        if self._avoiding_timed(ctx):  # first challenge, or after a timed-out timed one: untimed variants first
+            challenges = [c for c in challenges if not c.is_timed] or challenges
+        return _pick(rng, challenges)
+
+    @staticmethod
+    def _avoiding_timed(ctx: SelectionContext) -> bool:
+        last = ctx.last_answer
+        if last is None:
+            return True
+        return last.status is AnswerStatus.TIMED_OUT and ctx.referential.challenges[last.challenge_id].is_timed
 
 
 T = TypeVar("T")

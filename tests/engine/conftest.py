@@ -1,0 +1,10 @@
+"""Engine tests: make the in-memory bank builders (bank_factory.py) importable whatever the import mode."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_HERE = str(Path(__file__).resolve().parent)
+if _HERE not in sys.path:
+    sys.path.insert(0, _HERE)
