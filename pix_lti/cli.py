@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from lti_tool.cli import register_commands
 from pix_lti.content_cli import content_app
 from pix_lti.engine_cli import engine_app
 
@@ -15,18 +16,7 @@ app = typer.Typer(
 )
 app.add_typer(content_app, name="content")
 app.add_typer(engine_app, name="engine")
-
-
-def _register_optional_adapters() -> None:
-    """Adapters that bring their own commands (LTI tool, GAR connector...) register here."""
-    try:
-        from lti_tool.cli import register_commands
-    except ImportError:  # the LTI tool is not built yet in this checkout
-        return
-    register_commands(app)
-
-
-_register_optional_adapters()
+register_commands(app)
 
 
 def main() -> None:

@@ -1,0 +1,75 @@
+"""Platform public keys: fetched with httpx (timeouts), cached in the store and in-process,
+refetched once on an unknown kid, refetches rate-limited per keyset URL."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import httpx
+from jose import jwk
+from jose.backends.base import Key
+
+from lti_tool.launch.errors import LaunchRefused
+from lti_tool.store.base import ShortLivedStore
+
+_UNREACHABLE = LaunchRefused(
+    502, "Les clés publiques de votre plateforme sont injoignables : le lancement ne peut pas être vérifié.",
+    "Réessayez dans quelques minutes ; si cela persiste, signalez-le à l'administrateur de la plateforme.",
+    "jwks_unreachable",
+)
+
+
+class JwksCache:
+    def __init__(
+        self, store: ShortLivedStore, http: httpx.AsyncClient, ttl_seconds: int, refetch_interval_seconds: int
+    ) -> None:
+        self._store = store
+        self._http = http
+        self._ttl = ttl_seconds
+        self._refetch_interval = refetch_interval_seconds
+        self._local: dict[str, tuple[float, dict[str, Key]]] = {}
+        self._local_ttl = min(60, ttl_seconds)
+
+    async def _fetch(self, url: str) -> dict[str, Key]:
+        try:
+            response = await self._http.get(url)
+            response.raise_for_status()
+            document = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise _UNREACHABLE from exc
+        await self._store.set(f"jwks:{url}", json.dumps(document), self._ttl)
+        return self._remember(url, document)
+
+    def _remember(self, url: str, document: Any) -> dict[str, Key]:
+        keys: dict[str, Key] = {}
+        for item in document.get("keys", []) if isinstance(document, dict) else []:
+            if not isinstance(item, dict) or item.get("kty") != "RSA" or "kid" not in item:
+                continue
+            if item.get("alg", "RS256") != "RS256":
+                continue
+            try:
+                keys[str(item["kid"])] = jwk.construct(item, "RS256")
+            except Exception:  # a malformed key in the set must not hide the others
+                continue
+        self._local[url] = (time.monotonic() + self._local_ttl, keys)
+        return keys
+
+    async def _cached(self, url: str) -> dict[str, Key] | None:
+        local = self._local.get(url)
+        if local and local[0] > time.monotonic():
+            return local[1]
+        raw = await self._store.get(f"jwks:{url}")
+        if raw is None:
+            return None
+        return self._remember(url, json.loads(raw))
+
+    async def _refetch_allowed(self, url: str) -> bool:
+        return await self._store.set_nx(f"jwks-refetch:{url}", "1", self._refetch_interval)
+
+    async def key_for(self, url: str, kid: str) -> Key | None:
+        keys = await self._cached(url)
+        if keys is None or (kid not in keys and await self._refetch_allowed(url)):
+            keys = await self._fetch(url)
+        return keys.get(kid)

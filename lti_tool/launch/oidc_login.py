@@ -1,0 +1,84 @@
+"""OIDC third-party login initiation: pick the registration, remember state + nonce, redirect."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from lti_tool.launch.errors import ASK_ADMIN, LaunchRefused
+from lti_tool.registrations import RegistrationView
+
+
+@dataclass(frozen=True)
+class LoginRedirect:
+    url: str
+    state: str
+
+
+def _param(params: dict[str, str], name: str) -> str | None:
+    value = params.get(name)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def check_login_params(params: dict[str, str]) -> tuple[str, str | None, str, str]:
+    """(iss, client_id, login_hint, target_link_uri) or a refusal."""
+    iss, login_hint, target = _param(params, "iss"), _param(params, "login_hint"), _param(params, "target_link_uri")
+    missing = [n for n, v in (("iss", iss), ("login_hint", login_hint), ("target_link_uri", target)) if not v]
+    if missing:
+        raise LaunchRefused(
+            400, f"La demande de connexion LTI est incomplète (manque : {', '.join(missing)}).",
+            "Lancez l'activité depuis votre plateforme (Moodle, ENT...) et non par un lien direct.", "login_incomplete",
+        )
+    assert iss and login_hint and target
+    return iss, _param(params, "client_id"), login_hint, target
+
+
+def choose_registration(
+    candidates: list[RegistrationView], iss: str, client_id: str | None, deployment_id: str | None
+) -> RegistrationView:
+    if not candidates:
+        raise LaunchRefused(
+            403, f"Cette plateforme ({iss}) n'est pas enregistrée auprès de l'outil.",
+            "Demandez à l'administrateur de l'outil d'enregistrer la plateforme (pix-lti registration add).",
+            "unknown_platform",
+        )
+    if client_id is None and len(candidates) > 1:
+        with_deployment = [c for c in candidates if deployment_id and deployment_id in c.deployment_ids]
+        if len(with_deployment) != 1:
+            raise LaunchRefused(
+                400, "La plateforme n'a pas indiqué son identifiant client (client_id) et plusieurs "
+                "enregistrements correspondent.", ASK_ADMIN, "ambiguous_client",
+            )
+        candidates = with_deployment
+    registration = candidates[0]
+    if not registration.active:
+        raise LaunchRefused(
+            403, "L'enregistrement de cette plateforme est désactivé.",
+            "L'administrateur de l'outil doit le réactiver avant tout nouveau lancement.", "registration_disabled",
+        )
+    if deployment_id and deployment_id not in registration.deployment_ids:
+        raise LaunchRefused(
+            403, f"Ce déploiement ({deployment_id}) n'est pas connu de l'outil.",
+            "Demandez à l'administrateur de l'outil d'ajouter ce déploiement à l'enregistrement.",
+            "unknown_deployment",
+        )
+    return registration
+
+
+def build_redirect(
+    registration: RegistrationView, params: dict[str, str], login_hint: str, target: str, redirect_uri: str
+) -> tuple[LoginRedirect, str, str]:
+    """The authentication request URL, plus (state, state record JSON) to store."""
+    state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    query = {
+        "scope": "openid", "response_type": "id_token", "response_mode": "form_post", "prompt": "none",
+        "client_id": registration.client_id, "redirect_uri": redirect_uri, "login_hint": login_hint,
+        "state": state, "nonce": nonce,
+    }
+    if hint := _param(params, "lti_message_hint"):
+        query["lti_message_hint"] = hint
+    separator = "&" if "?" in registration.auth_login_url else "?"
+    record = json.dumps({"registration_id": registration.id, "nonce": nonce, "target": target})
+    return LoginRedirect(url=registration.auth_login_url + separator + urlencode(query), state=state), state, record

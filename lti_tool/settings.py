@@ -1,0 +1,40 @@
+"""Configuration of the LTI tool, read from the environment (prefix ``PIX_LTI_``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PIX_LTI_", extra="ignore")
+
+    database_url: str = "sqlite:///./var/pix-lti.sqlite3"
+    redis_url: str | None = None
+    base_url: str = "http://127.0.0.1:8000"
+    session_secret: str | None = None
+    clock_leeway_seconds: int = 60
+    state_ttl_seconds: int = 600
+    nonce_ttl_seconds: int = 3600
+    launch_ttl_seconds: int = 3600
+    session_max_age_seconds: int = 8 * 3600
+    launch_token_max_age_seconds: int = 2 * 3600
+    jwks_cache_seconds: int = 3600
+    jwks_refetch_interval_seconds: int = 10
+    http_timeout_seconds: float = 5.0
+    key_grace_seconds: int = 7 * 24 * 3600
+    registration_cache_seconds: float = 5.0
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @property
+    def launch_url(self) -> str:
+        return self.base_url.rstrip("/") + "/lti/launch"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

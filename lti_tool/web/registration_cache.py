@@ -1,0 +1,48 @@
+"""Registrations read through a short in-process cache (seconds), off the event loop.
+A registration disabled with the CLI is refused everywhere within `registration_cache_seconds`."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from lti_tool.registrations import RegistrationView, find_for_login, get_registration
+
+
+class RegistrationCache:
+    def __init__(self, sessions: sessionmaker[Session], ttl_seconds: float) -> None:
+        self._sessions = sessions
+        self._ttl = ttl_seconds
+        self._by_login: dict[tuple[str, str | None], tuple[float, list[RegistrationView]]] = {}
+        self._by_id: dict[int, tuple[float, RegistrationView | None]] = {}
+
+    async def for_login(self, issuer: str, client_id: str | None) -> list[RegistrationView]:
+        key = (issuer, client_id)
+        hit = self._by_login.get(key)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+
+        def load() -> list[RegistrationView]:
+            with self._sessions() as session:
+                return find_for_login(session, issuer, client_id)
+
+        value = await run_in_threadpool(load)
+        if self._ttl > 0:
+            self._by_login[key] = (time.monotonic() + self._ttl, value)
+        return value
+
+    async def by_id(self, registration_id: int) -> RegistrationView | None:
+        hit = self._by_id.get(registration_id)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+
+        def load() -> RegistrationView | None:
+            with self._sessions() as session:
+                return get_registration(session, registration_id)
+
+        value = await run_in_threadpool(load)
+        if self._ttl > 0:
+            self._by_id[registration_id] = (time.monotonic() + self._ttl, value)
+        return value

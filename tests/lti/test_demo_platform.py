@@ -1,0 +1,64 @@
+"""The demo platform performs real launches into the tool (both apps in-process, JWKS over ASGI)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from demo_platform.app import create_demo_app
+from demo_platform.runner import register_demo
+from lti_tool.settings import Settings
+from lti_tool.web.app import bootstrap, create_app
+
+TOOL, ISSUER = "http://127.0.0.1:8000", "http://127.0.0.1:8001"
+
+
+def _fields(page: str) -> tuple[str, dict[str, str]]:
+    action = html.unescape(re.search(r'action="([^"]+)"', page).group(1))  # type: ignore[union-attr]
+    fields = {html.unescape(n): html.unescape(v) for n, v in re.findall(r'name="([^"]+)" value="([^"]*)"', page)}
+    return action, fields
+
+
+@pytest.fixture
+def clients(tmp_path) -> Iterator[tuple[TestClient, TestClient]]:  # type: ignore[no-untyped-def]
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/demo.sqlite3", base_url=TOOL)
+    bootstrap(settings)
+    register_demo(settings, ISSUER)
+    demo = create_demo_app(ISSUER, TOOL)
+    tool = create_app(settings, http_transport=httpx.ASGITransport(app=demo))
+    with TestClient(demo, base_url=ISSUER) as demo_client, TestClient(tool, base_url=TOOL) as tool_client:
+        yield demo_client, tool_client
+
+
+def _launch(demo: TestClient, tool: TestClient, query: str) -> httpx.Response:
+    action, fields = _fields(demo.get("/demo/start?" + query).text)
+    assert action == TOOL + "/lti/login"
+    redirect = tool.post("/lti/login", data=fields, follow_redirects=False)
+    assert redirect.status_code == 302
+    location = urlparse(redirect.headers["location"])
+    action, fields = _fields(demo.get(f"{location.path}?{location.query}").text)
+    assert action == TOOL + "/lti/launch"
+    launched = tool.post("/lti/launch", data=fields, follow_redirects=False)
+    assert launched.status_code == 303, launched.text
+    return tool.get(launched.headers["location"])
+
+
+def test_home_page_is_labelled_as_a_demo(clients: tuple[TestClient, TestClient]) -> None:
+    page = clients[0].get("/").text
+    assert "Plateforme de démonstration" in page and "<iframe" in page
+
+
+def test_demo_student_and_teacher_launches(clients: tuple[TestClient, TestClient]) -> None:
+    demo, tool = clients
+    page = _launch(demo, tool, "user=eleve&activity=c11")
+    assert page.status_code == 200 and "Camille Durand" in page.text and "compétence 1.1" in page.text
+    page = _launch(demo, tool, "user=enseignant&activity=c31")
+    assert "Alex Martin" in page.text and "enseignant" in page.text and "compétence 3.1" in page.text
+    page = _launch(demo, tool, "user=enseignant&activity=c11&message=select")
+    assert page.status_code == 200 and "arrive bientôt" in page.text
