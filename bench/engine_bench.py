@@ -81,6 +81,14 @@ def main() -> None:
         strategy = Flash(max_questions=10**6) if name == Flash.name else get_strategy(name)
         samples = timed(lambda s=strategy: s.next_challenge(ctx), args.runs)
         row(f"next challenge: {name}", samples)
+    # a competence test: one competence's skills, with the history's answers on it
+    code = sorted(ref.competences)[0]
+    comp_targets = tuple(sk.name for sk in ref.active_skills_by_competence[code])
+    comp_ctx = SelectionContext(referential=ref, target_skills=comp_targets, state={}, assessed=frozenset(),
+                                answers=(), seed="bench")
+    for name in sorted(STRATEGIES):
+        strategy = get_strategy(name)
+        row(f"competence test, 1st: {name}", timed(lambda s=strategy: s.next_challenge(comp_ctx), args.runs))
     row("scoring: profile (16 scorecards)", timed(lambda: build_profile(ref, record, now), args.runs))
 
 

@@ -79,7 +79,7 @@ def test_engine_simulate_prints_accuracy_and_question_counts_per_strategy(tmp_pa
     lines = result.output.strip().splitlines()
     assert lines[0].split() == ["strategy", "learners", "exact", "MAE", "q", "mean", "q", "p95"]
     rows = {line.split()[0]: line.split() for line in lines[1:]}
-    assert set(rows) == {"smart-random", "flash"}
+    assert set(rows) == {"smart-random", "flash", "bayes-level"}
     for row in rows.values():
         assert row[1] == "20"
         assert 0 <= float(row[2].rstrip("%")) <= 100

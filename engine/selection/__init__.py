@@ -6,12 +6,14 @@ from collections.abc import Callable
 
 from engine.config import DEFAULT_CONFIG, EngineConfig
 from engine.selection.base import PastAnswer, SelectionContext, SelectionStrategy
+from engine.selection.bayes_level import BayesLevel
 from engine.selection.flash import Flash
 from engine.selection.smart_random import SmartRandom
 
 STRATEGIES: dict[str, Callable[[EngineConfig], SelectionStrategy]] = {
     SmartRandom.name: SmartRandom,
     Flash.name: Flash,
+    BayesLevel.name: BayesLevel,
 }
 
 
@@ -22,5 +24,5 @@ def get_strategy(name: str, config: EngineConfig = DEFAULT_CONFIG) -> SelectionS
         raise ValueError(f"unknown selection strategy {name!r}; known: {', '.join(sorted(STRATEGIES))}") from None
 
 
-__all__ = ["STRATEGIES", "Flash", "PastAnswer", "SelectionContext", "SelectionStrategy", "SmartRandom",
+__all__ = ["STRATEGIES", "BayesLevel", "Flash", "PastAnswer", "SelectionContext", "SelectionStrategy", "SmartRandom",
            "get_strategy"]
