@@ -52,15 +52,17 @@ class BayesLevel:
     def posterior(self, ctx: SelectionContext) -> list[float]:
         levels = range(self.config.max_reachable_level + 1)
         dist = [1.0] * len(levels)
+        curves: dict[tuple[int, float], list[float]] = {}
         for answer in ctx.answers:
             challenge = ctx.referential.challenges.get(answer.challenge_id)
             if challenge is None or challenge.skill_name not in ctx.target_set:
                 continue
-            skill_level = ctx.referential.skills[challenge.skill_name].level
-            guess = _guess(challenge)
-            for t in levels:
-                p = _p_ok(t, skill_level, guess)
-                dist[t] *= p if answer.status.is_ok else 1 - p
+            key = (ctx.referential.skills[challenge.skill_name].level, _guess(challenge))
+            curve = curves.get(key)
+            if curve is None:
+                curve = curves[key] = [_p_ok(t, *key) for t in levels]
+            ok = answer.status.is_ok
+            dist = [d * (p if ok else 1 - p) for d, p in zip(dist, curve, strict=True)]
         total = sum(dist)
         return [p / total for p in dist]
 
@@ -76,9 +78,8 @@ class BayesLevel:
     def next_challenge(self, ctx: SelectionContext) -> Challenge | None:
         dist = self.posterior(ctx)
         at_least = [sum(dist[t:]) for t in range(len(dist))] + [0.0]
-        scored: list[tuple[float, float, Skill]] = []
+        scored: list[tuple[float, Skill]] = []
         gain_cache: dict[tuple[int, float], float] = {}
-        mean_level = sum(t * p for t, p in enumerate(dist)) + 0.5
         for name in ctx.target_skills:
             if name in ctx.assessed:
                 continue
@@ -86,8 +87,7 @@ class BayesLevel:
             if not playable:
                 continue
             skill = ctx.referential.skills[name]
-            level_needed = min(skill.level, len(dist) - 1)
-            if at_least[level_needed] < self.min_plausibility:
+            if at_least[min(skill.level, len(dist) - 1)] < self.min_plausibility:
                 continue  # almost surely above the learner: leave it unvalidated
             gains = []
             for c in playable:  # few distinct (level, guess) pairs: memoised for this step
@@ -95,18 +95,19 @@ class BayesLevel:
                 if key not in gain_cache:
                     gain_cache[key] = self._gain(dist, *key)
                 gains.append(gain_cache[key])
-            gain = sum(gains) / len(gains)
-            reward = self._reward.reward(ctx, skill, mean_level)
-            scored.append((gain, reward, skill))
+            scored.append((sum(gains) / len(gains), skill))
         if not scored:
             return None
-        best = max(scored, key=lambda item: (round(item[0], 9), round(item[1], 9)))
-        if best[0] < self.min_gain and not any(
-            s.level <= max(range(len(dist)), key=dist.__getitem__) for _, _, s in scored
-        ):
+        top_gain = max(g for g, _ in scored)
+        likeliest = max(range(len(dist)), key=dist.__getitem__)
+        if top_gain < self.min_gain and not any(s.level <= likeliest for _, s in scored):
             return None
-        top = sorted((s for g, r, s in scored if math.isclose(g, best[0], abs_tol=1e-9)
-                      and math.isclose(r, best[1], abs_tol=1e-9)), key=lambda s: s.name)
+        tied = [s for g, s in scored if math.isclose(g, top_gain, abs_tol=1e-9)]
+        mean_level = sum(t * p for t, p in enumerate(dist)) + 0.5
+        rewards = {s.name: self._reward.reward(ctx, s, mean_level) for s in tied}
+        best_reward = max(rewards.values())
+        top = sorted((s for s in tied if math.isclose(rewards[s.name], best_reward, abs_tol=1e-9)),
+                     key=lambda s: s.name)
         rng = ctx.rng(self.name)
         skill = top[rng.randrange(len(top))]
         challenges = sorted(ctx.playable_challenges(skill.name), key=lambda c: c.id)

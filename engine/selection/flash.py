@@ -46,17 +46,22 @@ def estimate_ability(
     """Expected a posteriori on the grid, answer by answer, with a normal prior (variance 1.5) centred on
     the previous estimate and an optional cap on each step."""
     theta = start
-    variance = config.flash_prior_variance
+    two_variance = 2 * config.flash_prior_variance
+    cap = config.flash_step_cap
     likelihood = np.ones(GRID_STEPS)
-    posterior = _normalise(np.exp(-((GRID - theta) ** 2) / (2 * variance)))
+    weights = np.exp(-((GRID - theta) ** 2) / two_variance)
     for challenge, ok in answers:
         curve = _success_curve(challenge.difficulty, challenge.discriminant)
         likelihood *= curve if ok else 1.0 - curve
-        posterior = _normalise(likelihood * np.exp(-((GRID - theta) ** 2) / (2 * variance)))
-        new_theta = float(posterior @ GRID)
-        if config.flash_step_cap is not None:
-            new_theta = max(theta - config.flash_step_cap, min(theta + config.flash_step_cap, new_theta))
+        weights = likelihood * np.exp(-((GRID - theta) ** 2) / two_variance)
+        total = weights.sum()
+        if not total > 0:  # underflow: the grid cannot tell; keep the previous estimate
+            continue
+        new_theta = float(weights @ GRID) / total
+        if cap is not None:
+            new_theta = max(theta - cap, min(theta + cap, new_theta))
         theta = new_theta
+    posterior = _normalise(weights)
     mean = float(posterior @ GRID)
     return AbilityEstimate(theta=theta, standard_error=math.sqrt(float(posterior @ (GRID - mean) ** 2)))
 
@@ -111,7 +116,12 @@ class Flash:
         fresh = [c for c in eligible if ref.competence_of(c.skill_name) not in recent]
         eligible = fresh or eligible
         theta = self.ability(ctx).theta
-        ranked = sorted(eligible, key=lambda c: (-information(theta, c), c.id))[: self.config.flash_top_n]
+        b = np.fromiter((c.difficulty for c in eligible), float, len(eligible))
+        a = np.fromiter((c.discriminant for c in eligible), float, len(eligible))
+        p = 1.0 / (1.0 + np.exp(a * (b - theta)))
+        info = a * a * p * (1 - p)
+        order = sorted(range(len(eligible)), key=lambda i: (-info[i], eligible[i].id))
+        ranked = [eligible[i] for i in order[: self.config.flash_top_n]]
         # weighted towards the best: weights n, n-1, ..., 1
         weights = list(range(len(ranked), 0, -1))
         return ctx.rng("flash").choices(ranked, weights=weights, k=1)[0]
