@@ -111,9 +111,7 @@ class SmartRandom:
         if not cands:
             return [], level
         cands = self._prefer_easy_tubes(ctx, cands)
-        last = ctx.last_answer
-        last_timed_out = last is not None and last.status is AnswerStatus.TIMED_OUT
-        if last_timed_out and ctx.referential.challenges[last.challenge_id].is_timed:
+        if self._avoiding_timed(ctx):  # answers exist here: only after a timed-out timed challenge
             cands = self._avoid_timed(ctx, cands)
         rewards = [(self.reward(ctx, s, level), s) for s in cands]
         best = max(r for r, _ in rewards)
