@@ -46,7 +46,7 @@ def run_migrations(engine: Engine) -> None:
             connection.commit()
         try:
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")  # feature areas are independent branches off 0001
             connection.commit()
         finally:
             if is_pg:

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
 from lti_tool.persistence.db import make_engine
-from lti_tool.persistence.models import Account, Activity, Base, Course
+from lti_tool.persistence.models import Account, Activity, Course
 from lti_tool.registrations import add_registration
 from lti_tool.settings import Settings
 from lti_tool.web.app import create_app
@@ -36,9 +36,9 @@ def _service_url(name: str) -> str:
 def _reset_postgres(url: str) -> None:
     engine = make_engine(url)
     try:
-        with engine.begin() as connection:
-            Base.metadata.drop_all(connection)
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        with engine.begin() as connection:  # every table of every feature area, whatever models are imported
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
     except Exception as exc:  # unreachable service
         if os.environ.get("PIX_LTI_REQUIRE_SERVICES") == "1":
             pytest.fail(f"PostgreSQL unreachable: {exc}")
