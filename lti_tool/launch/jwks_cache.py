@@ -8,8 +8,8 @@ import time
 from typing import Any
 
 import httpx
-from jose import jwk
-from jose.backends.base import Key
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from jwt.algorithms import RSAAlgorithm
 
 from lti_tool.launch.errors import LaunchRefused
 from lti_tool.store.base import ShortLivedStore
@@ -29,10 +29,10 @@ class JwksCache:
         self._http = http
         self._ttl = ttl_seconds
         self._refetch_interval = refetch_interval_seconds
-        self._local: dict[str, tuple[float, dict[str, Key]]] = {}
+        self._local: dict[str, tuple[float, dict[str, RSAPublicKey]]] = {}
         self._local_ttl = min(60, ttl_seconds)
 
-    async def _fetch(self, url: str) -> dict[str, Key]:
+    async def _fetch(self, url: str) -> dict[str, RSAPublicKey]:
         try:
             response = await self._http.get(url)
             response.raise_for_status()
@@ -42,21 +42,23 @@ class JwksCache:
         await self._store.set(f"jwks:{url}", json.dumps(document), self._ttl)
         return self._remember(url, document)
 
-    def _remember(self, url: str, document: Any) -> dict[str, Key]:
-        keys: dict[str, Key] = {}
+    def _remember(self, url: str, document: Any) -> dict[str, RSAPublicKey]:
+        keys: dict[str, RSAPublicKey] = {}
         for item in document.get("keys", []) if isinstance(document, dict) else []:
             if not isinstance(item, dict) or item.get("kty") != "RSA" or "kid" not in item:
                 continue
             if item.get("alg", "RS256") != "RS256":
                 continue
             try:
-                keys[str(item["kid"])] = jwk.construct(item, "RS256")
+                key = RSAAlgorithm.from_jwk(item)
             except Exception:  # a malformed key in the set must not hide the others
                 continue
+            if isinstance(key, RSAPublicKey):
+                keys[str(item["kid"])] = key
         self._local[url] = (time.monotonic() + self._local_ttl, keys)
         return keys
 
-    async def _cached(self, url: str) -> dict[str, Key] | None:
+    async def _cached(self, url: str) -> dict[str, RSAPublicKey] | None:
         local = self._local.get(url)
         if local and local[0] > time.monotonic():
             return local[1]
@@ -68,7 +70,7 @@ class JwksCache:
     async def _refetch_allowed(self, url: str) -> bool:
         return await self._store.set_nx(f"jwks-refetch:{url}", "1", self._refetch_interval)
 
-    async def key_for(self, url: str, kid: str) -> Key | None:
+    async def key_for(self, url: str, kid: str) -> RSAPublicKey | None:
         keys = await self._cached(url)
         if keys is None or (kid not in keys and await self._refetch_allowed(url)):
             keys = await self._fetch(url)

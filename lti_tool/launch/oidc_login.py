@@ -1,20 +1,9 @@
-"""OIDC third-party login initiation: pick the registration, remember state + nonce, redirect."""
+"""OIDC third-party login initiation: check the parameters and pick the registration (French refusals)."""
 
 from __future__ import annotations
 
-import json
-import secrets
-from dataclasses import dataclass
-from urllib.parse import urlencode
-
 from lti_tool.launch.errors import ASK_ADMIN, LaunchRefused
 from lti_tool.registrations import RegistrationView
-
-
-@dataclass(frozen=True)
-class LoginRedirect:
-    url: str
-    state: str
 
 
 def _param(params: dict[str, str], name: str) -> str | None:
@@ -65,20 +54,3 @@ def choose_registration(
             "unknown_deployment",
         )
     return registration
-
-
-def build_redirect(
-    registration: RegistrationView, params: dict[str, str], login_hint: str, target: str, redirect_uri: str
-) -> tuple[LoginRedirect, str, str]:
-    """The authentication request URL, plus (state, state record JSON) to store."""
-    state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
-    query = {
-        "scope": "openid", "response_type": "id_token", "response_mode": "form_post", "prompt": "none",
-        "client_id": registration.client_id, "redirect_uri": redirect_uri, "login_hint": login_hint,
-        "state": state, "nonce": nonce,
-    }
-    if hint := _param(params, "lti_message_hint"):
-        query["lti_message_hint"] = hint
-    separator = "&" if "?" in registration.auth_login_url else "?"
-    record = json.dumps({"registration_id": registration.id, "nonce": nonce, "target": target})
-    return LoginRedirect(url=registration.auth_login_url + separator + urlencode(query), state=state), state, record

@@ -74,12 +74,19 @@ class DbToolConf(ToolConfAbstract):
         with self._sessions() as session:
             key = keys.ensure_key(session)
         return (
-            Registration()
-            .set_issuer(view.issuer)
-            .set_client_id(view.client_id)
-            .set_auth_login_url(view.auth_login_url)
-            .set_auth_token_url(view.auth_token_url)
-            .set_key_set_url(view.keyset_url)
+            platform_registration(view)
             .set_tool_private_key(key.private_pem)
             .set_tool_public_key(_public_pem(key.private_pem))
         )
+
+
+def platform_registration(view: RegistrationView) -> Registration:
+    """The platform side of a registration as pylti1p3 sees it (no tool key: launches do not sign)."""
+    return (
+        Registration()
+        .set_issuer(view.issuer)
+        .set_client_id(view.client_id)
+        .set_auth_login_url(view.auth_login_url)
+        .set_auth_token_url(view.auth_token_url)
+        .set_key_set_url(view.keyset_url)
+    )

@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from lti_tool import keys
 from lti_tool.launch.errors import LaunchRefused
 from lti_tool.launch.jwks_cache import JwksCache
-from lti_tool.launch.validation import LaunchValidator
+from lti_tool.launch.tool_conf import DbToolConf
 from lti_tool.persistence.db import make_engine, make_session_factory, ping, run_migrations
 from lti_tool.settings import Settings, get_settings
 from lti_tool.store import make_store
@@ -67,10 +67,8 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
         jwks = JwksCache(store, http, settings.jwks_cache_seconds, settings.jwks_refetch_interval_seconds)
 
         registrations = RegistrationCache(sessions, settings.registration_cache_seconds)
-        validator = LaunchValidator(store, jwks, registrations.by_id, settings.clock_leeway_seconds,
-                                    settings.nonce_ttl_seconds)
-        app.state.tool = ToolState(settings, engine, sessions, store, http, jwks, validator, SessionCodec(secret),
-                                   registrations)
+        app.state.tool = ToolState(settings, engine, sessions, store, http, jwks, DbToolConf(sessions),
+                                   SessionCodec(secret), registrations)
         try:
             yield
         finally:

@@ -1,26 +1,33 @@
-"""Public LTI URLs: /lti/login, /lti/launch, /lti/jwks, /.well-known/jwks.json."""
+"""Public LTI URLs: /lti/login, /lti/launch, /lti/jwks, /.well-known/jwks.json.
+
+The routes read the request (query + form, cookies) and hand it to pylti1p3's login and launch
+objects (hardened subclasses in `lti_tool.launch`), run in the thread pool; provisioning follows in
+one transaction, then the session token (cookie and cookie-less `?lt=`) leads to the landing page.
+"""
 
 from __future__ import annotations
-
-import json
-from dataclasses import asdict
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from lti_tool import keys
-from lti_tool.launch import oidc_login
+from lti_tool.launch.adapters import CookieJar, FastAPIRequest, LoopBridge, StoreLaunchDataStorage, StoreSessionService
+from lti_tool.launch.claims import DEEP_LINKING
 from lti_tool.launch.errors import LaunchRefused
+from lti_tool.launch.login import ToolOIDCLogin, new_window_login_url
+from lti_tool.launch.message import LaunchMessage
+from lti_tool.launch.message_launch import CookiesBlocked, ToolMessageLaunch
 from lti_tool.launch.provisioning import provision
-from lti_tool.launch.validation import DEEP_LINKING
-from lti_tool.web.cookies import delete_cookie, set_cookie
+from lti_tool.web.cookies import set_cookie
+from lti_tool.web.pages import render
 from lti_tool.web.state import ToolState
 from lti_tool.web.tokens import SessionData
 
 router = APIRouter()
 SESSION_COOKIE = "pix_lti_session"
-STATE_COOKIE_PREFIX = "lti1p3-state-"
+_BRIDGE = LoopBridge()
+PRESENTATION = "https://purl.imsglobal.org/spec/lti/claim/launch_presentation"
 
 
 def tool(request: Request) -> ToolState:
@@ -38,58 +45,65 @@ async def _params(request: Request) -> dict[str, str]:
     return params
 
 
-def _state_cookie(request: Request, state_value: str | None) -> str | None:
-    """The state this browser started, "" when it started only other launches, None when it sent no state
-    cookie at all (third-party cookies blocked: the single-use server-side state still binds the launch)."""
-    if state_value and request.cookies.get(STATE_COOKIE_PREFIX + state_value):
-        return state_value
-    if any(name.startswith(STATE_COOKIE_PREFIX) for name in request.cookies):
-        return ""
-    return None
+def _services(state: ToolState, lti_request: FastAPIRequest) -> tuple[StoreSessionService, CookieJar]:
+    settings = state.settings
+    storage = StoreLaunchDataStorage(state.store, _BRIDGE, settings.launch_ttl_seconds)
+    sessions = StoreSessionService(storage, settings.state_ttl_seconds, settings.nonce_ttl_seconds,
+                                   settings.launch_ttl_seconds)
+    return sessions, CookieJar(lti_request)
 
 
 @router.api_route("/lti/login", methods=["GET", "POST"])
 async def login(request: Request) -> Response:
     state = tool(request)
-    params = await _params(request)
-    iss, client_id, login_hint, target = oidc_login.check_login_params(params)
-    registration = oidc_login.choose_registration(
-        await state.registrations.for_login(iss, client_id), iss, client_id, params.get("lti_deployment_id") or None
-    )
-    redirect, state_value, record = oidc_login.build_redirect(
-        registration, params, login_hint, target, state.settings.launch_url
-    )
-    await state.store.set(f"state:{state_value}", record, state.settings.state_ttl_seconds)
-    response = RedirectResponse(redirect.url, status_code=302)
-    set_cookie(response, STATE_COOKIE_PREFIX + state_value, "1", state.settings.state_ttl_seconds,
-               state.settings.secure_cookies)
-    return response
+    lti_request = FastAPIRequest(await _params(request), request.cookies, state.settings.secure_cookies)
+    sessions, cookies = _services(state, lti_request)
+    oidc = ToolOIDCLogin(lti_request, state.tool_conf, sessions, cookies,
+                         registrations=state.registrations.for_login_sync,
+                         state_ttl=state.settings.state_ttl_seconds,
+                         in_iframe=request.headers.get("sec-fetch-dest") == "iframe")
+    return await run_in_threadpool(oidc.redirect, state.settings.launch_url)
+
+
+def locale_of(message: LaunchMessage) -> str:
+    presentation = message.claims.get(PRESENTATION)
+    locale = presentation.get("locale") if isinstance(presentation, dict) else None
+    return "en" if isinstance(locale, str) and locale.lower().startswith("en") else "fr"
 
 
 @router.post("/lti/launch")
 async def launch(request: Request) -> Response:
     state = tool(request)
-    params = await _params(request)
-    state_value = params.get("state") or None
-    cookie = _state_cookie(request, state_value)
-    message = await state.validator.validate(params.get("id_token"), state_value, cookie)
+    lti_request = FastAPIRequest(await _params(request), request.cookies, state.settings.secure_cookies)
+    sessions, cookies = _services(state, lti_request)
+    message_launch = ToolMessageLaunch(
+        lti_request, state.tool_conf, sessions, cookies, registration_by_id=state.registrations.by_id_sync,
+        key_lookup=lambda url, kid: _BRIDGE.run(state.jwks.key_for, url, kid),
+        leeway_seconds=state.settings.clock_leeway_seconds,
+    )
+    try:
+        message = await run_in_threadpool(message_launch.message)
+    except CookiesBlocked as blocked:
+        return cookies_blocked_page(request, blocked, state)
     provisioned = await run_in_threadpool(provision, state.sessions, message)
-    stored = {k: v for k, v in asdict(message).items() if k != "claims"}
-    stored["claims"] = {k: v for k, v in message.claims.items() if k != "email"}  # no email kept, even briefly
-    await state.store.set(f"launch:{message.launch_id}", json.dumps(stored), state.settings.launch_ttl_seconds)
     token = state.codec.dumps(SessionData(
-        provisioned.account_id, message.launch_id, message.role, provisioned.activity_id, provisioned.course_id
+        provisioned.account_id, message.launch_id, message.role, provisioned.activity_id, provisioned.course_id,
+        locale_of(message),
     ))
     if message.message_type == DEEP_LINKING:
         target = f"/lti/selection/{message.launch_id}?lt={token}"
     else:
         target = f"/activites/{provisioned.activity_id}?lt={token}"
     response = RedirectResponse(target, status_code=303)
-    secure = state.settings.secure_cookies
-    set_cookie(response, SESSION_COOKIE, token, state.settings.session_max_age_seconds, secure)
-    if state_value and cookie == state_value:
-        delete_cookie(response, STATE_COOKIE_PREFIX + state_value, secure)
-    return response
+    set_cookie(response, SESSION_COOKIE, token, state.settings.session_max_age_seconds, state.settings.secure_cookies)
+    return cookies.apply(response)
+
+
+def cookies_blocked_page(request: Request, blocked: CookiesBlocked, state: ToolState) -> Response:
+    """Never lose a launch silently: say what happened, and restart the login at top level."""
+    url = new_window_login_url(state.settings.base_url, blocked.login_params) if blocked.login_params else None
+    return render(request, "refus.html", status_code=blocked.status, reason=blocked.reason, advice=blocked.advice,
+                  code=blocked.code, new_window_url=url)
 
 
 async def _jwks(request: Request) -> JSONResponse:

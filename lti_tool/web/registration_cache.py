@@ -1,4 +1,5 @@
-"""Registrations read through a short in-process cache (seconds), off the event loop.
+"""Registrations read through a short in-process cache (seconds). The sync methods serve pylti1p3's
+worker threads; the async ones run the database read in the thread pool, off the event loop.
 A registration disabled with the CLI is refused everywhere within `registration_cache_seconds`."""
 
 from __future__ import annotations
@@ -18,31 +19,35 @@ class RegistrationCache:
         self._by_login: dict[tuple[str, str | None], tuple[float, list[RegistrationView]]] = {}
         self._by_id: dict[int, tuple[float, RegistrationView | None]] = {}
 
-    async def for_login(self, issuer: str, client_id: str | None) -> list[RegistrationView]:
+    def for_login_sync(self, issuer: str, client_id: str | None) -> list[RegistrationView]:
         key = (issuer, client_id)
         hit = self._by_login.get(key)
         if hit and hit[0] > time.monotonic():
             return hit[1]
-
-        def load() -> list[RegistrationView]:
-            with self._sessions() as session:
-                return find_for_login(session, issuer, client_id)
-
-        value = await run_in_threadpool(load)
+        with self._sessions() as session:
+            value = find_for_login(session, issuer, client_id)
         if self._ttl > 0:
             self._by_login[key] = (time.monotonic() + self._ttl, value)
         return value
+
+    def by_id_sync(self, registration_id: int) -> RegistrationView | None:
+        hit = self._by_id.get(registration_id)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        with self._sessions() as session:
+            value = get_registration(session, registration_id)
+        if self._ttl > 0:
+            self._by_id[registration_id] = (time.monotonic() + self._ttl, value)
+        return value
+
+    async def for_login(self, issuer: str, client_id: str | None) -> list[RegistrationView]:
+        hit = self._by_login.get((issuer, client_id))
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        return await run_in_threadpool(self.for_login_sync, issuer, client_id)
 
     async def by_id(self, registration_id: int) -> RegistrationView | None:
         hit = self._by_id.get(registration_id)
         if hit and hit[0] > time.monotonic():
             return hit[1]
-
-        def load() -> RegistrationView | None:
-            with self._sessions() as session:
-                return get_registration(session, registration_id)
-
-        value = await run_in_threadpool(load)
-        if self._ttl > 0:
-            self._by_id[registration_id] = (time.monotonic() + self._ttl, value)
-        return value
+        return await run_in_threadpool(self.by_id_sync, registration_id)

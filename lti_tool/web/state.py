@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from lti_tool.launch.jwks_cache import JwksCache
-from lti_tool.launch.validation import LaunchValidator
+from lti_tool.launch.tool_conf import DbToolConf
 from lti_tool.settings import Settings
 from lti_tool.store.base import ShortLivedStore
 from lti_tool.web.registration_cache import RegistrationCache
@@ -24,6 +24,6 @@ class ToolState:
     store: ShortLivedStore
     http: httpx.AsyncClient
     jwks: JwksCache
-    validator: LaunchValidator
+    tool_conf: DbToolConf
     codec: SessionCodec
     registrations: RegistrationCache

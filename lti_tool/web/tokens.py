@@ -14,6 +14,7 @@ class SessionData:
     role: str
     activity_id: int | None
     course_id: int | None
+    locale: str = "fr"  # from the launch's launch_presentation.locale: "fr" (default) or "en"
 
 
 class SessionCodec:
@@ -22,7 +23,8 @@ class SessionCodec:
 
     def dumps(self, data: SessionData) -> str:
         return self._serializer.dumps(
-            {"a": data.account_id, "l": data.launch_id, "r": data.role, "act": data.activity_id, "c": data.course_id}
+            {"a": data.account_id, "l": data.launch_id, "r": data.role, "act": data.activity_id, "c": data.course_id,
+             "lo": data.locale}
         )
 
     def loads(self, token: str | None, max_age: int) -> SessionData | None:
@@ -30,6 +32,12 @@ class SessionCodec:
             return None
         try:
             raw = self._serializer.loads(token, max_age=max_age)
-            return SessionData(int(raw["a"]), str(raw["l"]), str(raw["r"]), raw.get("act"), raw.get("c"))
+            return SessionData(int(raw["a"]), str(raw["l"]), str(raw["r"]), raw.get("act"), raw.get("c"),
+                               str(raw.get("lo") or "fr"))
         except (BadSignature, KeyError, TypeError, ValueError):
             return None
+
+    def csrf_token(self, data: SessionData) -> str:
+        """A per-session token for forms: a signature of this session's launch and account."""
+        return self._serializer.make_signer("pix-lti-csrf").get_signature(
+            f"{data.launch_id}|{data.account_id}".encode()).decode()

@@ -79,6 +79,15 @@ def test_deep_linking_without_settings_is_refused(tool: Tool) -> None:
     _assert_refused(tool, response, 400, "no_dl_settings")
 
 
+def test_deep_linking_that_cannot_take_resource_links_is_refused(tool: Tool) -> None:
+    def files_only(claims: dict[str, Any]) -> None:
+        claims[DL + "deep_linking_settings"]["accept_types"] = ["file"]
+
+    response = tool.launch(files_only, message_type="LtiDeepLinkingRequest")
+    _assert_refused(tool, response, 400, "no_dl_settings")
+    assert "resource link" in response.text  # pylti1p3's own validator said why
+
+
 def _b64(data: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
