@@ -25,11 +25,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import httpx
+import jwt
 import psycopg
 import redis
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from jose import jwk, jwt
+from jwt.algorithms import RSAAlgorithm
+from raw_http import RawConnection  # bench/raw_http.py (the script directory is on sys.path)
 
 ROOT = Path(__file__).resolve().parent.parent
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -39,14 +40,10 @@ class BenchPlatform:
     def __init__(self, port: int) -> None:
         self.issuer = f"http://127.0.0.1:{port}"
         self.client_id, self.deployment_id, self.kid = "bench-client", "bench-dep", "bench-key"
-        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                         serialization.NoEncryption()).decode()
-        public_pem = private.public_key().public_bytes(serialization.Encoding.PEM,
-                                                       serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-        self.public = jwk.construct(public_pem, "RS256")
-        self.private = jwk.construct(self.pem, "RS256")  # parsed once: loading a PEM costs ~50 ms
-        self.jwks = {"keys": [{**self.public.to_dict(), "kid": self.kid, "alg": "RS256", "use": "sig"}]}
+        self.private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.public = self.private.public_key()
+        self.jwks = {"keys": [{**RSAAlgorithm.to_jwk(self.public, as_dict=True), "kid": self.kid, "alg": "RS256",
+                               "use": "sig"}]}
 
     def serve_jwks(self, port: int) -> ThreadingHTTPServer:
         body = json.dumps(self.jwks).encode()
@@ -79,6 +76,38 @@ class BenchPlatform:
         return jwt.encode(claims, self.private, algorithm="RS256", headers={"kid": self.kid})
 
 
+def tree_cpu_seconds(root_pid: int) -> float:
+    """user + system CPU seconds of a process and its live children (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [root_pid]
+    for task in Path(f"/proc/{root_pid}/task").glob("*/children"):
+        pids += [int(p) for p in task.read_text().split()]
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def services_cpu_seconds() -> float:
+    """CPU seconds used so far by every PostgreSQL and Redis server process on the machine."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text.split("(", 1)[1].rsplit(")", 1)[0]
+        if name.startswith(("postgres", "redis-server")):
+            fields = text.rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def ensure_database(url: str) -> None:
     name = urlparse(url.replace("+psycopg", "")).path.lstrip("/")
     admin = url.replace("+psycopg", "").rsplit("/", 1)[0] + "/postgres"
@@ -87,39 +116,48 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-async def one_launch(client: httpx.AsyncClient, platform: BenchPlatform, tool: str) -> float:
+async def one_launch(conn: RawConnection, platform: BenchPlatform, tool: str) -> float:
+    """One browser's login + launch (its own cookies), timed from the login request to the launch's 303."""
     start = time.perf_counter()
     sub = uuid.uuid4().hex
-    login = await client.post(tool + "/lti/login", data={
+    conn.cookies = {}
+    login = await conn.request("POST", "/lti/login", form={
         "iss": platform.issuer, "login_hint": sub, "target_link_uri": tool + "/lti/launch",
         "client_id": platform.client_id, "lti_deployment_id": platform.deployment_id,
     })
-    if login.status_code != 302:
-        raise RuntimeError(f"login {login.status_code}: {login.text[:200]}")
-    query = {k: v[0] for k, v in parse_qs(urlparse(login.headers["location"]).query).items()}
+    if login.status != 302:
+        raise RuntimeError(f"login {login.status}: {login.body[:200]!r}")
+    conn.cookies = login.cookies()
+    query = {k: v[0] for k, v in parse_qs(urlparse(login.header("location") or "").query).items()}
     token = platform.id_token(query["nonce"], sub, tool + "/lti/launch")
-    launch = await client.post(tool + "/lti/launch", data={"id_token": token, "state": query["state"]},
-                               cookies=login.cookies)
-    if launch.status_code != 303:
-        raise RuntimeError(f"launch {launch.status_code}: {launch.text[:300]}")
+    launch = await conn.request("POST", "/lti/launch", form={"id_token": token, "state": query["state"]})
+    if launch.status != 303:
+        raise RuntimeError(f"launch {launch.status}: {launch.body[:300]!r}")
     return time.perf_counter() - start
 
 
-async def run_load(platform: BenchPlatform, tool: str, launches: int, concurrency: int) -> tuple[float, list[float]]:
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
-        for _ in range(20):  # warm-up: JWKS cache, connection pools
-            await one_launch(client, platform, tool)
-        latencies: list[float] = []
-        remaining = iter(range(launches))
+async def run_load(platform: BenchPlatform, tool: str, launches: int, concurrency: int,
+                   server_pid: int) -> tuple[float, list[float], float, float, float]:
+    """(elapsed s, latencies, tool CPU s, load-generator CPU s, PostgreSQL + Redis CPU s) while measuring."""
+    connections = [RawConnection.to(tool) for _ in range(concurrency)]
+    for i in range(20):  # warm-up: JWKS cache, connection pools
+        await one_launch(connections[i % concurrency], platform, tool)
+    latencies: list[float] = []
+    remaining = iter(range(launches))
 
-        async def worker() -> None:
-            for _ in remaining:
-                latencies.append(await one_launch(client, platform, tool))
+    async def worker(conn: RawConnection) -> None:
+        for _ in remaining:
+            latencies.append(await one_launch(conn, platform, tool))
 
-        start = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return time.perf_counter() - start, latencies
+    server_cpu, client_cpu, services_cpu = tree_cpu_seconds(server_pid), sum(os.times()[:2]), services_cpu_seconds()
+    start = time.perf_counter()
+    await asyncio.gather(*(worker(conn) for conn in connections))
+    elapsed = time.perf_counter() - start
+    result = (elapsed, latencies, tree_cpu_seconds(server_pid) - server_cpu,
+              sum(os.times()[:2]) - client_cpu, services_cpu_seconds() - services_cpu)
+    for conn in connections:
+        await conn.close()
+    return result
 
 
 def floor(platform: BenchPlatform, redis_url: str, n: int = 1000) -> tuple[float, float, float]:
@@ -127,7 +165,8 @@ def floor(platform: BenchPlatform, redis_url: str, n: int = 1000) -> tuple[float
     token = platform.id_token("n", "s", "t")
     start = time.perf_counter()
     for _ in range(n):
-        jwt.decode(token, platform.public, algorithms=["RS256"], audience=platform.client_id)
+        jwt.decode(token, platform.public, algorithms=["RS256"], audience=platform.client_id,
+                   options={"verify_exp": False})
     verify = (time.perf_counter() - start) / n * 1000
     client = redis.Redis.from_url(redis_url)
     start = time.perf_counter()
@@ -176,7 +215,8 @@ def main() -> None:
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
-        elapsed, latencies = asyncio.run(run_load(platform, tool, args.launches, args.concurrency))
+        elapsed, latencies, server_cpu, client_cpu, services_cpu = asyncio.run(
+            run_load(platform, tool, args.launches, args.concurrency, server.pid))
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -191,6 +231,11 @@ def main() -> None:
     print(f"floor: RS256 verify {verify:.3f} ms + Redis round trip {rtt:.3f} ms = {total:.3f} ms "
           f"(≈ {1000 / total:.0f}/s per core)")
     print(f"ratio p50 / floor: {pct(latencies, 0.50) / total:.1f}x")
+    n = len(latencies)
+    print(f"CPU per launch: tool workers {server_cpu / n * 1000:.2f} ms, PostgreSQL + Redis "
+          f"{services_cpu / n * 1000:.2f} ms, load generator {client_cpu / n * 1000:.2f} ms")
+    print(f"  => on 2 cores, tool + services alone could serve ≈ {2 * n / (server_cpu + services_cpu):.0f} launches/s")
+    print(f"machine load average during the run: {os.getloadavg()[0]:.2f} (other processes share the 2 cores)")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@ a LaunchDataStorage over the tool's short-lived store (Redis, or in-process), an
 that keys state, nonce and launch data the way the hardening needs (single-use state and nonce).
 
 pylti1p3 is synchronous: the launch and login objects run in a worker thread
-(`starlette.concurrency.run_in_threadpool`), and `LoopBridge` carries their store calls back onto the
-event loop, so the async Redis client is shared and the event loop is never blocked.
+(`starlette.concurrency.run_in_threadpool`) and use the store's synchronous client; the rare calls that
+need the event loop (fetching a platform's keys with the app's async httpx client) go back to it
+through `LoopBridge`. The event loop is never blocked.
 """
 
 from __future__ import annotations
@@ -114,14 +115,14 @@ class FastAPIRedirect(Redirect[Response]):
 class StoreLaunchDataStorage(LaunchDataStorage[Any]):
     """pylti1p3 storage over the short-lived store (values as JSON), with the two atomic operations the
     hardening needs: `pop_value` (GETDEL, single-use state) and `add_value` (SET NX, single-use nonce).
-    Keys are global (no per-browser session id): the state cookie binds a launch to its browser."""
+    Keys are global (no per-browser session id): the state cookie binds a launch to its browser.
+    Uses the store's synchronous client: pylti1p3 runs in a worker thread, never on the event loop."""
 
     _session_cookie_name = ""
 
-    def __init__(self, store: ShortLivedStore, bridge: LoopBridge, default_ttl: int = 3600) -> None:
+    def __init__(self, store: ShortLivedStore, default_ttl: int = 3600) -> None:
         super().__init__()
         self._store = store
-        self._bridge = bridge
         self._default_ttl = default_ttl
 
     def get_session_cookie_name(self) -> str | None:
@@ -131,21 +132,21 @@ class StoreLaunchDataStorage(LaunchDataStorage[Any]):
         return True
 
     def get_value(self, key: str) -> Any:
-        raw = self._bridge.run(self._store.get, key)
+        raw = self._store.get_sync(key)
         return None if raw is None else json.loads(raw)
 
     def set_value(self, key: str, value: Any, exp: int | None = None) -> None:
-        self._bridge.run(self._store.set, key, json.dumps(value), exp or self._default_ttl)
+        self._store.set_sync(key, json.dumps(value), exp or self._default_ttl)
 
     def check_value(self, key: str) -> bool:
-        return self._bridge.run(self._store.get, key) is not None
+        return self._store.get_sync(key) is not None
 
     def pop_value(self, key: str) -> Any:
-        raw = self._bridge.run(self._store.pop, key)
+        raw = self._store.pop_sync(key)
         return None if raw is None else json.loads(raw)
 
     def add_value(self, key: str, value: Any, exp: int) -> bool:
-        return bool(self._bridge.run(self._store.set_nx, key, json.dumps(value), exp))
+        return self._store.set_nx_sync(key, json.dumps(value), exp)
 
 
 class StoreSessionService(SessionService):

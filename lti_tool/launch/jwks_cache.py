@@ -70,6 +70,13 @@ class JwksCache:
     async def _refetch_allowed(self, url: str) -> bool:
         return await self._store.set_nx(f"jwks-refetch:{url}", "1", self._refetch_interval)
 
+    def cached_key(self, url: str, kid: str) -> RSAPublicKey | None:
+        """The key from this process's memory, without I/O (None: ask `key_for`)."""
+        local = self._local.get(url)
+        if local and local[0] > time.monotonic():
+            return local[1].get(kid)
+        return None
+
     async def key_for(self, url: str, kid: str) -> RSAPublicKey | None:
         keys = await self._cached(url)
         if keys is None or (kid not in keys and await self._refetch_allowed(url)):

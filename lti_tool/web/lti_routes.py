@@ -18,7 +18,7 @@ from lti_tool.launch.errors import LaunchRefused
 from lti_tool.launch.login import ToolOIDCLogin, new_window_login_url
 from lti_tool.launch.message import LaunchMessage
 from lti_tool.launch.message_launch import CookiesBlocked, ToolMessageLaunch
-from lti_tool.launch.provisioning import provision
+from lti_tool.launch.provisioning import Provisioned, provision
 from lti_tool.web.cookies import set_cookie
 from lti_tool.web.pages import render
 from lti_tool.web.state import ToolState
@@ -47,7 +47,7 @@ async def _params(request: Request) -> dict[str, str]:
 
 def _services(state: ToolState, lti_request: FastAPIRequest) -> tuple[StoreSessionService, CookieJar]:
     settings = state.settings
-    storage = StoreLaunchDataStorage(state.store, _BRIDGE, settings.launch_ttl_seconds)
+    storage = StoreLaunchDataStorage(state.store, settings.launch_ttl_seconds)
     sessions = StoreSessionService(storage, settings.state_ttl_seconds, settings.nonce_ttl_seconds,
                                    settings.launch_ttl_seconds)
     return sessions, CookieJar(lti_request)
@@ -78,14 +78,18 @@ async def launch(request: Request) -> Response:
     sessions, cookies = _services(state, lti_request)
     message_launch = ToolMessageLaunch(
         lti_request, state.tool_conf, sessions, cookies, registration_by_id=state.registrations.by_id_sync,
-        key_lookup=lambda url, kid: _BRIDGE.run(state.jwks.key_for, url, kid),
+        key_lookup=lambda url, kid: state.jwks.cached_key(url, kid) or _BRIDGE.run(state.jwks.key_for, url, kid),
         leeway_seconds=state.settings.clock_leeway_seconds,
     )
+
+    def validate_and_provision() -> tuple[LaunchMessage, Provisioned]:
+        message = message_launch.message()
+        return message, provision(state.sessions, message)
+
     try:
-        message = await run_in_threadpool(message_launch.message)
+        message, provisioned = await run_in_threadpool(validate_and_provision)
     except CookiesBlocked as blocked:
         return cookies_blocked_page(request, blocked, state)
-    provisioned = await run_in_threadpool(provision, state.sessions, message)
     token = state.codec.dumps(SessionData(
         provisioned.account_id, message.launch_id, message.role, provisioned.activity_id, provisioned.course_id,
         locale_of(message),
