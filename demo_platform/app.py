@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from demo_platform.gradebook import DemoGradebook
 from demo_platform.people import ACTIVITIES, COURSE, USERS
 from demo_platform.signing import DemoSigner
 
@@ -29,6 +30,8 @@ def create_demo_app(issuer: str, tool_base_url: str, signer: DemoSigner | None =
     tool = tool_base_url.rstrip("/")
     launch_url = tool + "/lti/launch"
     app = FastAPI(title="Plateforme de démonstration", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.gradebook = book = DemoGradebook(issuer, tool, CLIENT_ID)  # AGS, NRPS, /carnet
+    app.include_router(book.router())
 
     @app.get("/")
     async def home(request: Request) -> Response:
@@ -67,6 +70,7 @@ def create_demo_app(issuer: str, tool_base_url: str, signer: DemoSigner | None =
         if user is None or activity is None:
             return _error(request, "Utilisateur ou activité inconnus.")
         claims = _claims(issuer, launch_url, params["nonce"], user, activity, hint.get("message") == "select")
+        claims.update(book.service_claims(None if hint.get("message") == "select" else activity))
         fields = {"id_token": signer.id_token(claims), "state": params["state"]}
         return TEMPLATES.TemplateResponse(request, "autopost.html", {"action": launch_url, "fields": fields})
 

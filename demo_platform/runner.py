@@ -9,6 +9,7 @@ import os
 import uvicorn
 
 from demo_platform.app import CLIENT_ID, DEPLOYMENT_ID, create_demo_app
+from lti_tool.grades.runner import run_worker
 from lti_tool.persistence.db import make_engine, make_session_factory
 from lti_tool.registrations import add_registration
 from lti_tool.settings import Settings
@@ -41,6 +42,10 @@ def run_demo(host: str, tool_port: int, platform_port: int) -> None:
             uvicorn.Server(uvicorn.Config(create_demo_app(issuer, tool_url), host=host, port=platform_port,
                                           log_level="warning")),
         ]
+        stop = asyncio.Event()
+        worker = asyncio.create_task(run_worker(settings, stop=stop))  # grades and rosters, in-process
         await asyncio.gather(*(server.serve() for server in servers))
+        stop.set()
+        await worker
 
     asyncio.run(serve_both())

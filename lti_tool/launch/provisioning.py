@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from lti_tool.grades.launch_services import record_launch_services
 from lti_tool.launch.message import LaunchMessage
 from lti_tool.persistence.models import Account, Activity, Course, Membership, utcnow
 
@@ -71,4 +72,5 @@ def provision(factory: sessionmaker[Session], msg: LaunchMessage) -> Provisioned
                 ["issuer", "deployment_id", "resource_link_id"], replace=("custom",),
                 keep_if_null=("course_id", "title", "description"),
             )
+        record_launch_services(session, msg, account_id, course_id, activity_id)
         return Provisioned(account_id, course_id, activity_id)

@@ -1,0 +1,71 @@
+"""Deep linking: the activities a teacher picked, as LTI `ltiResourceLink` content items with their grade
+column (`lineItem`), and the claims of the signed LtiDeepLinkingResponse. Pure functions."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from engine.config import DEFAULT_CONFIG, PIX_PER_LEVEL
+from lti_tool.grades.scores import Scale, TargetKind
+
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+COMPETENCE_COUNT = 16
+PROFILE_CODE = "complet"
+
+
+@dataclass(frozen=True)
+class Choice:
+    kind: TargetKind
+    code: str  # competence code, or PROFILE_CODE
+    scale: Scale
+    name: str  # competence name, for the title
+
+
+def score_maximum(choice: Choice) -> int:
+    top = DEFAULT_CONFIG.max_reachable_level
+    if choice.kind is TargetKind.PROFILE:
+        return COMPETENCE_COUNT * top * PIX_PER_LEVEL
+    return top * PIX_PER_LEVEL if choice.scale is Scale.PIX else top
+
+
+def content_item(choice: Choice, launch_url: str) -> dict[str, Any]:
+    maximum = score_maximum(choice)
+    if choice.kind is TargetKind.PROFILE:
+        title = "Pix — profil complet"
+        text = (f"Positionnement sur les {COMPETENCE_COUNT} compétences du CRCN. "
+                f"Note : total des pix sur {maximum}.")
+        custom = {"profile": PROFILE_CODE, "scale": Scale.PIX.value}
+        unit = "pix"
+    else:
+        title = f"Pix — {choice.code} {choice.name}"
+        unit = "pix" if choice.scale is Scale.PIX else "niveau"
+        text = (f"Test de positionnement adaptatif sur la compétence {choice.code} du CRCN. "
+                f"Note : {unit} sur {maximum}.")
+        custom = {"competence": choice.code, "scale": choice.scale.value}
+    resource = f"pix-{choice.kind.value}-{choice.code}"
+    return {
+        "type": "ltiResourceLink", "title": title, "text": text, "url": launch_url, "custom": custom,
+        "lineItem": {"scoreMaximum": maximum, "label": f"{title} ({unit})", "resourceId": resource,
+                     "tag": f"pix-{choice.scale.value}"},
+    }
+
+
+def response_claims(*, client_id: str, platform_issuer: str, deployment_id: str, items: Sequence[dict[str, Any]],
+                    settings: Mapping[str, Any], now: float | None = None) -> dict[str, Any]:
+    now = time.time() if now is None else now
+    count = len(items)
+    claims: dict[str, Any] = {
+        "iss": client_id, "aud": platform_issuer, "iat": int(now), "exp": int(now) + 300,
+        "nonce": secrets.token_urlsafe(16),
+        LTI + "deployment_id": deployment_id, LTI + "message_type": "LtiDeepLinkingResponse",
+        LTI + "version": "1.3.0", DL + "content_items": list(items),
+        DL + "msg": f"{count} activité{'s' if count > 1 else ''} Pix ajoutée{'s' if count > 1 else ''}.",
+    }
+    if "data" in settings:
+        claims[DL + "data"] = settings["data"]
+    return claims

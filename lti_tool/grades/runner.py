@@ -1,0 +1,32 @@
+"""Run the grades worker with the tool's settings: as `pix-lti worker`, or in-process beside the demo."""
+
+from __future__ import annotations
+
+import asyncio
+
+from lti_tool.grades.settings import GradesSettings
+from lti_tool.grades.worker import Worker, make_http_client
+from lti_tool.persistence.db import make_engine, make_session_factory, run_migrations
+from lti_tool.settings import Settings
+from lti_tool.store import make_store
+
+
+async def run_worker(settings: Settings, grades: GradesSettings | None = None, *, stop: asyncio.Event | None = None,
+                     once: bool = False) -> int:
+    """Loop until `stop` is set (or, with `once`, until nothing is due). Returns the items delivered."""
+    grades = grades or GradesSettings()
+    engine = make_engine(settings.database_url)
+    await asyncio.to_thread(run_migrations, engine)
+    store = make_store(settings.redis_url)
+    http = make_http_client(grades)
+    worker = Worker(make_session_factory(engine), store, http, grades)
+    try:
+        if once:
+            await worker.drain()
+        else:
+            await worker.run_forever(stop)
+        return worker.delivered
+    finally:
+        await http.aclose()
+        await store.close()
+        engine.dispose()
