@@ -32,6 +32,7 @@ USERS = {
 ACTIVITIES = {
     "c11": DemoActivity("c11", "demo-rl-11", "Mener une recherche et une veille d'information", {"competence": "1.1"}),
     "c31": DemoActivity("c31", "demo-rl-31", "Développer des documents textuels", {"competence": "3.1"}),
+    "profil": DemoActivity("profil", "demo-rl-profil", "Mon profil de compétences numériques", {"profile": "crcn"}),
 }
 COURSE = {"id": "demo-2nde-a", "label": "2NDE-A", "title": "Seconde A — Sciences numériques (démo)",
           "type": ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseSection"]}

@@ -1,37 +1,30 @@
-"""Landing pages after a launch: the activity page and the deep-linking (selection) page."""
+"""Landing pages after a launch: the activity page (routed by its custom parameters). The deep-linking
+(selection) page is in `deep_linking_routes`.
+
+An activity's custom parameters choose where a student lands: `competence=1.1` -> that competence test
+(a start page, then the test; its end page once completed); `profile` or no target -> the profile;
+`campaign=CODE` -> a page saying campaigns are coming. Teachers get a teacher view and never a test
+unless they choose to try it.
+"""
 
 from __future__ import annotations
-
-import json
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from engine.scoring import ScorecardStatus
 from lti_tool.launch.errors import RELAUNCH, LaunchRefused
 from lti_tool.persistence.models import Account, Activity, Course
-from lti_tool.web.lti_routes import SESSION_COOKIE, tool
-from lti_tool.web.pages import render
+from lti_tool.web.auth import link, session_data
+from lti_tool.web.i18n import translator
+from lti_tool.web.lti_routes import tool
+from lti_tool.web.student_routes import card_view, learning, page, profile_response, redirect
 from lti_tool.web.targets import describe_target
-from lti_tool.web.tokens import SessionData
 
 router = APIRouter()
 ROLE_LABELS = {"student": "élève", "teacher": "enseignant·e", "admin": "administrateur·rice"}
-_NO_SESSION = LaunchRefused(
-    401, "Votre session est absente ou a expiré.", RELAUNCH, "no_session"
-)
-
-
-def _session(request: Request) -> SessionData:
-    """The cookie-less launch token (?lt=) wins: it is bound to this launch; the cookie is the fallback."""
-    state = tool(request)
-    max_age = state.settings.session_max_age_seconds
-    data = state.codec.loads(request.query_params.get("lt"), state.settings.launch_token_max_age_seconds)
-    if data is None:
-        data = state.codec.loads(request.cookies.get(SESSION_COOKIE), max_age)
-    if data is None:
-        raise _NO_SESSION
-    return data
+_session = session_data  # kept for the modules importing it from here
 
 
 def _person(account: Account) -> str:
@@ -43,7 +36,7 @@ def _person(account: Account) -> str:
 
 @router.get("/activites/{activity_id}")
 async def activity_page(request: Request, activity_id: int) -> Response:
-    data = _session(request)
+    data = session_data(request)
     if data.activity_id != activity_id:
         raise LaunchRefused(403, "Votre session ne donne pas accès à cette activité.", RELAUNCH, "wrong_activity")
     state = tool(request)
@@ -57,19 +50,29 @@ async def activity_page(request: Request, activity_id: int) -> Response:
     account, activity, course = await run_in_threadpool(load)
     if account is None or activity is None:
         raise LaunchRefused(404, "Cette activité n'existe plus.", RELAUNCH, "activity_gone")
-    return render(
-        request, "activite.html", person=_person(account), role_label=ROLE_LABELS.get(data.role, data.role),
-        activity=activity, course=course, target=describe_target(activity.custom or {}),
-    )
-
-
-@router.get("/lti/selection/{launch_id}")
-async def deep_linking_page(request: Request, launch_id: str) -> Response:
-    data = _session(request)
-    if data.launch_id != launch_id:
-        raise LaunchRefused(403, "Votre session ne correspond pas à ce lancement.", RELAUNCH, "wrong_launch")
-    raw = await tool(request).store.get(f"launch:{launch_id}")
-    if raw is None:
-        raise LaunchRefused(410, "Ce lancement de sélection a expiré.", RELAUNCH, "launch_expired")
-    launch = json.loads(raw)
-    return render(request, "deep_linking.html", course_title=launch.get("context_title"))
+    custom = {str(k): str(v) for k, v in (activity.custom or {}).items()}
+    service = learning(request)
+    code = custom.get("competence", "").strip()
+    competence = service.referential.competences.get(code) if code else None
+    context = dict(person=_person(account), role_label=ROLE_LABELS.get(data.role, data.role), activity=activity,
+                   course=course, target=describe_target(custom))
+    if data.role != "student":
+        return page(request, data, "eleve/enseignant.html", competence=competence.code if competence else None,
+                    **context)
+    if code and competence is None:
+        return page(request, data, "eleve/refus.html", status_code=422,
+                    reason="Cette activité est mal configurée : " + describe_target(custom),
+                    advice="Signalez-le à votre enseignant·e.", code="bad_competence",
+                    back=link(request, "/profil"), back_label=translator(data.locale)("nav.profile"))
+    if competence is not None:
+        profile = await run_in_threadpool(service.profile, data.account_id)
+        card = profile.scorecard(competence.code)
+        if card.status is ScorecardStatus.COMPLETED:
+            last = await run_in_threadpool(service.last_test, data.account_id, competence.code)
+            if last is not None:
+                return redirect(request, f"/evaluations/{last}/fin")
+        return page(request, data, "eleve/activite.html", competence=competence, cv=card_view(
+            translator(data.locale), card), **context)
+    if campaign := custom.get("campaign", "").strip():
+        return redirect(request, "/campagnes/rejoindre", code=campaign)
+    return await profile_response(request, data, **context)

@@ -1,0 +1,212 @@
+"""Answer benchmark (issue 4): simulated learners answering over HTTP after real LTI launches, against
+`pix-lti serve --workers 2` on PostgreSQL + Redis.
+
+Each learner is a distinct user: one real login + launch (RS256 id_token), then the student pages as a
+browser uses them — challenge page, POST the answer (303), result page, next challenge — moving to the
+next competence when a test ends. Reported: answers per second, and the p50/p99 of
+
+- "answer": POST the answer and GET the page it leads to (what the learner waits for after "Je valide");
+- "answer to next challenge": the same plus the GET of the next challenge page.
+
+    python3 bench/answer_bench.py [--learners 200] [--seconds 30]
+
+The load generator (bench/raw_http.py, a lean HTTP/1.1 client) runs on the same 2-core machine; its CPU,
+the tool's and PostgreSQL + Redis's are printed per answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+import redis
+from launch_bench import ROOT, BenchPlatform, ensure_database, pct, services_cpu_seconds, tree_cpu_seconds
+from raw_http import RawConnection, RawResponse
+
+COMPETENCES = ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3", "3.4", "4.1", "4.2", "4.3",
+               "5.1", "5.2"]
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+_CHALLENGE = re.compile(r'name="challenge_id" value="([^"]+)"')
+_INPUT = re.compile(r'name="(answer|r_[^"]+)"[^>]*?value="([^"]*)"|name="(r_[^"]+)"')
+_ASSESSMENT = re.compile(r"^/evaluations/([^/?]+)")
+
+
+class Learner:
+    def __init__(self, conn: RawConnection, rng: random.Random) -> None:
+        self.conn = conn
+        self.rng = rng
+        self.csrf = ""
+        self.competences = rng.sample(COMPETENCES, len(COMPETENCES))
+        self.location = ""
+
+    async def get(self, target: str) -> RawResponse:
+        response = await self.conn.request("GET", target)
+        if response.status != 200:
+            raise RuntimeError(f"GET {target}: {response.status} {response.body[:300]!r}")
+        return response
+
+    async def post(self, target: str, form: dict[str, str]) -> str:
+        response = await self.conn.request("POST", target, form=form)
+        if response.status != 303:
+            raise RuntimeError(f"POST {target}: {response.status} {response.body[:300]!r}")
+        return response.header("location") or ""
+
+    async def launch(self, platform: BenchPlatform, tool: str) -> None:
+        sub = uuid.uuid4().hex
+        login = await self.conn.request("POST", "/lti/login", form={
+            "iss": platform.issuer, "login_hint": sub, "target_link_uri": tool + "/lti/launch",
+            "client_id": platform.client_id, "lti_deployment_id": platform.deployment_id})
+        self.conn.cookies = login.cookies()
+        query = {k: v[0] for k, v in parse_qs(urlparse(login.header("location") or "").query).items()}
+        token = platform.id_token(query["nonce"], sub, tool + "/lti/launch")
+        launch = await self.conn.request("POST", "/lti/launch", form={"id_token": token, "state": query["state"]})
+        if launch.status != 303:
+            raise RuntimeError(f"launch {launch.status}: {launch.body[:300]!r}")
+        self.conn.cookies.update(launch.cookies())
+        page = await self.get(launch.header("location") or "")
+        self.csrf = _CSRF.search(page.body.decode()).group(1)  # type: ignore[union-attr]
+
+    async def start_next_test(self) -> bool:
+        if not self.competences:
+            return False
+        code = self.competences.pop()
+        self.location = await self.post(f"/competences/{code}/commencer", {"csrf": self.csrf})
+        return True
+
+    def _answer_form(self, page: str) -> dict[str, str]:
+        form = {"csrf": self.csrf, "challenge_id": html.unescape(_CHALLENGE.search(page).group(1))}  # type: ignore
+        if self.rng.random() < 0.15:
+            return form | {"action": "skip"}
+        form["action"] = "submit"
+        choices = [html.unescape(m.group(2)) for m in _INPUT.finditer(page) if m.group(1) == "answer"]
+        if choices:
+            form["answer"] = self.rng.choice(choices)
+        for m in _INPUT.finditer(page):
+            if m.group(3):
+                form[m.group(3)] = self.rng.choice(["oui", "non", "12", "https", "mot de passe"])
+        return form
+
+    async def answer_one(self) -> tuple[float, float] | None:
+        """One answer: (answer latency, answer-to-next-challenge latency); None when the learner is done."""
+        target = self.location
+        if not _ASSESSMENT.match(target):  # a finished test: go on with another competence
+            if not await self.start_next_test():
+                return None
+            target = self.location
+        challenge = await self.get(target)
+        if b'name="challenge_id"' not in challenge.body:  # the end page
+            self.location = "/"
+            return await self.answer_one()
+        form = self._answer_form(challenge.body.decode())
+        started = time.perf_counter()
+        result_url = await self.post(target.split("?")[0] + "/reponses" + _query(target), form)
+        result = await self.get(result_url)
+        answered = time.perf_counter() - started
+        next_url = re.search(r'href="(/evaluations/[^"]+)"', result.body.decode())
+        self.location = html.unescape(next_url.group(1)) if next_url else "/"
+        if self.location.split("?")[0].endswith("/fin"):
+            await self.get(self.location)
+            self.location = "/"
+            return answered, answered
+        await self.get(self.location)
+        return answered, time.perf_counter() - started
+
+
+def _query(url: str) -> str:
+    return "?" + url.split("?", 1)[1] if "?" in url else ""
+
+
+async def run(platform: BenchPlatform, tool: str, learners: int, seconds: float,
+              server_pid: int) -> tuple[float, list[float], list[float], float, float, float]:
+    rng = random.Random(7)
+    people = [Learner(RawConnection.to(tool), random.Random(rng.random())) for _ in range(learners)]
+    for start in range(0, learners, 20):
+        await asyncio.gather(*(p.launch(platform, tool) for p in people[start:start + 20]))
+    await asyncio.gather(*(p.start_next_test() for p in people))
+    answer_latencies: list[float] = []
+    next_latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+
+    async def drive(person: Learner) -> None:
+        while time.perf_counter() < deadline:
+            timing = await person.answer_one()
+            if timing is None:
+                return
+            answer_latencies.append(timing[0])
+            next_latencies.append(timing[1])
+
+    cpu = tree_cpu_seconds(server_pid), sum(os.times()[:2]), services_cpu_seconds()
+    began = time.perf_counter()
+    await asyncio.gather(*(drive(p) for p in people))
+    elapsed = time.perf_counter() - began
+    for person in people:
+        await person.conn.close()
+    return (elapsed, answer_latencies, next_latencies, tree_cpu_seconds(server_pid) - cpu[0],
+            sum(os.times()[:2]) - cpu[1], services_cpu_seconds() - cpu[2])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/pixlti_answer_bench")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9")
+    parser.add_argument("--port", type=int, default=8030)
+    parser.add_argument("--jwks-port", type=int, default=8031)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--learners", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=30)
+    args = parser.parse_args()
+
+    ensure_database(args.database_url)
+    redis.Redis.from_url(args.redis_url).flushdb()
+    platform = BenchPlatform(args.jwks_port)
+    jwks_server = platform.serve_jwks(args.jwks_port)
+    tool = f"http://127.0.0.1:{args.port}"
+    env = {**os.environ, "PIX_LTI_DATABASE_URL": args.database_url, "PIX_LTI_REDIS_URL": args.redis_url,
+           "PIX_LTI_BASE_URL": tool}
+    cli = [sys.executable, "-m", "pix_lti.cli"]
+    subprocess.run([*cli, "registration", "add", "--issuer", platform.issuer, "--client-id", platform.client_id,
+                    "--auth-login-url", platform.issuer + "/auth", "--auth-token-url", platform.issuer + "/token",
+                    "--keyset-url", platform.issuer + "/jwks", "--deployment-id", platform.deployment_id],
+                   env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    server = subprocess.Popen([*cli, "serve", "--workers", str(args.workers), "--port", str(args.port)],
+                              env=env, cwd=ROOT)
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(tool + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        elapsed, answers, nexts, server_cpu, client_cpu, services_cpu = asyncio.run(
+            run(platform, tool, args.learners, args.seconds, server.pid))
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        jwks_server.shutdown()
+    n = len(answers)
+    print(f"learners: {args.learners} concurrent, distinct users after real launches; {args.workers} workers, "
+          f"PostgreSQL + Redis; {elapsed:.1f} s measured")
+    print(f"throughput: {n / elapsed:.0f} answers/s ({n} answers, 3 HTTP requests each)")
+    print(f"answer (POST + result page): p50 {pct(answers, 0.5):.1f} ms, p99 {pct(answers, 0.99):.1f} ms, "
+          f"mean {statistics.mean(answers) * 1000:.1f} ms")
+    print(f"answer to next challenge: p50 {pct(nexts, 0.5):.1f} ms, p99 {pct(nexts, 0.99):.1f} ms")
+    services = f"{services_cpu / n * 1000:.2f} ms" if services_cpu > 0 else "n/a (server processes came and went)"
+    print(f"CPU per answer: tool workers {server_cpu / n * 1000:.2f} ms, PostgreSQL + Redis {services}, "
+          f"load generator {client_cpu / n * 1000:.2f} ms")
+    print(f"machine load average during the run: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""Reading and writing a learner's assessments, answers and knowledge elements (row <-> engine objects).
+
+A whole learner is loaded with three queries (assessments, answers, knowledge elements), never per item.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from engine.answers import AnswerStatus
+from engine.assessment import Assessment, AssessmentState, AssessmentType, RecordedAnswer
+from engine.competence_test import LearnerRecord
+from engine.knowledge import KnowledgeElement, KnowledgeSource, KnowledgeStatus
+from learning.models import AnswerRow, AssessmentRow, KnowledgeElementRow
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite gives naive datetimes back: every stored moment is UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value) if isinstance(value, set | frozenset) else list(value)
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    return value
+
+
+def to_answer(row: Any) -> RecordedAnswer:
+    return RecordedAnswer(row.challenge_id, row.value, AnswerStatus(row.status), aware(row.created_at),  # type: ignore[arg-type]
+                          row.elapsed_seconds)
+
+
+def to_assessment(row: Any, answers: Iterable[Any]) -> Assessment:
+    return Assessment(
+        id=row.id, type=AssessmentType(row.type), target_skills=tuple(row.target_skills), strategy=row.strategy,
+        seed=row.seed, created_at=aware(row.created_at), competence_code=row.competence_code,  # type: ignore[arg-type]
+        campaign_participation_id=row.campaign_participation_id, improving=row.improving,
+        state=AssessmentState(row.state), answers=tuple(to_answer(a) for a in answers),
+        current_challenge_id=row.current_challenge_id, updated_at=aware(row.updated_at),
+    )
+
+
+def to_knowledge_element(row: Any) -> KnowledgeElement:
+    return KnowledgeElement(
+        skill_name=row.skill_name, competence_code=row.competence_code, status=KnowledgeStatus(row.status),
+        source=KnowledgeSource(row.source), earned_pix=row.earned_pix, created_at=aware(row.created_at),  # type: ignore[arg-type]
+        assessment_id=row.assessment_id, challenge_id=row.challenge_id,
+    )
+
+
+def load_record(session: Session, account_id: int) -> LearnerRecord:
+    """The learner as the engine sees it: three queries whatever the number of tests and answers. Plain rows
+    (Core), not ORM instances: identity-map bookkeeping would cost more than the rest of an answer."""
+    rows = session.execute(
+        select(*AssessmentRow.__table__.columns).where(AssessmentRow.account_id == account_id)
+    ).all()
+    answers: dict[str, list[Any]] = defaultdict(list)
+    for answer in session.execute(
+        select(*AnswerRow.__table__.columns).where(AnswerRow.account_id == account_id).order_by(AnswerRow.id)
+    ):
+        answers[answer.assessment_id].append(answer)
+    elements = session.execute(
+        select(*KnowledgeElementRow.__table__.columns)
+        .where(KnowledgeElementRow.account_id == account_id).order_by(KnowledgeElementRow.id)
+    ).all()
+    seen = frozenset(a.challenge_id for items in answers.values() for a in items)
+    return LearnerRecord(
+        knowledge_elements=tuple(to_knowledge_element(e) for e in elements),
+        assessments=tuple(to_assessment(r, answers.get(r.id, ())) for r in rows),
+        seen_challenge_ids=seen,
+    )
+
+
+def load_for_answer(session: Session, account_id: int, row: Any, competence_codes: Iterable[str]) -> LearnerRecord:
+    """What answering one test needs, and no more: that test with its answers, the knowledge elements of the
+    competences its target skills belong to (selection and inference never look elsewhere), and every
+    challenge the learner has seen. Three small queries, whatever the learner's history in other competences."""
+    answers = session.execute(
+        select(*AnswerRow.__table__.columns).where(AnswerRow.assessment_id == row.id).order_by(AnswerRow.id)
+    ).all()
+    elements = session.execute(
+        select(*KnowledgeElementRow.__table__.columns)
+        .where(KnowledgeElementRow.account_id == account_id,
+               KnowledgeElementRow.competence_code.in_(sorted(set(competence_codes))))
+        .order_by(KnowledgeElementRow.id)
+    ).all()
+    seen = frozenset(session.scalars(select(AnswerRow.challenge_id).where(AnswerRow.account_id == account_id)))
+    return LearnerRecord(
+        knowledge_elements=tuple(to_knowledge_element(e) for e in elements),
+        assessments=(to_assessment(row, answers),),
+        seen_challenge_ids=seen,
+    )
+
+
+def lock_assessment(session: Session, account_id: int, assessment_id: str) -> AssessmentRow | None:
+    """The learner's assessment row, locked until the transaction ends: SELECT ... FOR UPDATE on PostgreSQL;
+    on SQLite a first no-op write takes the database's write lock before anything is read."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(AssessmentRow).where(AssessmentRow.id == assessment_id)
+                        .values(seed=AssessmentRow.seed))
+    return session.execute(
+        select(*AssessmentRow.__table__.columns)
+        .where(AssessmentRow.id == assessment_id, AssessmentRow.account_id == account_id)
+        .with_for_update()
+    ).first()
+
+
+def get_assessment(session: Session, account_id: int, assessment_id: str) -> Any:
+    """The learner's assessment row (None when it does not exist or belongs to someone else); no lock."""
+    return session.execute(
+        select(*AssessmentRow.__table__.columns)
+        .where(AssessmentRow.id == assessment_id, AssessmentRow.account_id == account_id)
+    ).first()
+
+
+def count_answers(session: Session, assessment_id: str) -> int:
+    return int(session.scalar(select(func.count()).select_from(AnswerRow)
+                              .where(AnswerRow.assessment_id == assessment_id)) or 0)
+
+
+def find_answer(session: Session, assessment_id: str, challenge_id: str) -> Any:
+    return session.execute(
+        select(*AnswerRow.__table__.columns)
+        .where(AnswerRow.assessment_id == assessment_id, AnswerRow.challenge_id == challenge_id)
+    ).first()
+
+
+def insert_assessment(session: Session, account_id: int, assessment: Assessment) -> None:
+    session.add(AssessmentRow(
+        id=assessment.id, account_id=account_id, type=str(assessment.type), competence_code=assessment.competence_code,
+        campaign_participation_id=assessment.campaign_participation_id, target_skills=list(assessment.target_skills),
+        strategy=assessment.strategy, seed=assessment.seed, improving=assessment.improving,
+        state=str(assessment.state), current_challenge_id=assessment.current_challenge_id,
+        created_at=assessment.created_at, updated_at=assessment.updated_at,
+    ))
+
+
+def update_assessment(session: Session, assessment: Assessment, *, challenge_changed: bool) -> None:
+    values: dict[str, Any] = {"state": str(assessment.state), "current_challenge_id": assessment.current_challenge_id,
+                              "updated_at": assessment.updated_at}
+    if challenge_changed:
+        values["challenge_shown_at"] = None
+    session.execute(update(AssessmentRow).where(AssessmentRow.id == assessment.id).values(**values))
+
+
+def mark_shown(session: Session, assessment_id: str, at: datetime) -> None:
+    session.execute(
+        update(AssessmentRow)
+        .where(AssessmentRow.id == assessment_id, AssessmentRow.challenge_shown_at.is_(None))
+        .values(challenge_shown_at=at)
+    )
+
+
+def insert_answer(session: Session, account_id: int, assessment_id: str, answer: RecordedAnswer) -> None:
+    session.add(AnswerRow(
+        assessment_id=assessment_id, account_id=account_id, challenge_id=answer.challenge_id,
+        value=_json_value(answer.value), status=str(answer.status), elapsed_seconds=answer.elapsed_seconds,
+        created_at=answer.created_at,
+    ))
+
+
+def insert_knowledge_elements(session: Session, account_id: int, elements: Iterable[KnowledgeElement]) -> None:
+    """One executemany statement, in append order (the id is the order)."""
+    rows = [
+        dict(account_id=account_id, skill_name=ke.skill_name, competence_code=ke.competence_code,
+             status=str(ke.status), source=str(ke.source), earned_pix=ke.earned_pix, created_at=ke.created_at,
+             assessment_id=ke.assessment_id, challenge_id=ke.challenge_id)
+        for ke in elements
+    ]
+    if rows:
+        session.execute(insert(KnowledgeElementRow), rows)

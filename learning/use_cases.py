@@ -1,0 +1,309 @@
+"""Use cases of test-taking. Each runs in ONE transaction through `LearningService`; the functions taking a
+`Session` do the work inside the caller's transaction. The engine decides; `now`, ids and seeds come in."""
+
+from __future__ import annotations
+
+import math
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.answers import AnswerStatus, AnswerValue
+from engine.assessment import Assessment, AssessmentState, AssessmentType
+from engine.competence_test import (
+    LearnerRecord,
+    LifecycleError,
+    ResetOutcome,
+    Step,
+    answer_challenge,
+    reset_competence,
+    retry_competence_test,
+    scorecard,
+    start_competence_test,
+)
+from engine.config import DEFAULT_CONFIG, EngineConfig
+from engine.profile import Profile, build_profile
+from engine.referential import Challenge, Referential
+from engine.scoring import Scorecard, ScorecardStatus
+from learning import repository as repo
+from learning.models import AssessmentRow
+from lti_tool.grades import hooks
+
+
+class LearningRefusal(StrEnum):
+    UNKNOWN_ASSESSMENT = "unknown_assessment"
+    NOT_ANSWERED = "not_answered"
+    NOT_A_COMPETENCE_TEST = "not_a_competence_test"  # a campaign test: its end page is the campaign's
+
+
+class LearningError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class TestView:
+    """The test as the learner sees it now: its current challenge (None when over) and progress."""
+
+    assessment: Assessment
+    challenge: Challenge | None
+    answered: int
+    shown_at: datetime | None
+
+    def remaining_seconds(self, now: datetime) -> int | None:
+        if self.challenge is None or self.challenge.timer is None:
+            return None
+        elapsed = 0.0 if self.shown_at is None else (now - self.shown_at).total_seconds()
+        return max(0, math.ceil(self.challenge.timer - elapsed))
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    assessment_id: str
+    challenge_id: str
+    status: AnswerStatus
+    completed: bool
+    replayed: bool = False  # the same answer was already stored: nothing new was written
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """The end of a competence test: where the learner is now, where they were, what to do next."""
+
+    assessment: Assessment
+    scorecard: Scorecard
+    pix_before: int
+    level_before: int
+    suggestions: tuple[Scorecard, ...]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _new_seed() -> str:
+    return secrets.token_hex(8)
+
+
+def _own_assessment(record: LearnerRecord, assessment_id: str) -> Assessment:
+    found = next((a for a in record.assessments if a.id == assessment_id), None)
+    if found is None:
+        raise LearningError(LearningRefusal.UNKNOWN_ASSESSMENT, "no such assessment for this learner")
+    return found
+
+
+def _after(record: LearnerRecord, step: Step) -> LearnerRecord:
+    assessments = tuple(step.assessment if a.id == step.assessment.id else a for a in record.assessments)
+    if all(a.id != step.assessment.id for a in assessments):
+        assessments = (*assessments, step.assessment)
+    return replace(record, knowledge_elements=(*record.knowledge_elements, *step.new_knowledge_elements),
+                   assessments=assessments)
+
+
+# --- the work, inside a transaction -------------------------------------------------------------------------
+
+def profile(session: Session, referential: Referential, account_id: int, now: datetime,
+            config: EngineConfig = DEFAULT_CONFIG) -> Profile:
+    return build_profile(referential, repo.load_record(session, account_id), now, config)
+
+
+def start_test(session: Session, referential: Referential, account_id: int, code: str, *, now: datetime,
+               assessment_id: str, seed: str, strategy: str = "smart-random", retry: bool = False,
+               config: EngineConfig = DEFAULT_CONFIG) -> Step:
+    """Start (or resume: nothing is written) a competence test; `retry` for "Retenter"."""
+    record = repo.load_record(session, account_id)
+    begin = retry_competence_test if retry else start_competence_test
+    step = begin(referential, record, code, now=now, assessment_id=assessment_id, seed=seed, strategy=strategy,
+                 config=config)
+    if step.assessment.id == assessment_id:  # a new test
+        repo.insert_assessment(session, account_id, step.assessment)
+        session.flush()
+        if step.assessment.is_completed:  # nothing left to ask: it ends at once
+            _results_changed(session, referential, account_id, _after(record, step), now, config)
+    return step
+
+
+def reset(session: Session, referential: Referential, account_id: int, code: str, *, now: datetime,
+          config: EngineConfig = DEFAULT_CONFIG) -> ResetOutcome:
+    record = repo.load_record(session, account_id)
+    outcome = reset_competence(referential, record, code, now=now, config=config)
+    repo.insert_knowledge_elements(session, account_id, outcome.knowledge_elements)
+    if outcome.aborted is not None:
+        repo.update_assessment(session, outcome.aborted, challenge_changed=True)
+    session.flush()
+    after = replace(record, knowledge_elements=(*record.knowledge_elements, *outcome.knowledge_elements))
+    _results_changed(session, referential, account_id, after, now, config)
+    return outcome
+
+
+def current_test(session: Session, referential: Referential, account_id: int, assessment_id: str, *,
+                 now: datetime) -> TestView:
+    """The test's current challenge; the first display starts the clock of a timed challenge."""
+    row = repo.get_assessment(session, account_id, assessment_id)
+    if row is None:
+        raise LearningError(LearningRefusal.UNKNOWN_ASSESSMENT, "no such assessment for this learner")
+    answered = repo.count_answers(session, assessment_id)
+    shown_at = repo.aware(row.challenge_shown_at)
+    if row.current_challenge_id and shown_at is None:
+        repo.mark_shown(session, assessment_id, now)
+        shown_at = now
+    assessment = repo.to_assessment(row, ())
+    return TestView(assessment, referential.challenges.get(row.current_challenge_id or ""), answered, shown_at)
+
+
+def answer(session: Session, referential: Referential, account_id: int, assessment_id: str, challenge_id: str,
+           value: AnswerValue | None, *, now: datetime, skipped: bool = False,
+           config: EngineConfig = DEFAULT_CONFIG) -> AnswerOutcome:
+    """Answer the current challenge. A replay of an answered challenge returns the stored outcome."""
+    row = repo.lock_assessment(session, account_id, assessment_id)  # serialises double submissions
+    if row is None:
+        raise LearningError(LearningRefusal.UNKNOWN_ASSESSMENT, "no such assessment for this learner")
+    shown_at = repo.aware(row.challenge_shown_at)
+    competences = {referential.competence_of(s) for s in row.target_skills if s in referential.skills}
+    record = repo.load_for_answer(session, account_id, row, competences)
+    assessment = record.assessments[0]
+    stored = next((a for a in assessment.answers if a.challenge_id == challenge_id), None)
+    if stored is not None:
+        return AnswerOutcome(assessment_id, challenge_id, stored.status, not assessment.is_started, replayed=True)
+    elapsed = None if shown_at is None else max(0.0, (now - shown_at).total_seconds())
+    step = answer_challenge(referential, record, assessment, challenge_id, value, now=now, skipped=skipped,
+                            elapsed_seconds=elapsed, config=config)
+    recorded = step.assessment.answers[-1]
+    repo.insert_answer(session, account_id, assessment_id, recorded)
+    repo.insert_knowledge_elements(session, account_id, step.new_knowledge_elements)
+    repo.update_assessment(session, step.assessment, challenge_changed=True)
+    session.flush()  # a concurrent double submission fails here on (assessment_id, challenge_id)
+    if step.assessment.is_completed:  # the whole profile, read back after the writes, for the gradebook
+        _results_changed(session, referential, account_id, repo.load_record(session, account_id), now, config)
+    return AnswerOutcome(assessment_id, challenge_id, recorded.status, step.assessment.is_completed)
+
+
+def stored_outcome(session: Session, account_id: int, assessment_id: str, challenge_id: str) -> AnswerOutcome:
+    row = repo.get_assessment(session, account_id, assessment_id)
+    if row is None:
+        raise LearningError(LearningRefusal.UNKNOWN_ASSESSMENT, "no such assessment for this learner")
+    found = repo.find_answer(session, assessment_id, challenge_id)
+    if found is None:
+        raise LearningError(LearningRefusal.NOT_ANSWERED, "this challenge has not been answered in this test")
+    return AnswerOutcome(assessment_id, challenge_id, AnswerStatus(found.status), row.state != "started",
+                         replayed=True)
+
+
+def test_result(session: Session, referential: Referential, account_id: int, assessment_id: str, *,
+                now: datetime, config: EngineConfig = DEFAULT_CONFIG) -> TestResult:
+    record = repo.load_record(session, account_id)
+    assessment = _own_assessment(record, assessment_id)
+    code = assessment.competence_code or ""
+    if assessment.type is not AssessmentType.COMPETENCE_EVALUATION:
+        raise LearningError(LearningRefusal.NOT_A_COMPETENCE_TEST, "not a competence test")
+    if code not in referential.competences:
+        raise LearningError(LearningRefusal.UNKNOWN_ASSESSMENT, "not a competence test")
+    current = build_profile(referential, record, now, config)
+    before_record = replace(record, knowledge_elements=tuple(
+        ke for ke in record.knowledge_elements if ke.assessment_id != assessment_id))
+    before = scorecard(referential, before_record, code, now, config)
+    card = current.scorecard(code)
+    return TestResult(assessment, card, before.pix, before.level, suggestions(current, card.domain_code, code))
+
+
+def last_completed_test(session: Session, account_id: int, code: str) -> str | None:
+    """The id of the learner's latest completed test on a competence (for its end page)."""
+    row = session.scalars(
+        select(AssessmentRow)
+        .where(AssessmentRow.account_id == account_id, AssessmentRow.competence_code == code,
+               AssessmentRow.type == str(AssessmentType.COMPETENCE_EVALUATION),
+               AssessmentRow.state == str(AssessmentState.COMPLETED))
+        .order_by(AssessmentRow.updated_at.desc(), AssessmentRow.created_at.desc())
+        .limit(1)
+    ).first()
+    return row.id if row else None
+
+
+def suggestions(current: Profile, domain_code: str, exclude: str, count: int = 3) -> tuple[Scorecard, ...]:
+    """What to do next: competences not started (same domain first), then those that can be retried."""
+    def rank(card: Scorecard) -> tuple[int, int, str]:
+        return (0 if card.domain_code == domain_code else 1, card.level, card.competence_code)
+
+    open_cards = [c for c in current.scorecards if c.competence_code != exclude
+                  and (c.status is not ScorecardStatus.COMPLETED or c.is_improvable)]
+    return tuple(sorted(open_cards, key=lambda c: (c.status is ScorecardStatus.COMPLETED, *rank(c)))[:count])
+
+
+def _results_changed(session: Session, referential: Referential, account_id: int, record: LearnerRecord,
+                     now: datetime, config: EngineConfig) -> None:
+    cards = build_profile(referential, record, now, config).scorecards
+    hooks.results_changed(session, account_id=account_id, scorecards=cards, at=now)
+
+
+# --- the service: one transaction per use case ---------------------------------------------------------------
+
+class LearningService:
+    """The use cases bound to a session factory and a referential loaded once per process."""
+
+    def __init__(self, sessions: sessionmaker[Session], referential: Referential,
+                 config: EngineConfig = DEFAULT_CONFIG, strategy: str = "smart-random",
+                 clock: Callable[[], datetime] = _now, new_id: Callable[[], str] = _new_id,
+                 new_seed: Callable[[], str] = _new_seed) -> None:
+        self.sessions = sessions
+        self.referential = referential
+        self.config = config
+        self.strategy = strategy
+        self.clock = clock
+        self.new_id = new_id
+        self.new_seed = new_seed
+
+    def profile(self, account_id: int) -> Profile:
+        with self.sessions.begin() as session:
+            return profile(session, self.referential, account_id, self.clock(), self.config)
+
+    def start(self, account_id: int, code: str, *, retry: bool = False) -> Step:
+        with self.sessions.begin() as session:
+            return start_test(session, self.referential, account_id, code, now=self.clock(),
+                              assessment_id=self.new_id(), seed=self.new_seed(), strategy=self.strategy,
+                              retry=retry, config=self.config)
+
+    def reset(self, account_id: int, code: str) -> ResetOutcome:
+        with self.sessions.begin() as session:
+            return reset(session, self.referential, account_id, code, now=self.clock(), config=self.config)
+
+    def current(self, account_id: int, assessment_id: str) -> TestView:
+        with self.sessions.begin() as session:
+            return current_test(session, self.referential, account_id, assessment_id, now=self.clock())
+
+    def answer(self, account_id: int, assessment_id: str, challenge_id: str, value: AnswerValue | None, *,
+               skipped: bool = False) -> AnswerOutcome:
+        try:
+            with self.sessions.begin() as session:
+                return answer(session, self.referential, account_id, assessment_id, challenge_id, value,
+                              now=self.clock(), skipped=skipped, config=self.config)
+        except IntegrityError:  # lost the race against the same submission: it is stored, report it
+            return self.outcome(account_id, assessment_id, challenge_id)
+
+    def outcome(self, account_id: int, assessment_id: str, challenge_id: str) -> AnswerOutcome:
+        with self.sessions.begin() as session:
+            return stored_outcome(session, account_id, assessment_id, challenge_id)
+
+    def last_test(self, account_id: int, code: str) -> str | None:
+        with self.sessions.begin() as session:
+            return last_completed_test(session, account_id, code)
+
+    def result(self, account_id: int, assessment_id: str) -> TestResult:
+        with self.sessions.begin() as session:
+            return test_result(session, self.referential, account_id, assessment_id, now=self.clock(),
+                               config=self.config)
+
+
+__all__ = ["AnswerOutcome", "LearningError", "LearningRefusal", "LearningService", "LifecycleError", "TestResult",
+           "TestView"]

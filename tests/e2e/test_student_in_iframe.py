@@ -1,0 +1,159 @@
+"""End to end in a real browser (Debian's chromium driven by Playwright): the demo LMS embeds the tool in an
+iframe and performs real LTI 1.3 launches; a student completes a competence test and sees the level on the
+profile. The servers run for real (uvicorn, SQLite) in a subprocess on free ports."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from content_bank.loader import default_referential
+from engine.referential import ChallengeType
+from tests.learning_use_cases.answers import right_answer
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+_REQUIRED = os.environ.get("CI") or os.environ.get("PIX_LTI_REQUIRE_SERVICES") == "1"
+
+if not Path(CHROMIUM).exists() and not _REQUIRED:
+    pytest.skip("chromium is not installed (bash scripts/system-deps.sh installs it)", allow_module_level=True)
+
+if _REQUIRED:  # in CI a missing browser or driver is a failure, never a skip
+    from playwright import sync_api
+else:
+    sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    tool_port, platform_port = _free_port(), _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIX_LTI_")}
+    env["PIX_LTI_DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('e2e')}/tool.sqlite3"
+    code = f"from demo_platform.runner import run_demo; run_demo('127.0.0.1', {tool_port}, {platform_port})"
+    process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    tool, platform = f"http://127.0.0.1:{tool_port}", f"http://127.0.0.1:{platform_port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(tool + "/healthz").status_code == 200 and httpx.get(platform + "/").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("servers did not start: " + (process.stderr.read().decode() if process.stderr
+                                                                 else ""))
+            time.sleep(0.2)
+        yield tool, platform
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:  # type: ignore[type-arg]
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        yield instance
+        instance.close()
+
+
+def _answer(frame, challenge) -> None:  # type: ignore[no-untyped-def]
+    """Fill the challenge's inputs as a student would (clicks on labels, typing)."""
+    value = right_answer(challenge)
+    if challenge.type is ChallengeType.QCU:
+        frame.locator(f'label[for="p{value}"]').click()
+    elif challenge.type is ChallengeType.QCM:
+        for index in value:
+            frame.locator(f'label[for="p{index}"]').click()
+    elif isinstance(value, dict):
+        for name, text in value.items():
+            frame.locator(f"#r_{name}").fill(text)
+    else:
+        frame.locator(f"#r_{challenge.inputs[0].name}").fill(str(value))
+
+
+def test_a_student_completes_a_competence_test_in_the_lms_iframe(servers, browser) -> None:  # type: ignore[no-untyped-def]
+    tool, platform = servers
+    referential = default_referential()
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(platform + "/")
+    page.locator('a[href="/demo/start?user=eleve&activity=c11"]').click()
+    frame = page.frame_locator('iframe[name="outil"]')
+    start = frame.get_by_role("button", name=re.compile("Commencer"))
+    start.wait_for(timeout=20_000)
+    start.click()
+    answered = 0
+    while True:
+        submit = frame.get_by_role("button", name="Je valide")
+        end = frame.locator("[data-result-level]")
+        submit.or_(end).first.wait_for(timeout=20_000)
+        if end.count():
+            break
+        challenge = referential.challenges[frame.locator("form.challenge").get_attribute("data-challenge")]
+        if answered % 4 == 3:  # "Je passe" now and then
+            frame.get_by_role("button", name="Je passe").click()
+            frame.get_by_role("heading", name=re.compile("Question passée")).wait_for()
+        else:
+            _answer(frame, challenge)
+            submit.click()
+            frame.get_by_role("heading", name=re.compile("Bonne réponse")).wait_for()
+        answered += 1
+        assert answered < 80
+        frame.get_by_role("link", name=re.compile("Continuer|Voir mon résultat")).click()
+    level = int(end.get_attribute("data-result-level"))
+    pix = int(end.get_attribute("data-result-pix"))
+    assert answered >= 3 and level >= 1 and pix >= 8
+    frame.get_by_role("link", name="Voir mon profil").click()
+    card = frame.locator('[data-competence="1.1"]')
+    card.wait_for()
+    assert f"Niveau {level}" in card.inner_text() and f"{pix} pix" in card.inner_text()
+    assert "Terminée" in card.inner_text()
+    # the tool's pages are framed by the registered platform and nothing else
+    tool_frame = next(f for f in page.frames if f.url.startswith(tool))
+    headers = httpx.get(tool_frame.url).headers
+    assert f"frame-ancestors 'self' {platform}" in headers["content-security-policy"]
+    # the same profile on a 320 px phone screen: no horizontal scrolling
+    phone = browser.new_page(viewport={"width": 320, "height": 640})
+    phone.goto(tool_frame.url)
+    assert phone.locator('[data-competence="1.1"]').inner_text().count(f"Niveau {level}") == 1
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    phone.close()
+    page.close()
+
+
+def test_keyboard_only_student_can_start_and_answer(servers, browser) -> None:  # type: ignore[no-untyped-def]
+    tool, platform = servers
+    page = browser.new_page(viewport={"width": 800, "height": 900})
+    page.goto(platform + "/")
+    page.locator('a[href="/demo/start?user=eleve&activity=c31"]').click()
+    frame = page.frame_locator('iframe[name="outil"]')
+    start = frame.get_by_role("button", name=re.compile("Commencer"))
+    start.wait_for(timeout=20_000)
+    start.focus()
+    page.keyboard.press("Enter")
+    skip = frame.get_by_role("button", name="Je passe")
+    skip.wait_for(timeout=20_000)
+    # the focus is visible: the focused button gets an outline
+    skip.focus()
+    outline = skip.evaluate("b => getComputedStyle(b).outlineStyle")
+    assert outline not in ("none", "")
+    page.keyboard.press("Enter")
+    frame.get_by_role("heading", name=re.compile("Question passée")).wait_for(timeout=20_000)
+    page.close()
