@@ -7,8 +7,10 @@ import os
 import typer
 
 from lti_tool import keys
+from lti_tool.admin import audit
+from lti_tool.admin.cli import cli_actor
 from lti_tool.persistence.db import make_engine, make_session_factory, run_migrations
-from lti_tool.registrations import add_registration, list_registrations, set_status
+from lti_tool.registrations import add_registration, get_registration, list_registrations, set_status
 from lti_tool.settings import Settings
 
 registration_app = typer.Typer(help="Plateformes LTI 1.3 enregistrées.", no_args_is_help=True)
@@ -32,6 +34,7 @@ def registration_add(
 ) -> None:
     """Enregistre (ou met à jour et réactive) une plateforme."""
     with _sessions(Settings())() as session:
+        audit.record(session, cli_actor(), "registration.add", f"{issuer} {client_id}", deployments=deployment_id)
         reg = add_registration(session, issuer=issuer, client_id=client_id, auth_login_url=auth_login_url,
                                auth_token_url=auth_token_url, keyset_url=keyset_url, deployment_ids=deployment_id)
     typer.echo(f"Enregistrement {reg.id} : {reg.issuer} (client {reg.client_id}), "
@@ -55,6 +58,8 @@ def registration_list() -> None:
 def registration_disable(registration_id: int = typer.Argument(..., help="Identifiant (voir list).")) -> None:
     """Désactive une plateforme : ses lancements sont refusés."""
     with _sessions(Settings())() as session:
+        if get_registration(session, registration_id) is not None:
+            audit.record(session, cli_actor(), "registration.disable", f"registration:{registration_id}")
         reg = set_status(session, registration_id, "disabled")
     if reg is None:
         typer.echo(f"Aucun enregistrement {registration_id}.", err=True)
@@ -67,6 +72,7 @@ def keys_rotate() -> None:
     """Nouvelle clé courante ; l'ancienne reste publiée pendant la période de grâce."""
     settings = Settings()
     with _sessions(settings)() as session:
+        audit.record(session, cli_actor(), "keys.rotate", "tool-keys")
         key = keys.rotate(session)
     typer.echo(f"Nouvelle clé {key.kid} ; les précédentes restent publiées {settings.key_grace_seconds} s.")
 

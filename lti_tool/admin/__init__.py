@@ -1,0 +1,1 @@
+"""Administration of the tool: admin accounts, audit log, web area and CLI."""

@@ -1,0 +1,48 @@
+"""`GET /lti/register`: LTI Dynamic Registration, opened by the platform (Moodle: Manage tools)."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Request
+from starlette.responses import HTMLResponse
+
+from lti_tool.dynreg.errors import RegistrationFailed
+from lti_tool.dynreg.service import register_tool
+from lti_tool.dynreg.tool_profile import ToolUrls
+from lti_tool.web.pages import render
+from lti_tool.web.state import ToolState
+
+router = APIRouter()
+log = logging.getLogger("lti_tool.dynreg")
+
+
+def _frame_ancestors(config_url: str | None) -> str:
+    """The platform opens this page in an iframe before it is registered: allow the origin of its configuration
+    URL (the issuer's host, checked by the service) instead of the registered platforms only."""
+    parts = urlsplit(config_url or "")
+    ok = parts.scheme in ("http", "https") and parts.hostname and all(c not in parts.netloc for c in " ;,'\"*")
+    origin = f" {parts.scheme}://{parts.netloc}" if ok else ""
+    return f"frame-ancestors 'self'{origin}; object-src 'none'; base-uri 'self'"
+
+
+@router.get("/lti/register")
+async def dynamic_registration(request: Request) -> HTMLResponse:
+    state: ToolState = request.app.state.tool
+    params = request.query_params
+    csp = {"content-security-policy": _frame_ancestors(params.get("openid_configuration"))}
+    try:
+        outcome = await register_tool(state.http, state.store, state.sessions, ToolUrls(state.settings.base_url),
+                                      params.get("openid_configuration"), params.get("registration_token"))
+    except RegistrationFailed as exc:
+        log.info("dynamic registration failed: %s (%s)", exc.code, exc.reason)
+        response = render(request, "dynreg.html", status_code=exc.status, ok=False, reason=exc.reason,
+                          advice=exc.advice, code=exc.code)
+        response.headers.update(csp)
+        return response
+    log.info("dynamic registration: %s client %s deployment %s", outcome.platform.issuer, outcome.client_id,
+             outcome.deployment_id)
+    response = render(request, "dynreg.html", ok=True, outcome=outcome, platform=outcome.platform)
+    response.headers.update(csp)
+    return response

@@ -1,0 +1,135 @@
+"""Admin authentication and authorisation: only admin accounts open /admin; login is throttled; CSRF."""
+
+from __future__ import annotations
+
+import pytest
+
+from lti_tool.admin import accounts
+from tests.admin.conftest import ADMIN, PASSWORD, csrf_of, login
+from tests.lti.conftest import Tool
+
+LTI_ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"
+INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/registrations", "/admin/registrations/1", "/admin/launches",
+                                  "/admin/grades", "/admin/keys", "/admin/audit"])
+def test_every_admin_page_sends_strangers_to_the_login_page(sqlite_admin_tool: Tool, path: str) -> None:
+    response = sqlite_admin_tool.client.get(path, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/admin/login"
+
+
+@pytest.mark.parametrize("roles", [[LEARNER], [INSTRUCTOR], [LTI_ADMIN, INSTRUCTOR]])
+def test_an_lti_session_whatever_its_role_never_opens_the_admin_area(sqlite_admin_tool: Tool, roles: list[str]) -> None:
+    launch = sqlite_admin_tool.launch(roles=roles)
+    assert launch.status_code in (302, 303), launch.text
+    assert sqlite_admin_tool.client.cookies.get("pix_lti_session")
+    for path in ("/admin/", "/admin/registrations", "/admin/keys"):
+        response = sqlite_admin_tool.client.get(path, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/admin/login"
+    token = sqlite_admin_tool.client.cookies.get("pix_lti_session")
+    forged = sqlite_admin_tool.client.get("/admin/", headers={"cookie": f"pix_lti_admin={token}"},
+                                          follow_redirects=False)
+    assert forged.status_code == 303  # the LTI token, signed with another salt, is not an admin session
+    rotate = sqlite_admin_tool.client.post("/admin/keys/rotate", data={"csrf": "x"}, follow_redirects=False)
+    assert rotate.status_code == 303 and rotate.headers["location"] == "/admin/login"
+
+
+def test_login_opens_the_area_with_a_strict_httponly_cookie(admin_tool: Tool) -> None:
+    response = login(admin_tool)
+    assert response.status_code == 303
+    cookie = next(v for k, v in response.headers.multi_items() if k == "set-cookie" and v.startswith("pix_lti_admin="))
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/admin" in cookie
+    page = admin_tool.client.get("/admin/")
+    assert page.status_code == 200 and "Tableau de bord" in page.text and ADMIN in page.text
+
+
+def test_wrong_password_and_unknown_account_are_refused_alike(admin_tool: Tool) -> None:
+    wrong = login(admin_tool, password="not the password at all")
+    unknown = login(admin_tool, username="mallory", password=PASSWORD)
+    assert wrong.status_code == unknown.status_code == 401
+    message = "Identifiant ou mot de passe incorrect"
+    assert message in wrong.text and message in unknown.text
+    assert admin_tool.client.get("/admin/", follow_redirects=False).status_code == 303
+
+
+def test_login_form_needs_its_csrf_token(sqlite_admin_tool: Tool) -> None:
+    sqlite_admin_tool.client.get("/admin/login")
+    response = sqlite_admin_tool.client.post("/admin/login", data={"username": ADMIN, "password": PASSWORD},
+                                             follow_redirects=False)
+    assert response.status_code == 403
+    assert sqlite_admin_tool.client.get("/admin/", follow_redirects=False).status_code == 303
+
+
+def test_five_failures_lock_the_username_even_with_the_right_password(admin_tool: Tool) -> None:
+    for _ in range(5):
+        assert login(admin_tool, password="wrong password 123").status_code == 401
+    locked = login(admin_tool)
+    assert locked.status_code == 429 and "essais infructueux" in locked.text
+    assert admin_tool.client.get("/admin/", follow_redirects=False).status_code == 303
+
+
+def test_the_client_address_is_throttled_across_usernames(sqlite_admin_tool: Tool) -> None:
+    for i in range(20):
+        assert login(sqlite_admin_tool, username=f"user{i}", password="wrong password 123").status_code == 401
+    with sqlite_admin_tool.sessions()() as session:
+        accounts.create_account(session, "bob", PASSWORD, "test")
+    assert login(sqlite_admin_tool, username="bob").status_code == 429
+
+
+def test_a_successful_login_clears_the_username_failures(sqlite_admin_tool: Tool) -> None:
+    for _ in range(4):
+        login(sqlite_admin_tool, password="wrong password 123")
+    assert login(sqlite_admin_tool).status_code == 303
+    sqlite_admin_tool.client.cookies.clear()
+    for _ in range(4):
+        assert login(sqlite_admin_tool, password="wrong password 123").status_code == 401
+    assert login(sqlite_admin_tool).status_code == 303
+
+
+def test_changes_without_the_session_csrf_token_are_refused(logged_in: Tool) -> None:
+    before = logged_in.client.get("/admin/registrations").text.count("/admin/registrations/")
+    response = logged_in.client.post("/admin/registrations", data={
+        "csrf": "forged", "issuer": "https://lms.example.org", "client_id": "c", "deployment_ids": "d",
+        "auth_login_url": "https://lms.example.org/auth", "auth_token_url": "https://lms.example.org/token",
+        "keyset_url": "https://lms.example.org/jwks"})
+    assert response.status_code == 403 and "CSRF" in response.text
+    assert logged_in.client.get("/admin/registrations").text.count("/admin/registrations/") == before
+
+
+def test_a_disabled_account_loses_its_open_session(logged_in: Tool) -> None:
+    assert logged_in.client.get("/admin/", follow_redirects=False).status_code == 200
+    with logged_in.sessions()() as session:
+        accounts.set_active(session, ADMIN, False, "test")
+    assert logged_in.client.get("/admin/", follow_redirects=False).status_code == 303
+    assert login(logged_in).status_code == 401
+
+
+def test_logout_ends_the_session_even_for_a_copied_cookie(logged_in: Tool) -> None:
+    page = logged_in.client.get("/admin/")
+    copied = logged_in.client.cookies.get("pix_lti_admin")
+    logged_in.client.post("/admin/logout", data={"csrf": csrf_of(page.text)})
+    assert logged_in.client.get("/admin/", follow_redirects=False).status_code == 303
+    replay = logged_in.client.get("/admin/", headers={"cookie": f"pix_lti_admin={copied}"}, follow_redirects=False)
+    assert replay.status_code == 303
+
+
+def test_passwords_are_argon2_hashes_and_short_ones_are_refused(sqlite_admin_tool: Tool) -> None:
+    from lti_tool.admin.models import AdminAccount
+
+    with sqlite_admin_tool.sessions()() as session:
+        stored = session.query(AdminAccount).filter_by(username=ADMIN).one().password_hash
+        assert stored.startswith("$argon2id$") and PASSWORD not in stored
+        with pytest.raises(accounts.AccountError):
+            accounts.create_account(session, "carol", "short", "test")
+
+
+def test_admin_pages_are_never_framed_nor_cached(logged_in: Tool) -> None:
+    for path in ("/admin/", "/admin/login"):
+        response = logged_in.client.get(path, follow_redirects=False)
+        if response.status_code == 303:
+            logged_in.client.cookies.clear()
+            response = logged_in.client.get(path)
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert response.headers["cache-control"] == "no-store"

@@ -1,0 +1,52 @@
+"""push_capped / recent on both short-lived stores (used by the launch log and login throttling)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import pytest
+
+from lti_tool.admin import throttle
+from lti_tool.store.memory import MemoryStore
+
+
+def _stores() -> list:  # type: ignore[type-arg]
+    stores: list = [MemoryStore()]  # type: ignore[type-arg]
+    url = os.environ.get("PIX_LTI_TEST_REDIS_URL")
+    if url:
+        from lti_tool.store.redis_store import RedisStore
+
+        stores.append(RedisStore(url, prefix="pix-lti-test-capped:"))
+    elif os.environ.get("PIX_LTI_REQUIRE_SERVICES") == "1":
+        pytest.fail("PIX_LTI_TEST_REDIS_URL is required")
+    return stores
+
+
+def test_capped_lists_keep_the_newest_items_first() -> None:
+    async def run() -> None:
+        for store in _stores():
+            await store.delete("events")
+            for i in range(7):
+                await store.push_capped("events", str(i), 5)
+            assert await store.recent("events", 10) == ["6", "5", "4", "3", "2"]
+            assert await store.recent("events", 2) == ["6", "5"]
+            await store.delete("events")
+            assert await store.recent("events", 10) == []
+            await store.close()
+
+    asyncio.run(run())
+
+
+def test_throttle_window_slides(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    async def run() -> None:
+        store = MemoryStore()
+        for i in range(throttle.MAX_PER_USERNAME):
+            assert await throttle.seconds_locked(store, "Alice", "1.2.3.4", now=1000.0 + i) == 0
+            await throttle.record_failure(store, "alice", "1.2.3.4", now=1000.0 + i)
+        wait = await throttle.seconds_locked(store, "ALICE", "5.6.7.8", now=1010.0)
+        assert wait == throttle.WINDOW_SECONDS - 10
+        assert await throttle.seconds_locked(store, "alice", "5.6.7.8", now=1000.0 + throttle.WINDOW_SECONDS) == 0
+        assert await throttle.seconds_locked(store, "bob", "5.6.7.8", now=1010.0) == 0
+
+    asyncio.run(run())
