@@ -1,0 +1,91 @@
+"""Tables of the GAR connector: schools (UAI), subscriptions, classes/groups and their members, GAR profiles,
+roster entries. Accounts are the shared `accounts` table keyed on (GAR_ISSUER, IDO); no email anywhere."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lti_tool.persistence.models import Base, utcnow
+
+GAR_ISSUER = "urn:gar"
+
+
+class GarSubscription(Base):
+    __tablename__ = "gar_subscriptions"
+
+    uai: Mapped[str] = mapped_column(String(8), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GarSchool(Base):
+    __tablename__ = "gar_schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uai: Mapped[str] = mapped_column(String(8), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GarGroup(Base):
+    """A class (kind "class", from DIV) or a group (kind "group", from GRO) of a school."""
+
+    __tablename__ = "gar_groups"
+    __table_args__ = (UniqueConstraint("school_id", "kind", "code", name="uq_gar_group"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("gar_schools.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))
+    code: Mapped[str] = mapped_column(String(255))
+    label: Mapped[str] = mapped_column(String(255))
+
+
+class GarGroupMember(Base):
+    __tablename__ = "gar_group_members"
+    __table_args__ = (UniqueConstraint("group_id", "account_id", name="uq_gar_group_member"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("gar_groups.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+
+
+class GarSchoolMember(Base):
+    __tablename__ = "gar_school_members"
+    __table_args__ = (UniqueConstraint("school_id", "account_id", name="uq_gar_school_member"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("gar_schools.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+
+
+class GarProfile(Base):
+    """What the GAR said about an account at its last login (role, raw PRO), and its roster match if any."""
+
+    __tablename__ = "gar_profiles"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    profile_code: Mapped[str] = mapped_column(String(64))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("gar_schools.id", ondelete="SET NULL"), nullable=True)
+    last_login_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class GarRosterEntry(Base):
+    """One line of a school's class list (nom, prénom, date de naissance, classe), matched to an account or not."""
+
+    __tablename__ = "gar_roster_entries"
+    __table_args__ = (
+        UniqueConstraint("school_id", "family_name", "given_name", "birth_date", name="uq_gar_roster_person"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("gar_schools.id", ondelete="CASCADE"), index=True)
+    family_name: Mapped[str] = mapped_column(String(255))
+    given_name: Mapped[str] = mapped_column(String(255))
+    birth_date: Mapped[date] = mapped_column(Date)
+    class_label: Mapped[str] = mapped_column(String(255))
+    account_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True, unique=True
+    )
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

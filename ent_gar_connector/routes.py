@@ -1,0 +1,270 @@
+"""GAR web routes: SP metadata, SP-initiated login, assertion consumer, teacher class page, roster upload,
+birth-date reconciliation for students."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+import defusedxml.ElementTree as SafeET
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse, Response
+
+from ent_gar_connector import admin_routes, views
+from ent_gar_connector.identity import GarAttributeError, identity_from_attributes
+from ent_gar_connector.provisioning import NotSubscribed, provision
+from ent_gar_connector.reconciliation import Names, has_roster, matched_entry, reconcile
+from ent_gar_connector.roster import import_roster, parse_date, parse_roster
+from ent_gar_connector.saml_sp import ASK_ADMIN, RETRY, GarServiceProvider, refused
+from ent_gar_connector.settings import GarSettings
+from lti_tool.launch.errors import LaunchRefused
+from lti_tool.web.activity_routes import _session
+from lti_tool.web.cookies import set_cookie
+from lti_tool.web.lti_routes import SESSION_COOKIE, tool
+from lti_tool.web.pages import render
+from lti_tool.web.tokens import SessionData
+
+log = logging.getLogger("ent_gar_connector")
+router = APIRouter()
+router.include_router(admin_routes.router)
+REQUEST_KEY = "gar:authn:"
+ASSERTION_KEY = "gar:assertion:"
+RECONCILE_KEY = "gar:reconcile:"
+STUDENT_HOME = "/profil"
+STAFF_HOME = "/gar/classes"
+SAFE_PATH = re.compile(r"^/(?![/\\])[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$")
+SAML_NS = "{urn:oasis:names:tc:SAML:2.0:protocol}"
+
+
+def service_provider(request: Request) -> GarServiceProvider:
+    """Built on first use from `app.state.gar_settings` (tests) or the environment."""
+    app_state = request.app.state
+    sp = getattr(app_state, "gar_sp", None)
+    if sp is None:
+        settings = getattr(app_state, "gar_settings", None) or GarSettings()
+        sp = GarServiceProvider(settings, tool(request).settings.base_url)
+        app_state.gar_sp = sp
+    return sp
+
+
+def safe_relay_state(value: str | None) -> str | None:
+    """A relative path on this site (single leading slash, no scheme, host or backslash), else None."""
+    if not value or len(value) > 512 or not SAFE_PATH.match(value):
+        return None
+    return value
+
+
+@router.get("/gar/metadata")
+async def metadata(request: Request) -> Response:
+    xml = await run_in_threadpool(service_provider(request).sp_metadata)
+    return Response(xml, media_type="application/samlmetadata+xml")
+
+
+@router.get("/gar/login")
+async def login(request: Request) -> Response:
+    state, sp = tool(request), service_provider(request)
+    relay = safe_relay_state(request.query_params.get("RelayState") or request.query_params.get("target")) or ""
+    request_id, location = await run_in_threadpool(sp.authn_request, relay)
+    await state.store.set(REQUEST_KEY + request_id, relay or "-", sp.settings.request_ttl_seconds)
+    return RedirectResponse(location, status_code=302)
+
+
+def _in_response_to(saml_response: str, acs_url: str) -> str:
+    try:
+        root = SafeET.fromstring(base64.b64decode(saml_response, validate=False))
+    except (binascii.Error, ValueError, SafeET.ParseError) as exc:
+        raise refused("La réponse du GAR est illisible.", "gar_bad_response") from exc
+    except Exception as exc:  # defusedxml refuses entities, DTDs...
+        raise refused("La réponse du GAR est illisible.", "gar_bad_response") from exc
+    if root.tag != SAML_NS + "Response":
+        raise refused("La réponse du GAR est illisible.", "gar_bad_response")
+    if root.get("Destination") != acs_url:
+        raise refused("La réponse du GAR n'est pas adressée à ce service.", "gar_wrong_destination")
+    value = root.get("InResponseTo")
+    if not value:
+        raise refused("Cette réponse du GAR n'a pas été demandée par ce service (connexion non sollicitée).",
+                      "gar_unsolicited")
+    return value
+
+
+@router.post("/gar/acs")
+async def assertion_consumer(request: Request) -> Response:
+    state, sp = tool(request), service_provider(request)
+    try:
+        form = await request.form()
+    except Exception as exc:
+        raise refused("Le formulaire reçu est illisible.", "bad_form") from exc
+    saml_response = form.get("SAMLResponse")
+    if not isinstance(saml_response, str) or not saml_response.strip():
+        raise refused("Aucune réponse du GAR n'a été reçue.", "gar_no_response")
+    if len(saml_response) > sp.settings.max_response_bytes:
+        raise refused("La réponse du GAR est trop volumineuse.", "gar_bad_response")
+    request_id = _in_response_to(saml_response, sp.acs_url)
+    relay = await state.store.pop(REQUEST_KEY + request_id)  # consumed once, whatever happens next
+    if relay is None:
+        raise refused("Cette connexion a expiré ou a déjà été utilisée.", "gar_unsolicited")
+    verified = await run_in_threadpool(sp.verify_response, saml_response, request_id)
+    now = datetime.now(UTC)
+    ttl = int((verified.not_on_or_after - now).total_seconds()) + sp.settings.clock_leeway_seconds
+    if not await state.store.set_nx(ASSERTION_KEY + verified.assertion_id, "1", max(ttl, 60)):
+        raise refused("Cette réponse du GAR a déjà été utilisée (rejeu).", "gar_replayed")
+    try:
+        identity = identity_from_attributes(verified.attributes)
+    except GarAttributeError as exc:
+        raise LaunchRefused(exc.status, exc.reason, ASK_ADMIN, exc.code) from exc
+    try:
+        provisioned = await run_in_threadpool(provision, state.sessions, identity, now)
+    except NotSubscribed as exc:
+        raise LaunchRefused(
+            403, f"Votre établissement ({', '.join(exc.uais)}) n'est pas abonné à cette ressource.",
+            "Le chef d'établissement ou le référent numérique peut demander l'abonnement dans la console "
+            "du GAR ; vous pourrez ensuite vous connecter.", "gar_not_subscribed") from exc
+    token = state.codec.dumps(SessionData(provisioned.account_id, "gar:" + secrets.token_urlsafe(12),
+                                          provisioned.role, None, None))
+    asked = safe_relay_state(relay if relay != "-" else None)
+    if provisioned.role == "student":
+        target = asked or STUDENT_HOME
+        if await run_in_threadpool(_wants_reconciliation, state.sessions, provisioned.account_id):
+            target = "/gar/rapprochement?suite=" + quote(target, safe="/")
+    else:
+        target = asked if asked and asked.startswith("/gar/") else STAFF_HOME
+    response = RedirectResponse(target, status_code=303)
+    set_cookie(response, SESSION_COOKIE, token, state.settings.session_max_age_seconds,
+               state.settings.secure_cookies)
+    log.info("GAR login: account %s (%s, %s)", provisioned.account_id, provisioned.role,
+             "created" if provisioned.created else "found")
+    return response
+
+
+def _wants_reconciliation(sessions, account_id: int) -> bool:  # type: ignore[no-untyped-def]
+    with sessions() as session:
+        return matched_entry(session, account_id) is None and has_roster(session, account_id)
+
+
+# -- pages behind a GAR session ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GarPage:
+    data: SessionData
+    csrf: str
+
+
+def _gar_session(request: Request, staff: bool) -> GarPage:
+    data = _session(request)
+    if not data.launch_id.startswith("gar:"):
+        raise LaunchRefused(403, "Cette page est réservée aux connexions par le médiacentre (GAR).", RETRY, "not_gar")
+    if staff and data.role == "student":
+        raise LaunchRefused(403, "Cette page est réservée aux personnels de l'établissement.", RETRY, "staff_only")
+    if not staff and data.role != "student":
+        raise LaunchRefused(403, "Cette page est réservée aux élèves.", RETRY, "students_only")
+    return GarPage(data, tool(request).codec.csrf_token(data))
+
+
+async def _form(request: Request, page: GarPage) -> dict[str, object]:
+    try:
+        form = await request.form()
+    except Exception as exc:
+        raise LaunchRefused(400, "Le formulaire reçu est illisible.", "Rechargez la page.", "bad_form") from exc
+    sent = form.get("csrf")
+    if not isinstance(sent, str) or not hmac.compare_digest(sent, page.csrf):
+        raise LaunchRefused(403, "Le formulaire a expiré ou ne vient pas de cette page.", "Rechargez la page.",
+                            "bad_csrf")
+    return dict(form)
+
+
+@router.get("/gar/classes")
+async def classes_page(request: Request) -> Response:
+    page = _gar_session(request, staff=True)
+    schools = await run_in_threadpool(views.staff_classes, tool(request).sessions, page.data.account_id)
+    return render(request, "gar/classes.html", schools=schools)
+
+
+@router.get("/gar/roster")
+async def roster_page(request: Request) -> Response:
+    page = _gar_session(request, staff=True)
+    uais = await run_in_threadpool(views.staff_uais, tool(request).sessions, page.data.account_id)
+    return render(request, "gar/roster.html", csrf=page.csrf, uais=uais, errors=[], result=None)
+
+
+@router.post("/gar/roster")
+async def roster_upload(request: Request) -> Response:
+    page = _gar_session(request, staff=True)
+    form = await _form(request, page)
+    state = tool(request)
+    uais = await run_in_threadpool(views.staff_uais, state.sessions, page.data.account_id)
+    uai = str(form.get("uai") or (uais[0] if uais else ""))
+    if uai not in uais:
+        raise LaunchRefused(403, "Vous ne pouvez importer que la liste de votre établissement.", RETRY, "wrong_school")
+    upload = form.get("fichier")
+    if upload is None or isinstance(upload, str):
+        return render(request, "gar/roster.html", status_code=400, csrf=page.csrf, uais=uais, result=None,
+                      errors=[(0, "Choisissez un fichier CSV.")])
+    data = await upload.read()  # type: ignore[union-attr]
+    lines, errors = parse_roster(data)
+    if errors:
+        return render(request, "gar/roster.html", status_code=400, csrf=page.csrf, uais=uais, result=None,
+                      errors=[(e.line, e.message) for e in errors])
+
+    def save():  # type: ignore[no-untyped-def]
+        with state.sessions.begin() as session:
+            return import_roster(session, uai, lines)
+
+    result = await run_in_threadpool(save)
+    return render(request, "gar/roster.html", csrf=page.csrf, uais=uais, errors=[], result=result, uai=uai)
+
+
+@router.get("/gar/rapprochement")
+async def reconciliation_page(request: Request) -> Response:
+    page = _gar_session(request, staff=False)
+    follow = safe_relay_state(request.query_params.get("suite")) or STUDENT_HOME
+    names_known = await run_in_threadpool(views.names_known, tool(request).sessions, page.data.account_id)
+    return render(request, "gar/rapprochement.html", csrf=page.csrf, suite=follow, names_known=names_known,
+                  message=None, matched=None)
+
+
+@router.post("/gar/rapprochement")
+async def reconciliation_submit(request: Request) -> Response:
+    page = _gar_session(request, staff=False)
+    form = await _form(request, page)
+    state, sp = tool(request), service_provider(request)
+    follow = safe_relay_state(str(form.get("suite") or "")) or STUDENT_HOME
+    names_known = await run_in_threadpool(views.names_known, state.sessions, page.data.account_id)
+
+    def again(status: int, message: str) -> Response:
+        return render(request, "gar/rapprochement.html", status_code=status, csrf=page.csrf, suite=follow,
+                      names_known=names_known, message=message, matched=None)
+
+    if not await _attempt_allowed(request, sp, page.data.account_id):
+        return again(429, "Trop d'essais : réessayez dans un quart d'heure ou demandez à votre professeur.")
+    birth = parse_date(str(form.get("naissance") or ""))
+    if birth is None:
+        return again(400, "Date de naissance invalide : écrivez-la sous la forme JJ/MM/AAAA.")
+    family, given = str(form.get("nom") or "").strip()[:255], str(form.get("prenom") or "").strip()[:255]
+    typed = Names(family, given) if family and given else None
+
+    def match():  # type: ignore[no-untyped-def]
+        with state.sessions.begin() as session:
+            entry = reconcile(session, page.data.account_id, birth, typed)
+            return None if entry is None else f"{entry.given_name} {entry.family_name}"
+
+    matched = await run_in_threadpool(match)
+    if matched is None:
+        return again(404, "Aucune fiche unique ne correspond dans la liste de votre établissement. Vérifiez votre "
+                          "date de naissance (et votre nom), ou demandez à votre professeur.")
+    return render(request, "gar/rapprochement.html", csrf=page.csrf, suite=follow, names_known=names_known,
+                  message=None, matched=matched)
+
+
+async def _attempt_allowed(request: Request, sp: GarServiceProvider, account_id: int) -> bool:
+    store = tool(request).store
+    for slot in range(sp.settings.reconciliation_attempts):
+        if await store.set_nx(f"{RECONCILE_KEY}{account_id}:{slot}", "1", sp.settings.reconciliation_window_seconds):
+            return True
+    return False
