@@ -1,0 +1,1 @@
+"""Campaigns ("parcours") for classes: organisations, target profiles, campaigns, participations, dashboard."""

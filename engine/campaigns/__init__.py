@@ -1,0 +1,1 @@
+"""Campaigns ("parcours", §7): codes, target profiles, results, participations, campaign tests, exports."""

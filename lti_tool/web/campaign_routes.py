@@ -1,0 +1,296 @@
+"""Campaign pages ("parcours"): joining by code, the student's campaign page (take the test, send the results),
+and the teachers' pages (create, follow the class on a dashboard, export CSV).
+
+Access: any logged-in session (LTI or GAR) may join by code; a student only ever reaches their own
+participations; a teacher sees a campaign only as a teacher of its course or staff of its school (checked in
+`campaigns.access` against the database, not only the session's role). Every POST carries the CSRF token;
+every link and form carries the `lt` token when the request came with one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import FileResponse, Response
+
+from campaigns.heatmap import class_heatmap, shade, svg
+from campaigns.service import CampaignService
+from campaigns.use_cases import CampaignAccess, CampaignDraft
+from engine.campaigns.participation import CampaignError, CampaignRefusal, CampaignType, ParticipationStatus
+from engine.campaigns.results import read_snapshot
+from lti_tool.launch.errors import RELAUNCH, LaunchRefused
+from lti_tool.web.auth import checked_form, link, session_data
+from lti_tool.web.student_routes import learning, page, redirect
+from lti_tool.web.tokens import SessionData
+
+router = APIRouter()
+STATIC_DIR = (Path(__file__).resolve().parents[1] / "static" / "campagnes").resolve()
+MAX_LEVELS = (2, 3, 4, 5, 6)
+
+_MESSAGES: dict[str, tuple[int, str, str]] = {
+    CampaignRefusal.INVALID_CODE: (400, "Ce code n'a pas la forme d'un code de parcours.",
+                                   "Un code compte 6 lettres puis 3 chiffres, par exemple ABCDEF234."),
+    CampaignRefusal.UNKNOWN_CODE: (404, "Aucun parcours ne porte ce code.",
+                                   "Vérifiez le code donné par votre enseignant·e."),
+    CampaignRefusal.CAMPAIGN_ARCHIVED: (409, "Ce parcours est fermé.",
+                                        "Demandez un nouveau code à votre enseignant·e."),
+    CampaignRefusal.NOT_COMPLETED: (409, "Terminez le parcours avant d'envoyer vos résultats.",
+                                    "Reprenez le parcours."),
+    CampaignRefusal.ALREADY_SHARED: (409, "Vos résultats ont déjà été envoyés.", "Ils ne peuvent plus être modifiés."),
+    CampaignRefusal.ALREADY_COMPLETED: (409, "Ce parcours est déjà terminé.", "Envoyez vos résultats."),
+    CampaignRefusal.RETRY_NOT_ALLOWED: (409, "Ce parcours ne peut être passé qu'une fois.",
+                                        "Votre enseignant·e a choisi un envoi unique."),
+    CampaignRefusal.RETRY_NOT_SHARED: (409, "Envoyez d'abord vos résultats.", "Vous pourrez ensuite recommencer."),
+    CampaignRefusal.RETRY_TOO_EARLY: (409, "Vous ne pouvez pas encore repasser ce parcours.",
+                                      "Il pourra l'être 4 jours après l'envoi de vos résultats."),
+    CampaignRefusal.RETRY_FULL_MASTERY: (409, "Vous maîtrisez déjà tous les acquis de ce parcours.",
+                                         "Il n'y a rien à améliorer."),
+    CampaignRefusal.NOT_A_TEST: (409, "Ce parcours ne comporte pas de test.", "Envoyez votre profil."),
+    CampaignAccess.FORBIDDEN: (403, "Ce parcours ne fait pas partie de vos classes.",
+                               "Ouvrez-le depuis le cours ou l'établissement auquel il appartient."),
+    CampaignAccess.UNKNOWN_CAMPAIGN: (404, "Ce parcours n'existe pas.", "Revenez à la liste de vos parcours."),
+    CampaignAccess.UNKNOWN_PARTICIPATION: (404, "Cette participation n'existe pas ou ne vous appartient pas.",
+                                           "Rejoignez le parcours avec son code."),
+    CampaignAccess.BAD_FORM: (400, "Ce parcours ne peut pas être créé ainsi.", "Corrigez le formulaire."),
+}
+
+
+def campaign_service(request: Request) -> CampaignService:
+    service: CampaignService | None = getattr(request.app.state, "campaigns", None)
+    sessions = request.app.state.tool.sessions
+    if service is None or service.sessions is not sessions:
+        service = CampaignService(sessions, learning(request).referential)
+        request.app.state.campaigns = service
+    return service
+
+
+def _refused(request: Request, data: SessionData, error: CampaignError, back: str, back_label: str) -> Response:
+    status, reason, advice = _MESSAGES.get(error.code, (409, "Cette action n'est pas possible.", "Revenez en arrière."))
+    return page(request, data, "eleve/refus.html", status_code=status, reason=reason, advice=advice, code=error.code,
+                back=link(request, back), back_label=back_label)
+
+
+def _teacher(request: Request) -> SessionData:
+    data = session_data(request)
+    if data.role == "student":
+        raise LaunchRefused(403, "Cette page est réservée aux enseignant·es.", RELAUNCH, "teachers_only")
+    return data
+
+
+# --- students: join by code, the campaign page -----------------------------------------------------------------
+
+@router.get("/campagnes/rejoindre")
+async def join_page(request: Request, code: str = "") -> Response:
+    data = session_data(request)
+    service = campaign_service(request)
+    mine = await run_in_threadpool(service.mine, data.account_id)
+    campaign, error = None, None
+    if code:
+        try:
+            campaign = await run_in_threadpool(service.find, code)
+        except CampaignError as exc:
+            error = _MESSAGES[exc.code][1]
+    return page(request, data, "campagnes/rejoindre.html", status_code=200 if error is None else 404,
+                code=code[:64], campaign=campaign, error=error, mine=mine)
+
+
+@router.post("/campagnes/rejoindre")
+async def join(request: Request) -> Response:
+    data = session_data(request)
+    form = await checked_form(request, data)
+    typed = form.get("code")
+    service = campaign_service(request)
+    try:
+        participation_id = await run_in_threadpool(service.join, data.account_id,
+                                                   typed if isinstance(typed, str) else "")
+    except CampaignError as exc:
+        status, reason, advice = _MESSAGES[exc.code]
+        mine = await run_in_threadpool(service.mine, data.account_id)
+        return page(request, data, "campagnes/rejoindre.html", status_code=status, code=str(typed or "")[:64],
+                    campaign=None, error=f"{reason} {advice}", mine=mine)
+    return redirect(request, f"/campagnes/participations/{participation_id}")
+
+
+@router.get("/campagnes/participations/{participation_id}")
+async def participation_page(request: Request, participation_id: str) -> Response:
+    data = session_data(request)
+    service = campaign_service(request)
+    try:
+        view = await run_in_threadpool(service.view, data.account_id, participation_id)
+    except CampaignError as exc:
+        return _refused(request, data, exc, "/campagnes/rejoindre", "Rejoindre un parcours")
+    shared = read_snapshot(view.participation.snapshot) if view.participation.snapshot is not None else None
+    return page(request, data, "campagnes/participation.html", view=view, shared=shared,
+                statuses=ParticipationStatus, referential=service.referential)
+
+
+async def _participation_action(request: Request, participation_id: str, action: str) -> Response:
+    data = session_data(request)
+    form = await checked_form(request, data)
+    service = campaign_service(request)
+    back = f"/campagnes/participations/{participation_id}"
+    try:
+        if action == "start":
+            step = await run_in_threadpool(service.start, data.account_id, participation_id)
+            if step.challenge is not None:
+                return redirect(request, f"/evaluations/{step.assessment.id}")
+        elif action == "share":
+            if form.get("confirmation") != "oui":
+                view = await run_in_threadpool(service.view, data.account_id, participation_id)
+                return page(request, data, "campagnes/participation.html", status_code=422, view=view, shared=None,
+                            statuses=ParticipationStatus, referential=service.referential,
+                            error="Cochez la case pour confirmer l'envoi de vos résultats.")
+            await run_in_threadpool(service.share, data.account_id, participation_id)
+        else:
+            new_id = await run_in_threadpool(service.retry, data.account_id, participation_id)
+            back = f"/campagnes/participations/{new_id}"
+    except CampaignError as exc:
+        return _refused(request, data, exc, back, "Revenir au parcours")
+    return redirect(request, back)
+
+
+@router.post("/campagnes/participations/{participation_id}/commencer")
+async def start(request: Request, participation_id: str) -> Response:
+    return await _participation_action(request, participation_id, "start")
+
+
+@router.post("/campagnes/participations/{participation_id}/envoyer")
+async def share(request: Request, participation_id: str) -> Response:
+    return await _participation_action(request, participation_id, "share")
+
+
+@router.post("/campagnes/participations/{participation_id}/recommencer")
+async def retry(request: Request, participation_id: str) -> Response:
+    return await _participation_action(request, participation_id, "retry")
+
+
+@router.get("/campagnes/evaluations/{assessment_id}/fin")
+async def campaign_test_end(request: Request, assessment_id: str) -> Response:
+    """Where a campaign test ends: back to its campaign page."""
+    data = session_data(request)
+    found = await run_in_threadpool(campaign_service(request).participation_of_test, data.account_id, assessment_id)
+    if found is None:
+        return _refused(request, data, CampaignError(CampaignAccess.UNKNOWN_PARTICIPATION, ""),
+                        "/campagnes/rejoindre", "Rejoindre un parcours")
+    return redirect(request, f"/campagnes/participations/{found}")
+
+
+# --- teachers --------------------------------------------------------------------------------------------------
+
+@router.get("/campagnes")
+async def campaigns_page(request: Request) -> Response:
+    data = _teacher(request)
+    campaigns = await run_in_threadpool(campaign_service(request).campaigns, data.account_id)
+    return page(request, data, "campagnes/liste.html", campaigns=campaigns, types=CampaignType)
+
+
+async def _creation_form(request: Request, data: SessionData, *, status_code: int = 200, error: str | None = None,
+                         values: dict[str, object] | None = None) -> Response:
+    service = campaign_service(request)
+    choices = await run_in_threadpool(service.organisation_choices, data.account_id, data.course_id)
+    referential = service.referential
+    tubes = {c: [t for t in referential.tubes.values() if t.competence_code == c] for c in referential.competences}
+    return page(request, data, "campagnes/nouveau.html", status_code=status_code, choices=choices,
+                domains=referential.domains, tubes=tubes, levels=MAX_LEVELS, error=error, values=values or {},
+                types=CampaignType)
+
+
+@router.get("/campagnes/nouveau")
+async def new_campaign_page(request: Request) -> Response:
+    return await _creation_form(request, _teacher(request))
+
+
+def _draft(form: object, tube_names: set[str]) -> CampaignDraft | str:
+    """The draft from the form, or the French message saying what is wrong."""
+    get = form.get  # type: ignore[attr-defined]
+    name = get("nom")
+    if not isinstance(name, str) or not name.strip() or len(name) > 255:
+        return "Donnez un nom au parcours (255 caractères au plus)."
+    if any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in name):
+        return "Le nom du parcours contient des caractères invisibles : retapez-le."
+    kind = get("type")
+    if kind not in (CampaignType.ASSESSMENT, CampaignType.PROFILES_COLLECTION):
+        return "Choisissez le type de parcours."
+    multiple = get("envois_multiples") == "oui"
+    if kind == CampaignType.PROFILES_COLLECTION:
+        return CampaignDraft(name.strip(), CampaignType.PROFILES_COLLECTION, multiple_sendings=multiple)
+    tubes = tuple(t for t in form.getlist("sujets") if isinstance(t, str))  # type: ignore[attr-defined]
+    if not tubes:
+        return "Choisissez au moins un sujet à évaluer."
+    if any(t not in tube_names for t in tubes) or len(tubes) > len(tube_names):
+        return "Un des sujets choisis n'existe pas."
+    level = get("niveau_max") or ""
+    if level not in {str(n) for n in MAX_LEVELS} | {""}:
+        return "Le niveau maximum choisi n'existe pas."
+    badge = get("badge") or ""
+    if badge and (not isinstance(badge, str) or not badge.isdigit() or not 1 <= int(badge) <= 100):
+        return "Le seuil des badges est un pourcentage entre 1 et 100."
+    return CampaignDraft(name.strip(), CampaignType.ASSESSMENT, tubes, int(level) if level else None, multiple,
+                         None, int(badge) if badge else None)
+
+
+@router.post("/campagnes/nouveau")
+async def create_campaign(request: Request) -> Response:
+    data = _teacher(request)
+    form = await checked_form(request, data)
+    service = campaign_service(request)
+    draft = _draft(form, set(service.referential.tubes))
+    organisation = form.get("organisation")
+    values = {"nom": form.get("nom"), "type": form.get("type"), "sujets": set(form.getlist("sujets")),
+              "organisation": organisation}
+    if isinstance(draft, str):
+        return await _creation_form(request, data, status_code=400, error=draft, values=values)
+    try:
+        campaign = await run_in_threadpool(service.create, data.account_id, str(organisation or ""), draft)
+    except CampaignError as exc:
+        if exc.code == CampaignAccess.FORBIDDEN:
+            return _refused(request, data, exc, "/campagnes", "Mes parcours")
+        return await _creation_form(request, data, status_code=400, error=_MESSAGES[exc.code][1], values=values)
+    return redirect(request, f"/campagnes/{campaign.id}")
+
+
+def _group(raw: str) -> int | None:
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
+@router.get("/campagnes/{campaign_id:int}")
+async def dashboard_page(request: Request, campaign_id: int, groupe: str = "", vue: str = "") -> Response:
+    data = _teacher(request)
+    service = campaign_service(request)
+    try:
+        board = await run_in_threadpool(service.dashboard, data.account_id, campaign_id, _group(groupe))
+    except CampaignError as exc:
+        return _refused(request, data, exc, "/campagnes", "Mes parcours")
+    picture = svg(class_heatmap(board, service.config.max_reachable_level))
+    export = link(request, f"/campagnes/{campaign_id}/export.csv", **({"groupe": groupe} if board.selected_group
+                                                                     else {}))
+    return page(request, data, "campagnes/tableau.html", board=board, heatmap=picture, shade=shade,
+                max_level=service.config.max_reachable_level, levels=vue == "niveaux",
+                filters={"groupe": str(board.selected_group)} if board.selected_group else {},
+                statuses=ParticipationStatus, export_url=export, join_url=link(
+                    request, "/campagnes/rejoindre", code=board.campaign.code))
+
+
+@router.get("/campagnes/{campaign_id:int}/export.csv")
+async def export_csv(request: Request, campaign_id: int, groupe: str = "") -> Response:
+    data = _teacher(request)
+    try:
+        campaign, body = await run_in_threadpool(campaign_service(request).export, data.account_id, campaign_id,
+                                                 _group(groupe))
+    except CampaignError as exc:
+        return _refused(request, data, exc, "/campagnes", "Mes parcours")
+    filename = f"parcours-{campaign.code}.csv"
+    return Response(body, media_type="text/csv; charset=utf-8", headers={
+        "content-disposition": f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}",
+        "cache-control": "no-store"})
+
+
+@router.get("/campagnes/static/{name}")
+async def static(name: str) -> Response:
+    candidate = (STATIC_DIR / name).resolve()
+    if candidate.parent != STATIC_DIR or not candidate.is_file():
+        return Response("Fichier introuvable.", status_code=404, media_type="text/plain; charset=utf-8")
+    return FileResponse(candidate, headers={"cache-control": "public, max-age=3600"})
