@@ -232,9 +232,11 @@ def main() -> None:
           f"(≈ {1000 / total:.0f}/s per core)")
     print(f"ratio p50 / floor: {pct(latencies, 0.50) / total:.1f}x")
     n = len(latencies)
-    print(f"CPU per launch: tool workers {server_cpu / n * 1000:.2f} ms, PostgreSQL + Redis "
-          f"{services_cpu / n * 1000:.2f} ms, load generator {client_cpu / n * 1000:.2f} ms")
-    print(f"  => on 2 cores, tool + services alone could serve ≈ {2 * n / (server_cpu + services_cpu):.0f} launches/s")
+    services = f"{services_cpu / n * 1000:.2f} ms" if services_cpu > 0 else "n/a (server processes came and went)"
+    print(f"CPU per launch: tool workers {server_cpu / n * 1000:.2f} ms, PostgreSQL + Redis {services}, "
+          f"load generator {client_cpu / n * 1000:.2f} ms")
+    print(f"  => on 2 cores, tool + services alone could serve ≈ {2 * n / (server_cpu + max(services_cpu, 0)):.0f} "
+          "launches/s")
     print(f"machine load average during the run: {os.getloadavg()[0]:.2f} (other processes share the 2 cores)")
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from ent_gar_connector.cli import register_commands as register_gar_commands
+from lti_tool.admin.cli import register_commands as register_admin_commands
 from lti_tool.cli import register_commands
+from lti_tool.grades.cli import register_commands as register_grades_commands
 from pix_lti.content_cli import content_app
 from pix_lti.engine_cli import engine_app
 
@@ -17,6 +20,9 @@ app = typer.Typer(
 app.add_typer(content_app, name="content")
 app.add_typer(engine_app, name="engine")
 register_commands(app)
+register_gar_commands(app)
+register_admin_commands(app)
+register_grades_commands(app)
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ for pkg in "$@"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 # Packages are added here as features need them (xmlsec1 for SAML, chromium for browser tests).
-for pkg in ${PIX_LTI_SYSTEM_PACKAGES:-}; do
+for pkg in ${PIX_LTI_SYSTEM_PACKAGES:-} xmlsec1 chromium; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

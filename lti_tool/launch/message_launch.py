@@ -88,6 +88,14 @@ class ToolMessageLaunch(MessageLaunch[FastAPIRequest, Any, StoreSessionService, 
             self._cookie_service.delete_cookie(self._state)
         return message
 
+    def claimed(self) -> dict[str, Any]:
+        """What the id_token claims, verified or not (for the refusal log only): iss, aud, deployment."""
+        body = self._jwt.get("body") if isinstance(self._jwt, dict) else None
+        if not isinstance(body, dict):
+            return {}
+        return {"iss": body.get("iss"), "aud": body.get("aud"),
+                "deployment_id": body.get(lti_claims.LTI + "deployment_id")}
+
     # -- steps ----------------------------------------------------------------------------------
     def validate_state(self) -> ToolMessageLaunch:
         state = self._get_request_param("state")

@@ -13,16 +13,20 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
+from ent_gar_connector import routes as gar_routes
 from lti_tool import keys
+from lti_tool.admin import routes as admin_routes
 from lti_tool.launch.errors import LaunchRefused
 from lti_tool.launch.jwks_cache import JwksCache
 from lti_tool.launch.tool_conf import DbToolConf
 from lti_tool.persistence.db import make_engine, make_session_factory, ping, run_migrations
 from lti_tool.settings import Settings, get_settings
 from lti_tool.store import make_store
-from lti_tool.web import activity_routes, lti_routes
+from lti_tool.web import activity_routes, deep_linking_routes, lti_routes, registration_routes, student_routes
+from lti_tool.web.campaign_routes import router as campaign_router
 from lti_tool.web.pages import refusal
 from lti_tool.web.registration_cache import RegistrationCache
+from lti_tool.web.security import install_security_headers
 from lti_tool.web.state import ToolState
 from lti_tool.web.tokens import SessionCodec
 
@@ -78,7 +82,14 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
 
     app = FastAPI(title="pix-lti", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(lti_routes.router)
+    app.include_router(deep_linking_routes.router)  # before activity_routes: first match wins
     app.include_router(activity_routes.router)
+    app.include_router(student_routes.router)
+    install_security_headers(app)
+    app.include_router(registration_routes.router)
+    app.include_router(admin_routes.router)
+    app.include_router(gar_routes.router)
+    app.include_router(campaign_router)
 
     @app.exception_handler(LaunchRefused)
     async def _refused(request: Request, exc: LaunchRefused) -> Response:

@@ -7,11 +7,15 @@ one transaction, then the session token (cookie and cookie-less `?lt=`) leads to
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from lti_tool import keys
+from lti_tool.admin.launch_log import record_launch_event
 from lti_tool.launch.adapters import CookieJar, FastAPIRequest, LoopBridge, StoreLaunchDataStorage, StoreSessionService
 from lti_tool.launch.claims import DEEP_LINKING
 from lti_tool.launch.errors import LaunchRefused
@@ -56,13 +60,32 @@ def _services(state: ToolState, lti_request: FastAPIRequest) -> tuple[StoreSessi
 @router.api_route("/lti/login", methods=["GET", "POST"])
 async def login(request: Request) -> Response:
     state = tool(request)
-    lti_request = FastAPIRequest(await _params(request), request.cookies, state.settings.secure_cookies)
+    params = await _params(request)
+    lti_request = FastAPIRequest(params, request.cookies, state.settings.secure_cookies)
     sessions, cookies = _services(state, lti_request)
     oidc = ToolOIDCLogin(lti_request, state.tool_conf, sessions, cookies,
                          registrations=state.registrations.for_login_sync,
                          state_ttl=state.settings.state_ttl_seconds,
                          in_iframe=request.headers.get("sec-fetch-dest") == "iframe")
-    return await run_in_threadpool(oidc.redirect, state.settings.launch_url)
+    try:
+        return await run_in_threadpool(oidc.redirect, state.settings.launch_url)
+    except LaunchRefused as refused:
+        await _log_refusal(state, refused, {"iss": params.get("iss"), "aud": params.get("client_id"),
+                                            "deployment_id": params.get("lti_deployment_id")})
+        raise
+
+
+async def _log_refusal(state: ToolState, refused: LaunchRefused, claimed: dict[str, Any]) -> None:
+    """The admin area's "recent refusals": what the request claimed (unverified), the code and the reason."""
+    def text(value: Any) -> str | None:
+        return value[:512] if isinstance(value, str) and value else None
+
+    aud = claimed.get("aud")
+    await record_launch_event(
+        state.store, outcome="refused", code=refused.code, issuer=text(claimed.get("iss")),
+        client_id=text(aud[0] if isinstance(aud, list) and aud else aud),
+        deployment_id=text(claimed.get("deployment_id")), reason=refused.reason, at=datetime.now(UTC),
+    )
 
 
 def locale_of(message: LaunchMessage) -> str:
@@ -88,8 +111,14 @@ async def launch(request: Request) -> Response:
 
     try:
         message, provisioned = await run_in_threadpool(validate_and_provision)
-    except CookiesBlocked as blocked:
-        return cookies_blocked_page(request, blocked, state)
+    except LaunchRefused as refused:
+        await _log_refusal(state, refused, message_launch.claimed())
+        if isinstance(refused, CookiesBlocked):
+            return cookies_blocked_page(request, refused, state)
+        raise
+    await record_launch_event(state.store, outcome="accepted", code=message.message_type, issuer=message.issuer,
+                              client_id=message.client_id, deployment_id=message.deployment_id, reason=None,
+                              at=datetime.now(UTC))
     token = state.codec.dumps(SessionData(
         provisioned.account_id, message.launch_id, message.role, provisioned.activity_id, provisioned.course_id,
         locale_of(message),

@@ -61,4 +61,4 @@ def test_demo_student_and_teacher_launches(clients: tuple[TestClient, TestClient
     page = _launch(demo, tool, "user=enseignant&activity=c31")
     assert "Alex Martin" in page.text and "enseignant" in page.text and "compétence 3.1" in page.text
     page = _launch(demo, tool, "user=enseignant&activity=c11&message=select")
-    assert page.status_code == 200 and "arrive bientôt" in page.text
+    assert page.status_code == 200 and "Ajouter une activité Pix" in page.text

@@ -96,7 +96,7 @@ def test_deep_linking_request_is_validated_and_routed(any_tool: Tool) -> None:
     response = any_tool.launch(message_type="LtiDeepLinkingRequest", roles=[INSTRUCTOR])
     assert response.status_code == 303 and "/lti/selection/" in response.headers["location"]
     page = any_tool.client.get(response.headers["location"])
-    assert page.status_code == 200 and "arrive bientôt" in page.text
+    assert page.status_code == 200 and "Ajouter une activité Pix" in page.text
 
 
 def test_valid_variants_are_accepted(tool: Tool) -> None:
