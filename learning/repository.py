@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from engine.answers import AnswerStatus
@@ -18,6 +18,30 @@ from engine.assessment import Assessment, AssessmentState, AssessmentType, Recor
 from engine.competence_test import LearnerRecord
 from engine.knowledge import KnowledgeElement, KnowledgeSource, KnowledgeStatus
 from learning.models import AnswerRow, AssessmentRow, KnowledgeElementRow
+
+_A = AssessmentRow.__table__
+_ANS = AnswerRow.__table__
+_KE = KnowledgeElementRow.__table__
+
+# The statements of the answer path, built once: per request, only their parameters change. They run on the
+# session's connection (Core), without the ORM's per-statement bookkeeping.
+_GET_ASSESSMENT = select(_A).where(_A.c.id == bindparam("assessment_id"), _A.c.account_id == bindparam("account_id"))
+_LOCK_ASSESSMENT = _GET_ASSESSMENT.with_for_update()
+_SQLITE_WRITE_LOCK = _A.update().where(_A.c.id == bindparam("assessment_id")).values(seed=_A.c.seed)
+_COUNT_ANSWERS = select(func.count()).select_from(_ANS).where(_ANS.c.assessment_id == bindparam("assessment_id"))
+_FIND_ANSWER = select(_ANS).where(_ANS.c.assessment_id == bindparam("assessment_id"),
+                                  _ANS.c.challenge_id == bindparam("challenge_id"))
+_ANSWERS_OF_ASSESSMENT = select(_ANS).where(_ANS.c.assessment_id == bindparam("assessment_id")).order_by(_ANS.c.id)
+_SEEN_CHALLENGES = select(_ANS.c.challenge_id).where(_ANS.c.account_id == bindparam("account_id"))
+_ELEMENTS_OF_COMPETENCES = (
+    select(_KE)
+    .where(_KE.c.account_id == bindparam("account_id"), _KE.c.competence_code.in_(bindparam("codes", expanding=True)))
+    .order_by(_KE.c.id)
+)
+_MARK_SHOWN = (_A.update().where(_A.c.id == bindparam("assessment_id"), _A.c.challenge_shown_at.is_(None))
+               .values(challenge_shown_at=bindparam("shown_at")))
+_INSERT_ANSWER = _ANS.insert()
+_INSERT_ELEMENTS = _KE.insert()
 
 
 def aware(moment: datetime | None) -> datetime | None:
@@ -85,16 +109,12 @@ def load_for_answer(session: Session, account_id: int, row: Any, competence_code
     """What answering one test needs, and no more: that test with its answers, the knowledge elements of the
     competences its target skills belong to (selection and inference never look elsewhere), and every
     challenge the learner has seen. Three small queries, whatever the learner's history in other competences."""
-    answers = session.execute(
-        select(*AnswerRow.__table__.columns).where(AnswerRow.assessment_id == row.id).order_by(AnswerRow.id)
+    connection = session.connection()
+    answers = connection.execute(_ANSWERS_OF_ASSESSMENT, {"assessment_id": row.id}).all()
+    elements = connection.execute(
+        _ELEMENTS_OF_COMPETENCES, {"account_id": account_id, "codes": sorted(set(competence_codes))}
     ).all()
-    elements = session.execute(
-        select(*KnowledgeElementRow.__table__.columns)
-        .where(KnowledgeElementRow.account_id == account_id,
-               KnowledgeElementRow.competence_code.in_(sorted(set(competence_codes))))
-        .order_by(KnowledgeElementRow.id)
-    ).all()
-    seen = frozenset(session.scalars(select(AnswerRow.challenge_id).where(AnswerRow.account_id == account_id)))
+    seen = frozenset(connection.execute(_SEEN_CHALLENGES, {"account_id": account_id}).scalars())
     return LearnerRecord(
         knowledge_elements=tuple(to_knowledge_element(e) for e in elements),
         assessments=(to_assessment(row, answers),),
@@ -102,36 +122,29 @@ def load_for_answer(session: Session, account_id: int, row: Any, competence_code
     )
 
 
-def lock_assessment(session: Session, account_id: int, assessment_id: str) -> AssessmentRow | None:
+def lock_assessment(session: Session, account_id: int, assessment_id: str) -> Any:
     """The learner's assessment row, locked until the transaction ends: SELECT ... FOR UPDATE on PostgreSQL;
     on SQLite a first no-op write takes the database's write lock before anything is read."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(update(AssessmentRow).where(AssessmentRow.id == assessment_id)
-                        .values(seed=AssessmentRow.seed))
-    return session.execute(
-        select(*AssessmentRow.__table__.columns)
-        .where(AssessmentRow.id == assessment_id, AssessmentRow.account_id == account_id)
-        .with_for_update()
-    ).first()
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.execute(_SQLITE_WRITE_LOCK, {"assessment_id": assessment_id})
+    return connection.execute(_LOCK_ASSESSMENT, {"assessment_id": assessment_id, "account_id": account_id}).first()
 
 
 def get_assessment(session: Session, account_id: int, assessment_id: str) -> Any:
     """The learner's assessment row (None when it does not exist or belongs to someone else); no lock."""
-    return session.execute(
-        select(*AssessmentRow.__table__.columns)
-        .where(AssessmentRow.id == assessment_id, AssessmentRow.account_id == account_id)
+    return session.connection().execute(
+        _GET_ASSESSMENT, {"assessment_id": assessment_id, "account_id": account_id}
     ).first()
 
 
 def count_answers(session: Session, assessment_id: str) -> int:
-    return int(session.scalar(select(func.count()).select_from(AnswerRow)
-                              .where(AnswerRow.assessment_id == assessment_id)) or 0)
+    return int(session.connection().execute(_COUNT_ANSWERS, {"assessment_id": assessment_id}).scalar() or 0)
 
 
 def find_answer(session: Session, assessment_id: str, challenge_id: str) -> Any:
-    return session.execute(
-        select(*AnswerRow.__table__.columns)
-        .where(AnswerRow.assessment_id == assessment_id, AnswerRow.challenge_id == challenge_id)
+    return session.connection().execute(
+        _FIND_ANSWER, {"assessment_id": assessment_id, "challenge_id": challenge_id}
     ).first()
 
 
@@ -150,23 +163,20 @@ def update_assessment(session: Session, assessment: Assessment, *, challenge_cha
                               "updated_at": assessment.updated_at}
     if challenge_changed:
         values["challenge_shown_at"] = None
-    session.execute(update(AssessmentRow).where(AssessmentRow.id == assessment.id).values(**values))
+    session.connection().execute(_A.update().where(_A.c.id == assessment.id).values(**values))
 
 
 def mark_shown(session: Session, assessment_id: str, at: datetime) -> None:
-    session.execute(
-        update(AssessmentRow)
-        .where(AssessmentRow.id == assessment_id, AssessmentRow.challenge_shown_at.is_(None))
-        .values(challenge_shown_at=at)
-    )
+    session.connection().execute(_MARK_SHOWN, {"assessment_id": assessment_id, "shown_at": at})
 
 
 def insert_answer(session: Session, account_id: int, assessment_id: str, answer: RecordedAnswer) -> None:
-    session.add(AnswerRow(
-        assessment_id=assessment_id, account_id=account_id, challenge_id=answer.challenge_id,
-        value=_json_value(answer.value), status=str(answer.status), elapsed_seconds=answer.elapsed_seconds,
-        created_at=answer.created_at,
-    ))
+    """Core insert: a concurrent double submission fails here, on (assessment_id, challenge_id)."""
+    session.connection().execute(_INSERT_ANSWER, {
+        "assessment_id": assessment_id, "account_id": account_id, "challenge_id": answer.challenge_id,
+        "value": _json_value(answer.value), "status": str(answer.status),
+        "elapsed_seconds": answer.elapsed_seconds, "created_at": answer.created_at,
+    })
 
 
 def insert_knowledge_elements(session: Session, account_id: int, elements: Iterable[KnowledgeElement]) -> None:
@@ -178,4 +188,4 @@ def insert_knowledge_elements(session: Session, account_id: int, elements: Itera
         for ke in elements
     ]
     if rows:
-        session.execute(insert(KnowledgeElementRow), rows)
+        session.connection().execute(_INSERT_ELEMENTS, rows)
