@@ -73,3 +73,13 @@ def visible_campaigns(session: Session, account_id: int) -> list[tuple[CampaignR
         .join(Organisation, Organisation.id == CampaignRow.organisation_id)
         .where(CampaignRow.course_id.in_(courses) | CampaignRow.organisation_id.in_(organisations))
         .order_by(Organisation.name, CampaignRow.created_at.desc(), CampaignRow.id.desc()))]
+
+
+def course_campaigns(session: Session, account_id: int, course_id: int) -> list[CampaignRow]:
+    """The open campaigns of one course that this teacher may see (the deep-linking picker's list), newest first."""
+    if course_id not in teacher_course_ids(session, account_id):
+        return []
+    return list(session.scalars(
+        select(CampaignRow)
+        .where(CampaignRow.course_id == course_id, CampaignRow.archived_at.is_(None))
+        .order_by(CampaignRow.created_at.desc(), CampaignRow.id.desc())))

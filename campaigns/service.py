@@ -105,6 +105,12 @@ class CampaignService:
         with self.sessions.begin() as session:
             return access.visible_campaigns(session, account_id)
 
+    def course_campaigns(self, account_id: int, course_id: int | None) -> list[CampaignRow]:
+        if course_id is None:
+            return []
+        with self.sessions.begin() as session:
+            return access.course_campaigns(session, account_id, course_id)
+
     def dashboard(self, account_id: int, campaign_id: int, group_id: int | None = None) -> dashboard.Dashboard:
         with self.sessions.begin() as session:
             campaign = use_cases.campaign_for_teacher(session, account_id, _known_id(campaign_id))

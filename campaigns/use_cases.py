@@ -39,6 +39,7 @@ from engine.profile import Profile, build_profile
 from engine.referential import Referential
 from learning import repository as learning_repo
 from learning.models import AssessmentRow
+from lti_tool.grades import hooks as grade_hooks
 
 MAX_NAME = 255
 CODE_ATTEMPTS = 20
@@ -236,7 +237,8 @@ def participation_view(session: Session, referential: Referential, account_id: i
 
 def share(session: Session, referential: Referential, account_id: int, participation_id: str, *, now: datetime,
           config: EngineConfig = DEFAULT_CONFIG) -> rules.Participation:
-    """Send the results: computed now, frozen in the snapshot; a second sending is refused."""
+    """Send the results: computed now, frozen in the snapshot; a second sending is refused. The mastery rate is
+    enqueued for the gradebook of the learner's activities linked to this campaign (same transaction)."""
     row, campaign = _load_own(session, account_id, participation_id, lock=True)
     _sync(session, row, campaign)
     record = learning_repo.load_record(session, account_id)
@@ -248,6 +250,10 @@ def share(session: Session, referential: Referential, account_id: int, participa
     shared = rules.share(repo.to_participation(row, campaign.type), data, now=now)
     repo.apply(row, shared)
     session.flush()
+    if result is not None:  # an assessment campaign's mastery reaches the gradebook only now, in this transaction
+        stage = None if result.stage is None else (result.stage.index, result.stage.count)
+        grade_hooks.campaign_results_shared(session, account_id=account_id, campaign_code=campaign.code,
+                                            mastery_percent=result.mastery_percent, stage=stage, at=now)
     return shared
 
 

@@ -21,19 +21,42 @@ PROFILE_CODE = "complet"
 @dataclass(frozen=True)
 class Choice:
     kind: TargetKind
-    code: str  # competence code, or PROFILE_CODE
+    code: str  # competence code, PROFILE_CODE, or campaign code
     scale: Scale
-    name: str  # competence name, for the title
+    name: str  # competence or campaign name, for the title
+    graded: bool = True  # False: a profiles-collection campaign (no mastery rate, no grade column)
 
 
 def score_maximum(choice: Choice) -> int:
     top = DEFAULT_CONFIG.max_reachable_level
+    if choice.kind is TargetKind.CAMPAIGN:
+        return 100  # mastery %
     if choice.kind is TargetKind.PROFILE:
         return COMPETENCE_COUNT * top * PIX_PER_LEVEL
     return top * PIX_PER_LEVEL if choice.scale is Scale.PIX else top
 
 
+def campaign_item(choice: Choice, launch_url: str) -> dict[str, Any]:
+    """A campaign ("parcours"): students land on its join page; an assessment campaign is graded by the
+    mastery rate the student shares, out of 100; a profiles collection gets no grade column."""
+    title = f"Pix — parcours « {choice.name} »"
+    item: dict[str, Any] = {"type": "ltiResourceLink", "title": title, "url": launch_url,
+                            "custom": {"campaign": choice.code}}
+    if not choice.graded:
+        item["text"] = (f"Collecte de profils (code {choice.code}) : chaque élève envoie son profil. "
+                        "Pas de note dans le carnet.")
+        return item
+    item["custom"]["scale"] = Scale.MASTERY.value
+    item["text"] = (f"Parcours d'évaluation (code {choice.code}). Note : taux de maîtrise des acquis visés, en %, "
+                    "reçu quand l'élève envoie ses résultats.")
+    item["lineItem"] = {"scoreMaximum": score_maximum(choice), "label": f"{title} — Maîtrise (%)",
+                        "resourceId": f"pix-campaign-{choice.code}", "tag": f"pix-{Scale.MASTERY.value}"}
+    return item
+
+
 def content_item(choice: Choice, launch_url: str) -> dict[str, Any]:
+    if choice.kind is TargetKind.CAMPAIGN:
+        return campaign_item(choice, launch_url)
     maximum = score_maximum(choice)
     if choice.kind is TargetKind.PROFILE:
         title = "Pix — profil complet"

@@ -4,6 +4,10 @@
 competence test, with the learner's up-to-date scorecards. The grades package turns it into outbox rows
 (one per activity of that learner whose line item measures what changed), so that a score is never
 lost: it is written with the result, and delivered later by the worker.
+
+`campaign_results_shared` is called by the campaign use cases INSIDE the transaction that shares a
+participation's results (engine.md §7: results reach the organisation, and so the gradebook, only when
+the learner sends them). It enqueues the mastery rate for the learner's activities linked to that campaign.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from engine.campaigns.code import normalise_code
 from engine.scoring import Scorecard
 from lti_tool.grades.launch_services import SCOPE_LINEITEM, SCOPE_SCORE
 from lti_tool.grades.models import KIND_SCORE, PENDING, SUPERSEDED, LaunchServices, OutboxItem
-from lti_tool.grades.scores import Score, TargetKind, is_better, score_for, target_of
+from lti_tool.grades.scores import Score, TargetKind, campaign_score, is_better, score_for, target_of
 from lti_tool.persistence.models import Account, Activity, utcnow
 
 _TICK = timedelta(milliseconds=1)
@@ -27,24 +32,44 @@ def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def results_changed(session: Session, *, account_id: int, scorecards: Sequence[Scorecard], at: datetime) -> None:
-    """Enqueue a score for every graded activity this account launched whose result is new or better."""
+def _graded_services(session: Session, account_id: int) -> list[tuple[LaunchServices, dict, str, str | None, str]]:
+    """The activities this account launched whose platform offers to post scores, with what scoring needs."""
     rows = session.execute(
         select(LaunchServices, Activity.custom, Activity.resource_link_id, Activity.title, Account.sub)
         .join(Activity, Activity.id == LaunchServices.activity_id)
         .join(Account, Account.id == LaunchServices.account_id)
         .where(LaunchServices.account_id == account_id)
     ).all()
-    for services, custom, resource_link_id, title, sub in rows:
-        if not (services.lineitem or services.lineitems) or SCOPE_SCORE not in (services.ags_scopes or []):
-            continue  # the platform offers no grade sync for this activity
-        target = target_of(custom or {})
+    return [(services, custom or {}, link, title, sub) for services, custom, link, title, sub in rows
+            if (services.lineitem or services.lineitems) and SCOPE_SCORE in (services.ags_scopes or [])]
+
+
+def results_changed(session: Session, *, account_id: int, scorecards: Sequence[Scorecard], at: datetime) -> None:
+    """Enqueue a score for every graded activity this account launched whose result is new or better."""
+    for services, custom, resource_link_id, title, sub in _graded_services(session, account_id):
+        target = target_of(custom)
         if target is None or target.kind is TargetKind.CAMPAIGN:
             continue
         score = score_for(target, scorecards)
         if score is not None:
             enqueue_score(session, services, score, user_id=sub, resource_link_id=resource_link_id,
                           label=title or target.code, at=at)
+
+
+def campaign_results_shared(session: Session, *, account_id: int, campaign_code: str, mastery_percent: int,
+                            stage: tuple[int, int] | None, at: datetime) -> int:
+    """Enqueue the shared mastery rate (out of 100) for every graded activity of this account whose custom
+    parameters name this campaign; a retry shared again is sent only when better. Returns the rows written."""
+    score = campaign_score(mastery_percent, stage)
+    written = 0
+    for services, custom, resource_link_id, title, sub in _graded_services(session, account_id):
+        target = target_of(custom)
+        if target is None or target.kind is not TargetKind.CAMPAIGN or normalise_code(target.code) != campaign_code:
+            continue
+        if enqueue_score(session, services, score, user_id=sub, resource_link_id=resource_link_id,
+                         label=title or f"Parcours {campaign_code}", at=at) is not None:
+            written += 1
+    return written
 
 
 def enqueue_score(session: Session, services: LaunchServices, score: Score, *, user_id: str,

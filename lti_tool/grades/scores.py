@@ -88,6 +88,17 @@ def profile_score(cards: Sequence[Scorecard]) -> Score | None:
     return Score(float(total), float(maximum), comment)
 
 
+def campaign_score(mastery_percent: int, stage: tuple[int, int] | None = None) -> Score:
+    """A shared campaign result: the mastery rate of the target skills out of 100, with the stage reached
+    ("palier" index out of the campaign's count) in the comment."""
+    if not 0 <= mastery_percent <= 100:
+        raise ValueError(f"a mastery rate is a percentage, not {mastery_percent}")
+    comment = f"Maîtrise {mastery_percent} %"
+    if stage is not None:
+        comment += f" — palier {stage[0]} sur {stage[1]}"
+    return Score(float(mastery_percent), 100.0, comment)
+
+
 def score_for(target: Target, cards: Sequence[Scorecard]) -> Score | None:
     """The score the target gives from these scorecards; None when there is nothing to report yet."""
     if target.kind is TargetKind.COMPETENCE:
@@ -95,7 +106,7 @@ def score_for(target: Target, cards: Sequence[Scorecard]) -> Score | None:
         return competence_score(card, target.scale) if card is not None else None
     if target.kind is TargetKind.PROFILE:
         return profile_score(cards)
-    return None  # campaigns report their mastery through the campaign feature
+    return None  # campaigns report their mastery when the learner shares it (`hooks.campaign_results_shared`)
 
 
 def is_better(new: Score, last_ratio: float | None) -> bool:

@@ -3,8 +3,8 @@
 
 An activity's custom parameters choose where a student lands: `competence=1.1` -> that competence test
 (a start page, then the test; its end page once completed); `profile` or no target -> the profile;
-`campaign=CODE` -> a page saying campaigns are coming. Teachers get a teacher view and never a test
-unless they choose to try it.
+`campaign=CODE` -> that campaign's join page (`/campagnes/rejoindre?code=`). Teachers get a teacher view and
+never a test unless they choose to try it.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ every link and form carries the `lt` token when the request came with one.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -29,6 +30,7 @@ from lti_tool.web.tokens import SessionData
 router = APIRouter()
 STATIC_DIR = (Path(__file__).resolve().parents[1] / "static" / "campagnes").resolve()
 MAX_LEVELS = (2, 3, 4, 5, 6)
+_RETURN_PATH = re.compile(r"/[A-Za-z0-9_~./-]{1,200}")
 
 _MESSAGES: dict[str, tuple[int, str, str]] = {
     CampaignRefusal.INVALID_CODE: (400, "Ce code n'a pas la forme d'un code de parcours.",
@@ -187,20 +189,28 @@ async def campaigns_page(request: Request) -> Response:
     return page(request, data, "campagnes/liste.html", campaigns=campaigns, types=CampaignType)
 
 
+def return_path(raw: object) -> str | None:
+    """Where the creation page sends the teacher back (the deep-linking picker): a path of this tool only, never
+    another site (`//host`, `https:`, backslashes) nor a way up (`..`); anything else is ignored."""
+    if not isinstance(raw, str) or _RETURN_PATH.fullmatch(raw) is None or raw.startswith("//"):
+        return None
+    return None if ".." in raw.split("/") else raw
+
+
 async def _creation_form(request: Request, data: SessionData, *, status_code: int = 200, error: str | None = None,
-                         values: dict[str, object] | None = None) -> Response:
+                         values: dict[str, object] | None = None, back: str | None = None) -> Response:
     service = campaign_service(request)
     choices = await run_in_threadpool(service.organisation_choices, data.account_id, data.course_id)
     referential = service.referential
     tubes = {c: [t for t in referential.tubes.values() if t.competence_code == c] for c in referential.competences}
     return page(request, data, "campagnes/nouveau.html", status_code=status_code, choices=choices,
                 domains=referential.domains, tubes=tubes, levels=MAX_LEVELS, error=error, values=values or {},
-                types=CampaignType)
+                types=CampaignType, back=back)
 
 
 @router.get("/campagnes/nouveau")
-async def new_campaign_page(request: Request) -> Response:
-    return await _creation_form(request, _teacher(request))
+async def new_campaign_page(request: Request, retour: str = "") -> Response:
+    return await _creation_form(request, _teacher(request), back=return_path(retour))
 
 
 def _draft(form: object, tube_names: set[str]) -> CampaignDraft | str:
@@ -239,17 +249,19 @@ async def create_campaign(request: Request) -> Response:
     service = campaign_service(request)
     draft = _draft(form, set(service.referential.tubes))
     organisation = form.get("organisation")
+    back = return_path(form.get("retour"))
     values = {"nom": form.get("nom"), "type": form.get("type"), "sujets": set(form.getlist("sujets")),
               "organisation": organisation}
     if isinstance(draft, str):
-        return await _creation_form(request, data, status_code=400, error=draft, values=values)
+        return await _creation_form(request, data, status_code=400, error=draft, values=values, back=back)
     try:
         campaign = await run_in_threadpool(service.create, data.account_id, str(organisation or ""), draft)
     except CampaignError as exc:
         if exc.code == CampaignAccess.FORBIDDEN:
             return _refused(request, data, exc, "/campagnes", "Mes parcours")
-        return await _creation_form(request, data, status_code=400, error=_MESSAGES[exc.code][1], values=values)
-    return redirect(request, f"/campagnes/{campaign.id}")
+        return await _creation_form(request, data, status_code=400, error=_MESSAGES[exc.code][1], values=values,
+                                    back=back)
+    return redirect(request, back or f"/campagnes/{campaign.id}")
 
 
 def _group(raw: str) -> int | None:

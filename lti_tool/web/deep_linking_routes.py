@@ -1,6 +1,7 @@
 """The teacher's picker for an LtiDeepLinkingRequest (`/lti/selection/{launch_id}`): choose competence
-tests, the whole profile, and the grade scale of each; the tool answers with a signed
-LtiDeepLinkingResponse posted back to the platform. The launch is single-use."""
+tests, the whole profile, campaigns of the launch's course (or create one and come back), and the grade
+scale of each; the tool answers with a signed LtiDeepLinkingResponse posted back to the platform. The
+launch is single-use."""
 
 from __future__ import annotations
 
@@ -8,18 +9,22 @@ import json
 import secrets
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from jose import jwt
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from campaigns.models import CampaignRow
 from content_bank.loader import default_referential
+from engine.campaigns.participation import CampaignType
 from engine.config import DEFAULT_CONFIG, PIX_PER_LEVEL
 from lti_tool import keys
 from lti_tool.grades.content_items import COMPETENCE_COUNT, PROFILE_CODE, Choice, content_item, response_claims
 from lti_tool.grades.scores import Scale, TargetKind
 from lti_tool.launch.errors import RELAUNCH, LaunchRefused
+from lti_tool.web.campaign_routes import campaign_service
 from lti_tool.web.lti_routes import SESSION_COOKIE, tool
 from lti_tool.web.pages import render
 from lti_tool.web.tokens import SessionData
@@ -78,31 +83,54 @@ def _multiple(launch: dict[str, Any]) -> bool:
     return settings.get("accept_multiple", True) is not False
 
 
-@router.get("/lti/selection/{launch_id}")
-async def selection_page(request: Request, launch_id: str) -> Response:
-    token = request.query_params.get("lt")
-    _, launch = await _launch(request, launch_id, token)
-    state = tool(request)
-    csrf = secrets.token_urlsafe(24)
-    await state.store.set(f"dl-csrf:{launch_id}", csrf, state.settings.launch_ttl_seconds)
+async def _course_campaigns(request: Request, data: SessionData) -> list[CampaignRow]:
+    """The open campaigns of the launch's course that this teacher may see (`campaigns.access`)."""
+    return await run_in_threadpool(campaign_service(request).course_campaigns, data.account_id, data.course_id)
+
+
+def _picker(request: Request, launch: dict[str, Any], data: SessionData, campaigns: list[CampaignRow], *,
+            launch_id: str, lt: str, csrf: str, errors: list[str], status_code: int = 200) -> Response:
     top = DEFAULT_CONFIG.max_reachable_level
+    back = {"retour": f"/lti/selection/{launch_id}", **({"lt": lt} if lt else {})}  # creation comes back here
     return render(
-        request, "selection/choisir.html", course_title=launch.get("context_title"), domains=_competences(),
-        launch_id=launch_id, lt=token or "", csrf=csrf, multiple=_multiple(launch), max_level=top,
-        max_pix=top * PIX_PER_LEVEL, profile_max=COMPETENCE_COUNT * top * PIX_PER_LEVEL, errors=[],
+        request, "selection/choisir.html", status_code=status_code, course_title=launch.get("context_title"),
+        domains=_competences(), launch_id=launch_id, lt=lt, csrf=csrf, multiple=_multiple(launch), max_level=top,
+        max_pix=top * PIX_PER_LEVEL, profile_max=COMPETENCE_COUNT * top * PIX_PER_LEVEL, errors=errors,
+        campaigns=campaigns, assessment=CampaignType.ASSESSMENT.value, has_course=data.course_id is not None,
+        create_url="/campagnes/nouveau?" + urlencode(back),
     )
 
 
-def _choices(form: Any) -> tuple[list[Choice], list[str]]:
+@router.get("/lti/selection/{launch_id}")
+async def selection_page(request: Request, launch_id: str) -> Response:
+    token = request.query_params.get("lt")
+    data, launch = await _launch(request, launch_id, token)
+    state = tool(request)
+    csrf = secrets.token_urlsafe(24)
+    await state.store.set(f"dl-csrf:{launch_id}", csrf, state.settings.launch_ttl_seconds)
+    campaigns = await _course_campaigns(request, data)
+    return _picker(request, launch, data, campaigns, launch_id=launch_id, lt=token or "", csrf=csrf, errors=[])
+
+
+def _choices(form: Any, campaigns: list[CampaignRow]) -> tuple[list[Choice], list[str]]:
     names = {code: name for _, _, comps in _competences() for code, name in comps}
+    by_code = {c.code: c for c in campaigns}
     choices, errors = [], []
     for value in form.getlist("item"):
         if value == "profile":
             choices.append(Choice(TargetKind.PROFILE, PROFILE_CODE, Scale.PIX, "profil complet"))
             continue
         kind, _, code = str(value).partition(":")
+        if kind == "campaign":
+            campaign = by_code.get(code)
+            if campaign is None:
+                errors.append(f"Ce parcours n'est pas (ou plus) un parcours de ce cours : « {code[:16]} ».")
+                continue
+            choices.append(Choice(TargetKind.CAMPAIGN, campaign.code, Scale.MASTERY, campaign.name,
+                                  graded=campaign.type == CampaignType.ASSESSMENT))
+            continue
         if kind != "competence" or code not in names:
-            errors.append(f"Choix inconnu : « {value} ».")
+            errors.append(f"Choix inconnu : « {str(value)[:40]} ».")
             continue
         raw_scale = form.get(f"scale-{code}", Scale.LEVEL.value)
         if raw_scale not in (Scale.LEVEL.value, Scale.PIX.value):
@@ -119,26 +147,22 @@ async def selection_submit(request: Request, launch_id: str) -> Response:
     except Exception as exc:
         raise LaunchRefused(400, "Le formulaire reçu est illisible.", _RETRY_SELECTION, "bad_form") from exc
     token = form.get("lt") if isinstance(form.get("lt"), str) else None
-    _, launch = await _launch(request, launch_id, token or None)
+    data, launch = await _launch(request, launch_id, token or None)
     state = tool(request)
     expected = await state.store.get(f"dl-csrf:{launch_id}")
     sent = form.get("csrf")
     if expected is None or not isinstance(sent, str) or not secrets.compare_digest(expected, sent):
         raise LaunchRefused(403, "Le formulaire n'a pas été envoyé depuis la page de sélection (jeton de sécurité).",
                             _RETRY_SELECTION, "bad_csrf")
-    choices, errors = _choices(form)
+    campaigns = await _course_campaigns(request, data)
+    choices, errors = _choices(form, campaigns)
     if not choices and not errors:
         errors.append("Choisissez au moins une activité.")
     if len(choices) > 1 and not _multiple(launch):
         errors.append("La plateforme n'accepte qu'une activité à la fois : n'en cochez qu'une.")
     if errors:
-        top = DEFAULT_CONFIG.max_reachable_level
-        return render(
-            request, "selection/choisir.html", status_code=400, course_title=launch.get("context_title"),
-            domains=_competences(), launch_id=launch_id, lt=token or "", csrf=expected,
-            multiple=_multiple(launch), max_level=top, max_pix=top * PIX_PER_LEVEL,
-            profile_max=COMPETENCE_COUNT * top * PIX_PER_LEVEL, errors=errors,
-        )
+        return _picker(request, launch, data, campaigns, launch_id=launch_id, lt=token or "", csrf=expected,
+                       errors=errors, status_code=400)
     if await state.store.pop(f"launch:{launch_id}") is None:  # single-use, even for two clicks at once
         raise LaunchRefused(410, "Ce lancement de sélection a déjà servi.", _RETRY_SELECTION, "launch_used")
     await state.store.delete(f"dl-csrf:{launch_id}")
