@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -55,6 +56,8 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.thread_pool_size:
+            anyio.to_thread.current_default_thread_limiter().total_tokens = settings.thread_pool_size
         engine = make_engine(settings.database_url)
         await run_in_threadpool(run_migrations, engine)
         sessions = make_session_factory(engine)
