@@ -120,10 +120,22 @@ class StoreLaunchDataStorage(LaunchDataStorage[Any]):
 
     _session_cookie_name = ""
 
-    def __init__(self, store: ShortLivedStore, default_ttl: int = 3600) -> None:
+    def __init__(self, store: ShortLivedStore, default_ttl: int = 3600, *, deferred: bool = False) -> None:
         super().__init__()
         self._store = store
         self._default_ttl = default_ttl
+        self._deferred = deferred
+        self._pending: list[tuple[str, str, int]] = []
+
+    async def flush(self) -> None:
+        """Write what a deferred storage collected (the login runs on the event loop: no blocking I/O)."""
+        pending, self._pending = self._pending, []
+        for key, value, ttl in pending:
+            await self._store.set(key, value, ttl)
+
+    def _reads(self) -> None:
+        if self._deferred:
+            raise RuntimeError("a deferred storage only collects writes")
 
     def get_session_cookie_name(self) -> str | None:
         return None
@@ -132,20 +144,27 @@ class StoreLaunchDataStorage(LaunchDataStorage[Any]):
         return True
 
     def get_value(self, key: str) -> Any:
+        self._reads()
         raw = self._store.get_sync(key)
         return None if raw is None else json.loads(raw)
 
     def set_value(self, key: str, value: Any, exp: int | None = None) -> None:
+        if self._deferred:
+            self._pending.append((key, json.dumps(value), exp or self._default_ttl))
+            return
         self._store.set_sync(key, json.dumps(value), exp or self._default_ttl)
 
     def check_value(self, key: str) -> bool:
+        self._reads()
         return self._store.get_sync(key) is not None
 
     def pop_value(self, key: str) -> Any:
+        self._reads()
         raw = self._store.pop_sync(key)
         return None if raw is None else json.loads(raw)
 
     def add_value(self, key: str, value: Any, exp: int) -> bool:
+        self._reads()
         return self._store.set_nx_sync(key, json.dumps(value), exp)
 
 

@@ -59,20 +59,29 @@ def _services(state: ToolState, lti_request: FastAPIRequest) -> tuple[StoreSessi
 
 @router.api_route("/lti/login", methods=["GET", "POST"])
 async def login(request: Request) -> Response:
+    """pylti1p3's login runs on the event loop: the registration is read first (cache, or the database in
+    the thread pool), the state record is written after (async Redis), so nothing in between blocks."""
     state = tool(request)
     params = await _params(request)
+    iss = (params.get("iss") or "").strip()
+    client_id = (params.get("client_id") or "").strip() or None
+    candidates = await state.registrations.for_login(iss, client_id) if iss else []
     lti_request = FastAPIRequest(params, request.cookies, state.settings.secure_cookies)
-    sessions, cookies = _services(state, lti_request)
-    oidc = ToolOIDCLogin(lti_request, state.tool_conf, sessions, cookies,
-                         registrations=state.registrations.for_login_sync,
-                         state_ttl=state.settings.state_ttl_seconds,
+    settings = state.settings
+    storage = StoreLaunchDataStorage(state.store, settings.state_ttl_seconds, deferred=True)
+    sessions = StoreSessionService(storage, settings.state_ttl_seconds, settings.nonce_ttl_seconds,
+                                   settings.launch_ttl_seconds)
+    oidc = ToolOIDCLogin(lti_request, state.tool_conf, sessions, CookieJar(lti_request),
+                         registrations=lambda _iss, _client_id: candidates, state_ttl=settings.state_ttl_seconds,
                          in_iframe=request.headers.get("sec-fetch-dest") == "iframe")
     try:
-        return await run_in_threadpool(oidc.redirect, state.settings.launch_url)
+        response = oidc.redirect(settings.launch_url)
     except LaunchRefused as refused:
         await _log_refusal(state, refused, {"iss": params.get("iss"), "aud": params.get("client_id"),
                                             "deployment_id": params.get("lti_deployment_id")})
         raise
+    await storage.flush()  # the state is stored before the browser can follow the redirect
+    return response
 
 
 async def _log_refusal(state: ToolState, refused: LaunchRefused, claimed: dict[str, Any]) -> None:
