@@ -120,7 +120,7 @@ def render(service: CampaignService, board) -> str:  # type: ignore[no-untyped-d
     return TEMPLATES.get_template("campagnes/tableau.html").render(
         request=request, t=translator("fr"), url=lambda path, **params: path, locale="fr", csrf_field="csrf",
         csrf="x", board=board, heatmap=picture, shade=shade, statuses=ParticipationStatus, export_url="/x",
-        join_url="/y", max_level=service.config.max_reachable_level)
+        join_url="/y", max_level=service.config.max_reachable_level, levels=False, filters={})
 
 
 def main() -> None:
