@@ -38,6 +38,8 @@ _ELEMENTS_OF_COMPETENCES = (
     .where(_KE.c.account_id == bindparam("account_id"), _KE.c.competence_code.in_(bindparam("codes", expanding=True)))
     .order_by(_KE.c.id)
 )
+_ASSESSMENTS_OF = select(_A).where(_A.c.account_id == bindparam("account_id"))
+_ELEMENTS_OF = select(_KE).where(_KE.c.account_id == bindparam("account_id")).order_by(_KE.c.id)
 _MARK_SHOWN = (_A.update().where(_A.c.id == bindparam("assessment_id"), _A.c.challenge_shown_at.is_(None))
                .values(challenge_shown_at=bindparam("shown_at")))
 _INSERT_ANSWER = _ANS.insert()
@@ -101,6 +103,20 @@ def load_record(session: Session, account_id: int) -> LearnerRecord:
     return LearnerRecord(
         knowledge_elements=tuple(to_knowledge_element(e) for e in elements),
         assessments=tuple(to_assessment(r, answers.get(r.id, ())) for r in rows),
+        seen_challenge_ids=seen,
+    )
+
+
+def load_profile_record(session: Session, account_id: int) -> LearnerRecord:
+    """The learner without the answers' rows (only the ids of the challenges seen): what profiles, scorecards,
+    starting a test and end pages need. Three queries; the answers, the bulk of a long history, stay unread."""
+    connection = session.connection()
+    rows = connection.execute(_ASSESSMENTS_OF, {"account_id": account_id}).all()
+    elements = connection.execute(_ELEMENTS_OF, {"account_id": account_id}).all()
+    seen = frozenset(connection.execute(_SEEN_CHALLENGES, {"account_id": account_id}).scalars())
+    return LearnerRecord(
+        knowledge_elements=tuple(to_knowledge_element(e) for e in elements),
+        assessments=tuple(to_assessment(r, ()) for r in rows),
         seen_challenge_ids=seen,
     )
 

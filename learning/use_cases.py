@@ -116,14 +116,14 @@ def _after(record: LearnerRecord, step: Step) -> LearnerRecord:
 
 def profile(session: Session, referential: Referential, account_id: int, now: datetime,
             config: EngineConfig = DEFAULT_CONFIG) -> Profile:
-    return build_profile(referential, repo.load_record(session, account_id), now, config)
+    return build_profile(referential, repo.load_profile_record(session, account_id), now, config)
 
 
 def start_test(session: Session, referential: Referential, account_id: int, code: str, *, now: datetime,
                assessment_id: str, seed: str, strategy: str = "smart-random", retry: bool = False,
                config: EngineConfig = DEFAULT_CONFIG) -> Step:
     """Start (or resume: nothing is written) a competence test; `retry` for "Retenter"."""
-    record = repo.load_record(session, account_id)
+    record = repo.load_profile_record(session, account_id)
     begin = retry_competence_test if retry else start_competence_test
     step = begin(referential, record, code, now=now, assessment_id=assessment_id, seed=seed, strategy=strategy,
                  config=config)
@@ -186,7 +186,8 @@ def answer(session: Session, referential: Referential, account_id: int, assessme
     repo.update_assessment(session, step.assessment, challenge_changed=True)
     session.flush()  # a concurrent double submission fails here on (assessment_id, challenge_id)
     if step.assessment.is_completed:  # the whole profile, read back after the writes, for the gradebook
-        _results_changed(session, referential, account_id, repo.load_record(session, account_id), now, config)
+        _results_changed(session, referential, account_id, repo.load_profile_record(session, account_id), now,
+                         config)
     return AnswerOutcome(assessment_id, challenge_id, recorded.status, step.assessment.is_completed)
 
 
@@ -203,7 +204,7 @@ def stored_outcome(session: Session, account_id: int, assessment_id: str, challe
 
 def test_result(session: Session, referential: Referential, account_id: int, assessment_id: str, *,
                 now: datetime, config: EngineConfig = DEFAULT_CONFIG) -> TestResult:
-    record = repo.load_record(session, account_id)
+    record = repo.load_profile_record(session, account_id)
     assessment = _own_assessment(record, assessment_id)
     code = assessment.competence_code or ""
     if assessment.type is not AssessmentType.COMPETENCE_EVALUATION:
