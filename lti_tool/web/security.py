@@ -30,6 +30,7 @@ class FrameAncestors:
         self.ttl = ttl_seconds
         self._value: str | None = None
         self._expires = 0.0
+        self._refreshing = False
 
     def _load(self, sessions) -> str:  # type: ignore[no-untyped-def]
         with sessions() as session:
@@ -39,12 +40,16 @@ class FrameAncestors:
         return " ".join(["'self'", *sorted(origins)])
 
     async def value(self, request: Request) -> str:
-        if self._value is not None and time.monotonic() < self._expires:
-            return self._value
+        if self._value is not None and (time.monotonic() < self._expires or self._refreshing):
+            return self._value  # fresh, or being refreshed by another request: no stampede on the database
         state = getattr(request.app.state, "tool", None)
         if state is None:
             return "'self'"
-        value = await run_in_threadpool(self._load, state.sessions)
+        self._refreshing = True
+        try:
+            value = await run_in_threadpool(self._load, state.sessions)
+        finally:
+            self._refreshing = False
         self._value, self._expires = value, time.monotonic() + min(self.ttl, state.settings.registration_cache_seconds)
         return value
 
