@@ -186,8 +186,8 @@ def answer(session: Session, referential: Referential, account_id: int, assessme
     repo.update_assessment(session, step.assessment, challenge_changed=True)
     session.flush()  # a concurrent double submission fails here on (assessment_id, challenge_id)
     if step.assessment.is_completed:  # the whole profile, read back after the writes, for the gradebook
-        _results_changed(session, referential, account_id, repo.load_profile_record(session, account_id), now,
-                         config)
+        _results_changed(session, referential, account_id, lambda: repo.load_profile_record(session, account_id),
+                         now, config)
     return AnswerOutcome(assessment_id, challenge_id, recorded.status, step.assessment.is_completed)
 
 
@@ -242,9 +242,13 @@ def suggestions(current: Profile, domain_code: str, exclude: str, count: int = 3
     return tuple(sorted(open_cards, key=lambda c: (c.status is ScorecardStatus.COMPLETED, *rank(c)))[:count])
 
 
-def _results_changed(session: Session, referential: Referential, account_id: int, record: LearnerRecord,
-                     now: datetime, config: EngineConfig) -> None:
-    cards = build_profile(referential, record, now, config).scorecards
+def _results_changed(session: Session, referential: Referential, account_id: int,
+                     record: LearnerRecord | Callable[[], LearnerRecord], now: datetime, config: EngineConfig) -> None:
+    """Tell the gradebook; the profile is built (and, given a loader, read) only if it has something to grade."""
+    def cards() -> tuple[Scorecard, ...]:
+        learner = record() if callable(record) else record
+        return build_profile(referential, learner, now, config).scorecards
+
     hooks.results_changed(session, account_id=account_id, scorecards=cards, at=now)
 
 

@@ -12,7 +12,7 @@ the learner sends them). It enqueues the mastery rate for the learner's activiti
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -44,9 +44,16 @@ def _graded_services(session: Session, account_id: int) -> list[tuple[LaunchServ
             if (services.lineitem or services.lineitems) and SCOPE_SCORE in (services.ags_scopes or [])]
 
 
-def results_changed(session: Session, *, account_id: int, scorecards: Sequence[Scorecard], at: datetime) -> None:
-    """Enqueue a score for every graded activity this account launched whose result is new or better."""
-    for services, custom, resource_link_id, title, sub in _graded_services(session, account_id):
+def results_changed(session: Session, *, account_id: int,
+                    scorecards: Sequence[Scorecard] | Callable[[], Sequence[Scorecard]], at: datetime) -> None:
+    """Enqueue a score for every graded activity this account launched whose result is new or better.
+    `scorecards` may be a function: it is called only when the learner has a graded activity."""
+    graded = _graded_services(session, account_id)
+    if not graded:
+        return
+    if callable(scorecards):
+        scorecards = scorecards()
+    for services, custom, resource_link_id, title, sub in graded:
         target = target_of(custom)
         if target is None or target.kind is TargetKind.CAMPAIGN:
             continue
