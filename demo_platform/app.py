@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from demo_platform.deep_linking import DeepLinkRefused, add_activities, verify_response
 from demo_platform.gradebook import DemoGradebook
 from demo_platform.people import ACTIVITIES, COURSE, USERS
 from demo_platform.signing import DemoSigner
@@ -80,7 +81,17 @@ def create_demo_app(issuer: str, tool_base_url: str, signer: DemoSigner | None =
 
     @app.post("/deep-linking/retour")
     async def deep_link_return(request: Request) -> Response:
-        return _error(request, "Retour de sélection de contenu reçu (non traité par la démo).", 200)
+        """As Moodle does: check the tool's signed response, then add one activity per resource link."""
+        token = (await request.form()).get("JWT")
+        if not isinstance(token, str) or not token:
+            return _error(request, "Retour de sélection de contenu sans jeton (JWT).")
+        try:
+            items = await verify_response(token, tool, issuer, CLIENT_ID, DEPLOYMENT_ID,
+                                          getattr(app.state, "tool_transport", None))
+        except DeepLinkRefused as exc:
+            return _error(request, f"Retour de sélection de contenu refusé : {exc}.")
+        added = add_activities(items)
+        return TEMPLATES.TemplateResponse(request, "ajout.html", {"added": added})
 
     return app
 

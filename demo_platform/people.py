@@ -23,13 +23,14 @@ class DemoActivity:
     resource_link_id: str
     title: str
     custom: dict[str, str]
+    score_maximum: float | None = None  # the grade column's maximum, when a deep-linking lineItem gave one
 
 
 USERS = {
     "eleve": DemoUser("eleve", "demo-eleve-1", "Camille", "Durand", (MEMBERSHIP + "Learner",), "élève"),
     "enseignant": DemoUser("enseignant", "demo-prof-1", "Alex", "Martin", (MEMBERSHIP + "Instructor",), "enseignant"),
 }
-ACTIVITIES = {
+ACTIVITIES: dict[str, DemoActivity] = {  # the teacher adds more through deep linking (this process only)
     "c11": DemoActivity("c11", "demo-rl-11", "Mener une recherche et une veille d'information", {"competence": "1.1"}),
     "c31": DemoActivity("c31", "demo-rl-31", "Développer des documents textuels", {"competence": "3.1"}),
     "profil": DemoActivity("profil", "demo-rl-profil", "Mon profil de compétences numériques", {"profile": "crcn"}),

@@ -32,6 +32,7 @@ def clients(tmp_path) -> Iterator[tuple[TestClient, TestClient]]:  # type: ignor
     register_demo(settings, ISSUER)
     demo = create_demo_app(ISSUER, TOOL)
     tool = create_app(settings, http_transport=httpx.ASGITransport(app=demo))
+    demo.state.tool_transport = httpx.ASGITransport(app=tool)  # the demo fetches the tool's keys in-process
     with TestClient(demo, base_url=ISSUER) as demo_client, TestClient(tool, base_url=TOOL) as tool_client:
         yield demo_client, tool_client
 
@@ -62,3 +63,24 @@ def test_demo_student_and_teacher_launches(clients: tuple[TestClient, TestClient
     assert "Alex Martin" in page.text and "enseignant" in page.text and "compétence 3.1" in page.text
     page = _launch(demo, tool, "user=enseignant&activity=c11&message=select")
     assert page.status_code == 200 and "Ajouter une activité Pix" in page.text
+
+
+def test_deep_linking_adds_the_chosen_activities_to_the_demo_course(clients: tuple[TestClient, TestClient]) -> None:
+    demo, tool = clients
+    picker = _launch(demo, tool, "user=enseignant&activity=c11&message=select")
+    action = html.unescape(re.search(r'<form[^>]*method="post"[^>]*action="([^"]+)"', picker.text).group(1))  # type: ignore
+    csrf = re.search(r'name="csrf" value="([^"]+)"', picker.text).group(1)  # type: ignore[union-attr]
+    response = tool.post(action, data={"csrf": csrf, "item": ["competence:2.1", "profile"], "scale-2.1": "pix"})
+    assert response.status_code == 200, response.text
+    back, fields = _fields(response.text)
+    assert back == ISSUER + "/deep-linking/retour" and "JWT" in fields
+    added = demo.post("/deep-linking/retour", data={"JWT": fields["JWT"]})
+    assert added.status_code == 200 and "2 activité(s) ajoutée(s)" in added.text
+    assert "colonne de notes sur 48" in added.text
+    home = demo.get("/").text
+    key = re.findall(r"activity=(dl\d+)", home)[0]
+    page = _launch(demo, tool, f"user=eleve&activity={key}")
+    assert page.status_code == 200 and "2.1" in page.text
+
+    forged = demo.post("/deep-linking/retour", data={"JWT": fields["JWT"][:-4] + "AAAA"})
+    assert forged.status_code == 400 and "refusé" in forged.text
