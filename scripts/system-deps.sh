@@ -5,8 +5,9 @@ missing=()
 for pkg in "$@"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
-# Packages are added here as features need them (xmlsec1 for SAML, chromium for browser tests).
-for pkg in ${PIX_LTI_SYSTEM_PACKAGES:-} xmlsec1 chromium; do
+# Packages are added here as features need them (xmlsec1 for SAML, chromium for browser tests,
+# LibreOffice Calc to open the CSV exports as a spreadsheet user would).
+for pkg in ${PIX_LTI_SYSTEM_PACKAGES:-} xmlsec1 chromium libreoffice-calc-nogui; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
