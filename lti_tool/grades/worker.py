@@ -32,6 +32,9 @@ log = logging.getLogger("lti_tool.grades")
 T = TypeVar("T")
 
 
+LINE_ITEM_GUARD_SECONDS = 60  # longer than one find-or-create (two calls with their timeouts)
+
+
 def backoff_seconds(attempts: int, settings: GradesSettings, rng: random.Random) -> float:
     """Exponential backoff with jitter: base·2^(n−1), capped, drawn in [½, 1] of it."""
     delay = min(settings.backoff_cap_seconds, settings.backoff_base_seconds * 2 ** max(0, attempts - 1))
@@ -52,6 +55,7 @@ class Worker:
                                    timeout_seconds=self.settings.request_timeout_seconds)
         self.ags = AgsClient(http, self.settings.request_timeout_seconds)
         self._line_item_locks: dict[int, asyncio.Lock] = {}
+        self._store = store
         self.delivered = 0
 
     async def _db(self, fn: Callable[[Session], T]) -> T:
@@ -173,10 +177,18 @@ class Worker:
             known = await self._db(lambda s: outbox.line_item_url(s, activity_id))
             if known:
                 return known
-            found = await self._authorized(client, scopes, lambda token: self.ags.find_or_create_line_item(
-                payload["lineitems"], resource_link_id=payload["resource_link_id"], label=payload["label"],
-                score_maximum=payload["score"]["scoreMaximum"], token=token))
-            return await self._db(lambda s: outbox.save_line_item(s, activity_id, found))
+            # across worker processes: one creates the column, the others come back once it is stored
+            guard = f"grades:lineitem-create:{activity_id}"
+            if not await self._store.set_nx(guard, "1", LINE_ITEM_GUARD_SECONDS):
+                raise DeliveryError("colonne de notes en cours de création par un autre worker", retryable=True,
+                                    retry_after=2.0)
+            try:
+                found = await self._authorized(client, scopes, lambda token: self.ags.find_or_create_line_item(
+                    payload["lineitems"], resource_link_id=payload["resource_link_id"], label=payload["label"],
+                    score_maximum=payload["score"]["scoreMaximum"], token=token))
+                return await self._db(lambda s: outbox.save_line_item(s, activity_id, found))
+            finally:
+                await self._store.delete(guard)
 
     async def _refresh_roster(self, item: Claimed, client: ServiceClient) -> None:
         url, course_id = item.payload["url"], item.course_id

@@ -261,3 +261,26 @@ def test_a_token_is_cached_until_shortly_before_it_expires(world: World) -> None
     world.drain()
     assert world.platform.token_requests == 2
     assert world.platform.grade(lineitem, "eleve-1").score_given == 3.0
+
+
+def test_a_line_item_another_worker_is_creating_is_not_created_twice(any_world: World) -> None:
+    """Across worker processes, one creates a missing column at a time (a guard in the shared store): a
+    worker that finds the guard taken leaves the score pending and comes back, then uses the stored column."""
+    any_world.platform.enrol("eleve-1")
+    any_world.finish(any_world.launch("eleve-1"), {"1.1": 16})
+    worker = any_world.worker()
+    store = any_world._store  # the store shared by every worker process
+    activity_id = any_world.outbox()[0].activity_id
+    guard = f"grades:lineitem-create:{activity_id}"
+    assert any_world.run(store.set_nx(guard, "1", 60))  # another worker is creating the column
+    any_world.drain()
+    (item,) = any_world.outbox()
+    assert item.status == "pending" and "autre worker" in (item.last_error or "")
+    assert any_world.platform.line_items == {}
+    any_world.run(store.delete(guard))  # that worker is done
+    any_world.clock.advance(5)
+    any_world.drain()
+    assert [i.status for i in any_world.outbox()] == ["delivered"]
+    (url, _), = any_world.platform.line_items.items()
+    assert any_world.platform.grade(url, "eleve-1").score_given == 2.0
+    assert worker is any_world.worker()
