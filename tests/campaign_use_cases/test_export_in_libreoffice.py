@@ -53,7 +53,7 @@ def test_libreoffice_reads_every_cell_of_an_export_back(tmp_path: Path) -> None:
     assert len(cells) == len(ROWS)
     for written, read in zip(ROWS, cells, strict=True):
         for column, (expected, got) in enumerate(zip(written, read, strict=True)):
-            if column == 3 and expected.count("/") == 2:  # a date: recognised as one (shown in the exporting locale's format)
+            if column == 3 and expected.count("/") == 2:  # a date: recognised as one (in the exporting locale)
                 day, month, year = expected.split("/")
                 assert got.replace("/", "").lstrip("0") in (f"{month}{day}{year[2:]}".lstrip("0"),
                                                             f"{day}{month}{year}".lstrip("0")), got
