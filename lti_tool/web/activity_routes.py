@@ -20,18 +20,17 @@ from lti_tool.web.auth import link, session_data
 from lti_tool.web.i18n import translator
 from lti_tool.web.lti_routes import tool
 from lti_tool.web.student_routes import card_view, learning, page, profile_response, redirect
-from lti_tool.web.targets import describe_target
+from lti_tool.web.targets import describe_target, role_label
 
 router = APIRouter()
-ROLE_LABELS = {"student": "élève", "teacher": "enseignant·e", "admin": "administrateur·rice"}
 _session = session_data  # kept for the modules importing it from here
 
 
-def _person(account: Account) -> str:
+def _person(account: Account, locale: str = "fr") -> str:
     if account.name:
         return account.name
     full = " ".join(p for p in (account.given_name, account.family_name) if p)
-    return full or "(nom non transmis par la plateforme)"
+    return full or ("(name not sent by the platform)" if locale == "en" else "(nom non transmis par la plateforme)")
 
 
 @router.get("/activites/{activity_id}")
@@ -54,15 +53,17 @@ async def activity_page(request: Request, activity_id: int) -> Response:
     service = learning(request)
     code = custom.get("competence", "").strip()
     competence = service.referential.competences.get(code) if code else None
-    context = dict(person=_person(account), role_label=ROLE_LABELS.get(data.role, data.role), activity=activity,
-                   course=course, target=describe_target(custom))
+    context = dict(person=_person(account, data.locale), role_label=role_label(data.role, data.locale),
+                   activity=activity, course=course, target=describe_target(custom, data.locale))
     if data.role != "student":
         return page(request, data, "eleve/enseignant.html", competence=competence.code if competence else None,
                     **context)
     if code and competence is None:
         return page(request, data, "eleve/refus.html", status_code=422,
-                    reason="Cette activité est mal configurée : " + describe_target(custom),
-                    advice="Signalez-le à votre enseignant·e.", code="bad_competence",
+                    reason=("This activity is misconfigured: " if data.locale == "en"
+                            else "Cette activité est mal configurée : ") + describe_target(custom, data.locale),
+                    advice="Tell your teacher." if data.locale == "en" else "Signalez-le à votre enseignant·e.",
+                    code="bad_competence",
                     back=link(request, "/profil"), back_label=translator(data.locale)("nav.profile"))
     if competence is not None:
         profile = await run_in_threadpool(service.profile, data.account_id)

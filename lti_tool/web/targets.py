@@ -1,4 +1,4 @@
-"""What an activity targets, read from its custom parameters, in French."""
+"""What an activity targets, read from its custom parameters, in the session's language (French first)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,39 @@ import re
 
 _CRCN = re.compile(r"^[1-5]\.[1-4]$")
 
+_TEXTS = {
+    "fr": {
+        "competence": "La compétence {code} du CRCN (test de positionnement adaptatif).",
+        "bad_competence": "Compétence « {code} » non reconnue (un code CRCN comme 1.1 est attendu).",
+        "profile": "Le profil cible « {code} ».",
+        "campaign": "Le parcours « {code} ».",
+        "none": "Aucune cible indiquée : ajoutez le paramètre personnalisé competence (ex. 1.1), profile ou campaign.",
+    },
+    "en": {
+        "competence": "Competence {code} of the CRCN (adaptive positioning test).",
+        "bad_competence": "Unknown competence “{code}” (a CRCN code such as 1.1 is expected).",
+        "profile": "The target profile “{code}”.",
+        "campaign": "The campaign “{code}”.",
+        "none": "No target given: add the custom parameter competence (e.g. 1.1), profile or campaign.",
+    },
+}
+ROLE_LABELS = {
+    "fr": {"student": "élève", "teacher": "enseignant·e", "admin": "administrateur·rice"},
+    "en": {"student": "student", "teacher": "teacher", "admin": "administrator"},
+}
 
-def describe_target(custom: dict[str, str]) -> str:
+
+def describe_target(custom: dict[str, str], locale: str = "fr") -> str:
+    texts = _TEXTS.get(locale, _TEXTS["fr"])
     competence = custom.get("competence", "").strip()
     if competence:
-        if _CRCN.match(competence):
-            return f"La compétence {competence} du CRCN (test de positionnement adaptatif)."
-        return f"Compétence « {competence} » non reconnue (un code CRCN comme 1.1 est attendu)."
-    if profile := custom.get("profile", "").strip():
-        return f"Le profil cible « {profile} »."
-    if campaign := custom.get("campaign", "").strip():
-        return f"La campagne « {campaign} »."
-    return "Aucune cible indiquée : ajoutez le paramètre personnalisé competence (ex. 1.1), profile ou campaign."
+        key = "competence" if _CRCN.match(competence) else "bad_competence"
+        return texts[key].format(code=competence)
+    for key in ("profile", "campaign"):
+        if value := custom.get(key, "").strip():
+            return texts[key].format(code=value)
+    return texts["none"]
+
+
+def role_label(role: str, locale: str = "fr") -> str:
+    return ROLE_LABELS.get(locale, ROLE_LABELS["fr"]).get(role, role)

@@ -36,7 +36,9 @@ def test_targets() -> None:
     assert "compétence 1.1" in describe_target({"competence": "1.1"})
     assert "non reconnue" in describe_target({"competence": "9.9"})
     assert "profil" in describe_target({"profile": "seconde"})
-    assert "campagne" in describe_target({"campaign": "ABC123"})
+    assert "parcours « ABC123 »" in describe_target({"campaign": "ABC123"})
+    assert describe_target({"campaign": "ABC123"}, "en") == "The campaign “ABC123”."
+    assert "Competence 1.1" in describe_target({"competence": "1.1"}, "en")
     assert "Aucune cible" in describe_target({})
 
 
