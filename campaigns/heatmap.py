@@ -55,14 +55,15 @@ def class_heatmap(board: Dashboard, max_level: int = 6) -> Heatmap:
     return Heatmap(title, board.competences, bands, tuple(rows), len(shared))
 
 
-def svg(heatmap: Heatmap) -> str:
+def svg(heatmap: Heatmap, sent_label: str = "résultats envoyés") -> str:
+    """The picture; `sent_label` ends its title ("(12 résultats envoyés)"), in the page's language."""
     label_w, cell_w, cell_h, top = 70, 78, 26, 40
     width = label_w + cell_w * len(heatmap.bands) + 10
     height = top + cell_h * len(heatmap.competences) + 10
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="hm-title" class="heatmap" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
-        f'<title id="hm-title">{escape(heatmap.title)} ({heatmap.participants} résultats envoyés)</title>',
+        f'<title id="hm-title">{escape(heatmap.title)} ({heatmap.participants} {escape(sent_label)})</title>',
     ]
     for j, band in enumerate(heatmap.bands):
         x = label_w + j * cell_w + cell_w / 2

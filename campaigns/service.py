@@ -55,6 +55,7 @@ def _new_seed() -> str:
 class OrganisationChoice:
     key: str  # "course:<id>" or "school:<uai>"
     label: str
+    name: str = ""  # the course's name or the school's UAI, for pages that word the label themselves
 
 
 class CampaignService:
@@ -80,9 +81,9 @@ class CampaignService:
             courses = access.teacher_course_ids(session, account_id)
             if course_id is not None and course_id in courses:
                 org = access.organisation_for_course(session, course_id)
-                choices.append(OrganisationChoice(f"course:{course_id}", f"Cours « {org.name} »"))
+                choices.append(OrganisationChoice(f"course:{course_id}", f"Cours « {org.name} »", org.name))
             for uai in access.staff_school_uais(session, account_id):
-                choices.append(OrganisationChoice(f"school:{uai}", f"Établissement {uai}"))
+                choices.append(OrganisationChoice(f"school:{uai}", f"Établissement {uai}", uai))
             return choices
 
     def create(self, account_id: int, organisation_key: str, draft: use_cases.CampaignDraft) -> CampaignRow:

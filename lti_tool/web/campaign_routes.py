@@ -10,6 +10,7 @@ every link and form carries the `lt` token when the request came with one.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -22,8 +23,9 @@ from campaigns.service import CampaignService
 from campaigns.use_cases import CampaignAccess, CampaignDraft
 from engine.campaigns.participation import CampaignError, CampaignRefusal, CampaignType, ParticipationStatus
 from engine.campaigns.results import read_snapshot
-from lti_tool.launch.errors import RELAUNCH, LaunchRefused
+from lti_tool.launch.errors import LaunchRefused
 from lti_tool.web.auth import checked_form, link, session_data
+from lti_tool.web.i18n import translator
 from lti_tool.web.student_routes import learning, page, redirect
 from lti_tool.web.tokens import SessionData
 
@@ -32,32 +34,22 @@ STATIC_DIR = (Path(__file__).resolve().parents[1] / "static" / "campagnes").reso
 MAX_LEVELS = (2, 3, 4, 5, 6)
 _RETURN_PATH = re.compile(r"/[A-Za-z0-9_~./-]{1,200}")
 
-_MESSAGES: dict[str, tuple[int, str, str]] = {
-    CampaignRefusal.INVALID_CODE: (400, "Ce code n'a pas la forme d'un code de parcours.",
-                                   "Un code compte 6 lettres puis 3 chiffres, par exemple ABCDEF234."),
-    CampaignRefusal.UNKNOWN_CODE: (404, "Aucun parcours ne porte ce code.",
-                                   "Vérifiez le code donné par votre enseignant·e."),
-    CampaignRefusal.CAMPAIGN_ARCHIVED: (409, "Ce parcours est fermé.",
-                                        "Demandez un nouveau code à votre enseignant·e."),
-    CampaignRefusal.NOT_COMPLETED: (409, "Terminez le parcours avant d'envoyer vos résultats.",
-                                    "Reprenez le parcours."),
-    CampaignRefusal.ALREADY_SHARED: (409, "Vos résultats ont déjà été envoyés.", "Ils ne peuvent plus être modifiés."),
-    CampaignRefusal.ALREADY_COMPLETED: (409, "Ce parcours est déjà terminé.", "Envoyez vos résultats."),
-    CampaignRefusal.RETRY_NOT_ALLOWED: (409, "Ce parcours ne peut être passé qu'une fois.",
-                                        "Votre enseignant·e a choisi un envoi unique."),
-    CampaignRefusal.RETRY_NOT_SHARED: (409, "Envoyez d'abord vos résultats.", "Vous pourrez ensuite recommencer."),
-    CampaignRefusal.RETRY_TOO_EARLY: (409, "Vous ne pouvez pas encore repasser ce parcours.",
-                                      "Il pourra l'être 4 jours après l'envoi de vos résultats."),
-    CampaignRefusal.RETRY_FULL_MASTERY: (409, "Vous maîtrisez déjà tous les acquis de ce parcours.",
-                                         "Il n'y a rien à améliorer."),
-    CampaignRefusal.NOT_A_TEST: (409, "Ce parcours ne comporte pas de test.", "Envoyez votre profil."),
-    CampaignAccess.FORBIDDEN: (403, "Ce parcours ne fait pas partie de vos classes.",
-                               "Ouvrez-le depuis le cours ou l'établissement auquel il appartient."),
-    CampaignAccess.UNKNOWN_CAMPAIGN: (404, "Ce parcours n'existe pas.", "Revenez à la liste de vos parcours."),
-    CampaignAccess.UNKNOWN_PARTICIPATION: (404, "Cette participation n'existe pas ou ne vous appartient pas.",
-                                           "Rejoignez le parcours avec son code."),
-    CampaignAccess.BAD_FORM: (400, "Ce parcours ne peut pas être créé ainsi.", "Corrigez le formulaire."),
+# the HTTP status of each refusal; its words are `campaign.refusal.<code>` (+ `.advice`) in `lti_tool.web.i18n`
+_STATUSES: dict[str, int] = {
+    CampaignRefusal.INVALID_CODE: 400, CampaignRefusal.UNKNOWN_CODE: 404, CampaignRefusal.CAMPAIGN_ARCHIVED: 409,
+    CampaignRefusal.NOT_COMPLETED: 409, CampaignRefusal.ALREADY_SHARED: 409, CampaignRefusal.ALREADY_COMPLETED: 409,
+    CampaignRefusal.RETRY_NOT_ALLOWED: 409, CampaignRefusal.RETRY_NOT_SHARED: 409,
+    CampaignRefusal.RETRY_TOO_EARLY: 409, CampaignRefusal.RETRY_FULL_MASTERY: 409, CampaignRefusal.NOT_A_TEST: 409,
+    CampaignAccess.FORBIDDEN: 403, CampaignAccess.UNKNOWN_CAMPAIGN: 404, CampaignAccess.UNKNOWN_PARTICIPATION: 404,
+    CampaignAccess.BAD_FORM: 400,
 }
+
+
+def _message(data: SessionData, code: str) -> tuple[int, str, str]:
+    """The status, reason and advice of a refusal, in the session's language."""
+    t = translator(data.locale)
+    key = f"campaign.refusal.{code}" if code in _STATUSES else "campaign.refusal.default"
+    return _STATUSES.get(code, 409), t(key), t(f"{key}.advice")
 
 
 def campaign_service(request: Request) -> CampaignService:
@@ -70,15 +62,17 @@ def campaign_service(request: Request) -> CampaignService:
 
 
 def _refused(request: Request, data: SessionData, error: CampaignError, back: str, back_label: str) -> Response:
-    status, reason, advice = _MESSAGES.get(error.code, (409, "Cette action n'est pas possible.", "Revenez en arrière."))
+    """The refusal page; `back_label` is the key of the back link's words."""
+    status, reason, advice = _message(data, error.code)
     return page(request, data, "eleve/refus.html", status_code=status, reason=reason, advice=advice, code=error.code,
-                back=link(request, back), back_label=back_label)
+                back=link(request, back), back_label=translator(data.locale)(back_label))
 
 
 def _teacher(request: Request) -> SessionData:
     data = session_data(request)
     if data.role == "student":
-        raise LaunchRefused(403, "Cette page est réservée aux enseignant·es.", RELAUNCH, "teachers_only")
+        t = translator(data.locale)
+        raise LaunchRefused(403, t("campaign.teachers_only"), t("campaign.teachers_only.advice"), "teachers_only")
     return data
 
 
@@ -94,7 +88,7 @@ async def join_page(request: Request, code: str = "") -> Response:
         try:
             campaign = await run_in_threadpool(service.find, code)
         except CampaignError as exc:
-            error = _MESSAGES[exc.code][1]
+            error = _message(data, exc.code)[1]
     return page(request, data, "campagnes/rejoindre.html", status_code=200 if error is None else 404,
                 code=code[:64], campaign=campaign, error=error, mine=mine)
 
@@ -109,7 +103,7 @@ async def join(request: Request) -> Response:
         participation_id = await run_in_threadpool(service.join, data.account_id,
                                                    typed if isinstance(typed, str) else "")
     except CampaignError as exc:
-        status, reason, advice = _MESSAGES[exc.code]
+        status, reason, advice = _message(data, exc.code)
         mine = await run_in_threadpool(service.mine, data.account_id)
         return page(request, data, "campagnes/rejoindre.html", status_code=status, code=str(typed or "")[:64],
                     campaign=None, error=f"{reason} {advice}", mine=mine)
@@ -123,7 +117,7 @@ async def participation_page(request: Request, participation_id: str) -> Respons
     try:
         view = await run_in_threadpool(service.view, data.account_id, participation_id)
     except CampaignError as exc:
-        return _refused(request, data, exc, "/campagnes/rejoindre", "Rejoindre un parcours")
+        return _refused(request, data, exc, "/campagnes/rejoindre", "campaign.join.title")
     shared = read_snapshot(view.participation.snapshot) if view.participation.snapshot is not None else None
     return page(request, data, "campagnes/participation.html", view=view, shared=shared,
                 statuses=ParticipationStatus, referential=service.referential)
@@ -144,13 +138,13 @@ async def _participation_action(request: Request, participation_id: str, action:
                 view = await run_in_threadpool(service.view, data.account_id, participation_id)
                 return page(request, data, "campagnes/participation.html", status_code=422, view=view, shared=None,
                             statuses=ParticipationStatus, referential=service.referential,
-                            error="Cochez la case pour confirmer l'envoi de vos résultats.")
+                            error=translator(data.locale)("campaign.send.unconfirmed"))
             await run_in_threadpool(service.share, data.account_id, participation_id)
         else:
             new_id = await run_in_threadpool(service.retry, data.account_id, participation_id)
             back = f"/campagnes/participations/{new_id}"
     except CampaignError as exc:
-        return _refused(request, data, exc, back, "Revenir au parcours")
+        return _refused(request, data, exc, back, "campaign.participation.back")
     return redirect(request, back)
 
 
@@ -176,7 +170,7 @@ async def campaign_test_end(request: Request, assessment_id: str) -> Response:
     found = await run_in_threadpool(campaign_service(request).participation_of_test, data.account_id, assessment_id)
     if found is None:
         return _refused(request, data, CampaignError(CampaignAccess.UNKNOWN_PARTICIPATION, ""),
-                        "/campagnes/rejoindre", "Rejoindre un parcours")
+                        "/campagnes/rejoindre", "campaign.join.title")
     return redirect(request, f"/campagnes/participations/{found}")
 
 
@@ -214,30 +208,30 @@ async def new_campaign_page(request: Request, retour: str = "") -> Response:
 
 
 def _draft(form: object, tube_names: set[str]) -> CampaignDraft | str:
-    """The draft from the form, or the French message saying what is wrong."""
+    """The draft from the form, or the key of the message saying what is wrong."""
     get = form.get  # type: ignore[attr-defined]
     name = get("nom")
     if not isinstance(name, str) or not name.strip() or len(name) > 255:
-        return "Donnez un nom au parcours (255 caractères au plus)."
+        return "campaign.form.name"
     if any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in name):
-        return "Le nom du parcours contient des caractères invisibles : retapez-le."
+        return "campaign.form.invisible"
     kind = get("type")
     if kind not in (CampaignType.ASSESSMENT, CampaignType.PROFILES_COLLECTION):
-        return "Choisissez le type de parcours."
+        return "campaign.form.type"
     multiple = get("envois_multiples") == "oui"
     if kind == CampaignType.PROFILES_COLLECTION:
         return CampaignDraft(name.strip(), CampaignType.PROFILES_COLLECTION, multiple_sendings=multiple)
     tubes = tuple(t for t in form.getlist("sujets") if isinstance(t, str))  # type: ignore[attr-defined]
     if not tubes:
-        return "Choisissez au moins un sujet à évaluer."
+        return "campaign.form.no_tube"
     if any(t not in tube_names for t in tubes) or len(tubes) > len(tube_names):
-        return "Un des sujets choisis n'existe pas."
+        return "campaign.form.unknown_tube"
     level = get("niveau_max") or ""
     if level not in {str(n) for n in MAX_LEVELS} | {""}:
-        return "Le niveau maximum choisi n'existe pas."
+        return "campaign.form.level"
     badge = get("badge") or ""
     if badge and (not isinstance(badge, str) or not badge.isdigit() or not 1 <= int(badge) <= 100):
-        return "Le seuil des badges est un pourcentage entre 1 et 100."
+        return "campaign.form.badge"
     return CampaignDraft(name.strip(), CampaignType.ASSESSMENT, tubes, int(level) if level else None, multiple,
                          None, int(badge) if badge else None)
 
@@ -253,13 +247,14 @@ async def create_campaign(request: Request) -> Response:
     values = {"nom": form.get("nom"), "type": form.get("type"), "sujets": set(form.getlist("sujets")),
               "organisation": organisation}
     if isinstance(draft, str):
-        return await _creation_form(request, data, status_code=400, error=draft, values=values, back=back)
+        return await _creation_form(request, data, status_code=400, error=translator(data.locale)(draft),
+                                    values=values, back=back)
     try:
         campaign = await run_in_threadpool(service.create, data.account_id, str(organisation or ""), draft)
     except CampaignError as exc:
         if exc.code == CampaignAccess.FORBIDDEN:
-            return _refused(request, data, exc, "/campagnes", "Mes parcours")
-        return await _creation_form(request, data, status_code=400, error=_MESSAGES[exc.code][1], values=values,
+            return _refused(request, data, exc, "/campagnes", "campaign.mine")
+        return await _creation_form(request, data, status_code=400, error=_message(data, exc.code)[1], values=values,
                                     back=back)
     return redirect(request, back or f"/campagnes/{campaign.id}")
 
@@ -275,8 +270,15 @@ async def dashboard_page(request: Request, campaign_id: int, groupe: str = "", v
     try:
         board = await run_in_threadpool(service.dashboard, data.account_id, campaign_id, _group(groupe))
     except CampaignError as exc:
-        return _refused(request, data, exc, "/campagnes", "Mes parcours")
-    picture = svg(class_heatmap(board, service.config.max_reachable_level))
+        return _refused(request, data, exc, "/campagnes", "campaign.mine")
+    t = translator(data.locale)
+    heatmap = class_heatmap(board, service.config.max_reachable_level)
+    if board.is_assessment:
+        heatmap = replace(heatmap, title=t("campaign.heatmap.mastery"))
+    else:
+        heatmap = replace(heatmap, title=t("campaign.heatmap.levels"),
+                          bands=tuple(t("campaign.heatmap.level", n=n) for n in range(len(heatmap.bands))))
+    picture = svg(heatmap, t("campaign.heatmap.sent"))
     export = link(request, f"/campagnes/{campaign_id}/export.csv", **({"groupe": groupe} if board.selected_group
                                                                      else {}))
     return page(request, data, "campagnes/tableau.html", board=board, heatmap=picture, shade=shade,
@@ -293,7 +295,7 @@ async def export_csv(request: Request, campaign_id: int, groupe: str = "") -> Re
         campaign, body = await run_in_threadpool(campaign_service(request).export, data.account_id, campaign_id,
                                                  _group(groupe))
     except CampaignError as exc:
-        return _refused(request, data, exc, "/campagnes", "Mes parcours")
+        return _refused(request, data, exc, "/campagnes", "campaign.mine")
     filename = f"parcours-{campaign.code}.csv"
     return Response(body, media_type="text/csv; charset=utf-8", headers={
         "content-disposition": f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}",

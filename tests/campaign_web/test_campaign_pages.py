@@ -21,10 +21,12 @@ class Person:
     """A launched user: their cookie-less `lt` token and helpers to browse with it."""
 
     def __init__(self, tool: Tool, sub: str, *, teacher: bool = False, context: str = "course-42",
-                 given: str = "Camille", family: str = "Durand") -> None:
+                 given: str = "Camille", family: str = "Durand", locale: str | None = None) -> None:
         def mutate(claims: dict) -> None:
             claims[LTI + "context"]["id"] = context
             claims["given_name"], claims["family_name"], claims["name"] = given, family, f"{given} {family}"
+            if locale is not None:  # the platform's language ("en-GB": the pages in English)
+                claims[LTI + "launch_presentation"] = {"locale": locale, "document_target": "iframe"}
 
         response = tool.launch(mutate, sub=sub, roles=[INSTRUCTOR] if teacher else None)
         assert response.status_code in (302, 303), response.text
