@@ -23,15 +23,11 @@ import os
 import random
 import re
 import statistics
-import subprocess
-import sys
 import time
 import uuid
 from urllib.parse import parse_qs, urlparse
 
-import httpx
-import redis
-from launch_bench import ROOT, BenchPlatform, ensure_database, pct, services_cpu_seconds, tree_cpu_seconds
+from launch_bench import BenchPlatform, pct, running_tool, services_cpu_seconds, tree_cpu_seconds
 from raw_http import RawConnection, RawResponse
 
 COMPETENCES = ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3", "3.4", "4.1", "4.2", "4.3",
@@ -167,34 +163,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     args = parser.parse_args()
 
-    ensure_database(args.database_url)
-    redis.Redis.from_url(args.redis_url).flushdb()
-    platform = BenchPlatform(args.jwks_port)
-    jwks_server = platform.serve_jwks(args.jwks_port)
-    tool = f"http://127.0.0.1:{args.port}"
-    env = {**os.environ, "PIX_LTI_DATABASE_URL": args.database_url, "PIX_LTI_REDIS_URL": args.redis_url,
-           "PIX_LTI_BASE_URL": tool}
-    cli = [sys.executable, "-m", "pix_lti.cli"]
-    subprocess.run([*cli, "registration", "add", "--issuer", platform.issuer, "--client-id", platform.client_id,
-                    "--auth-login-url", platform.issuer + "/auth", "--auth-token-url", platform.issuer + "/token",
-                    "--keyset-url", platform.issuer + "/jwks", "--deployment-id", platform.deployment_id],
-                   env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    server = subprocess.Popen([*cli, "serve", "--workers", str(args.workers), "--port", str(args.port)],
-                              env=env, cwd=ROOT)
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(tool + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
+    with running_tool(args.database_url, args.redis_url, args.port, args.jwks_port, args.workers) as (
+            platform, tool, server):
         elapsed, answers, nexts, server_cpu, client_cpu, services_cpu = asyncio.run(
             run(platform, tool, args.learners, args.seconds, server.pid))
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        jwks_server.shutdown()
     n = len(answers)
     print(f"learners: {args.learners} concurrent, distinct users after real launches; {args.workers} workers, "
           f"PostgreSQL + Redis; {elapsed:.1f} s measured")

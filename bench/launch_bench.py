@@ -20,6 +20,8 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -182,6 +184,39 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
+@contextmanager
+def running_tool(database_url: str, redis_url: str, port: int, jwks_port: int,
+                 workers: int) -> Iterator[tuple[BenchPlatform, str, subprocess.Popen[bytes]]]:
+    """A fresh Redis db, the bench platform (its JWKS served) registered, and `pix-lti serve` answering
+    /healthz; yields (platform, tool URL, server process) and stops both afterwards."""
+    ensure_database(database_url)
+    redis.Redis.from_url(redis_url).flushdb()
+    platform = BenchPlatform(jwks_port)
+    jwks_server = platform.serve_jwks(jwks_port)
+    tool = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "PIX_LTI_DATABASE_URL": database_url, "PIX_LTI_REDIS_URL": redis_url,
+           "PIX_LTI_BASE_URL": tool}
+    cli = [sys.executable, "-m", "pix_lti.cli"]
+    subprocess.run([*cli, "registration", "add", "--issuer", platform.issuer, "--client-id", platform.client_id,
+                    "--auth-login-url", platform.issuer + "/auth", "--auth-token-url", platform.issuer + "/token",
+                    "--keyset-url", platform.issuer + "/jwks", "--deployment-id", platform.deployment_id],
+                   env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    server = subprocess.Popen([*cli, "serve", "--workers", str(workers), "--port", str(port)], env=env, cwd=ROOT)
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(tool + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        yield platform, tool, server
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        jwks_server.shutdown()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/pixlti_bench")
@@ -193,34 +228,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     args = parser.parse_args()
 
-    ensure_database(args.database_url)
-    redis.Redis.from_url(args.redis_url).flushdb()
-    platform = BenchPlatform(args.jwks_port)
-    jwks_server = platform.serve_jwks(args.jwks_port)
-    tool = f"http://127.0.0.1:{args.port}"
-    env = {**os.environ, "PIX_LTI_DATABASE_URL": args.database_url, "PIX_LTI_REDIS_URL": args.redis_url,
-           "PIX_LTI_BASE_URL": tool}
-    cli = [sys.executable, "-m", "pix_lti.cli"]
-    subprocess.run([*cli, "registration", "add", "--issuer", platform.issuer, "--client-id", platform.client_id,
-                    "--auth-login-url", platform.issuer + "/auth", "--auth-token-url", platform.issuer + "/token",
-                    "--keyset-url", platform.issuer + "/jwks", "--deployment-id", platform.deployment_id],
-                   env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    server = subprocess.Popen([*cli, "serve", "--workers", str(args.workers), "--port", str(args.port)],
-                              env=env, cwd=ROOT)
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(tool + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
+    with running_tool(args.database_url, args.redis_url, args.port, args.jwks_port, args.workers) as (
+            platform, tool, server):
         elapsed, latencies, server_cpu, client_cpu, services_cpu = asyncio.run(
             run_load(platform, tool, args.launches, args.concurrency, server.pid))
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        jwks_server.shutdown()
     verify, rtt, total = floor(platform, args.redis_url)
     rate = len(latencies) / elapsed
     print(f"launches: {len(latencies)} distinct users, concurrency {args.concurrency}, "
