@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import random
 import re
-import secrets
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,6 +18,7 @@ from engine.campaigns.participation import CampaignError
 from engine.competence_test import Step
 from engine.config import DEFAULT_CONFIG, EngineConfig
 from engine.referential import Referential
+from learning.use_cases import new_id, new_seed, utc_now
 
 MAX_ID = 2**31 - 1
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -39,18 +38,6 @@ def _pid(value: str) -> str:
     return value
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _new_id() -> str:
-    return str(uuid.uuid4())
-
-
-def _new_seed() -> str:
-    return secrets.token_hex(8)
-
-
 @dataclass(frozen=True)
 class OrganisationChoice:
     key: str  # "course:<id>" or "school:<uai>"
@@ -61,8 +48,8 @@ class OrganisationChoice:
 class CampaignService:
     def __init__(self, sessions: sessionmaker[Session], referential: Referential,
                  config: EngineConfig = DEFAULT_CONFIG, strategy: str = "smart-random",
-                 clock: Callable[[], datetime] = _now, new_id: Callable[[], str] = _new_id,
-                 new_seed: Callable[[], str] = _new_seed, rng: random.Random | None = None) -> None:
+                 clock: Callable[[], datetime] = utc_now, new_id: Callable[[], str] = new_id,
+                 new_seed: Callable[[], str] = new_seed, rng: random.Random | None = None) -> None:
         self.sessions = sessions
         self.referential = referential
         self.config = config

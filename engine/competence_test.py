@@ -114,8 +114,9 @@ class Step:
     status: AnswerStatus | None = None
 
 
-def _context(referential: Referential, assessment: Assessment, record: LearnerRecord, now: datetime,
+def selection_context(referential: Referential, assessment: Assessment, record: LearnerRecord, now: datetime,
              config: EngineConfig) -> SelectionContext:
+    """What the selection strategy sees for this assessment (competence or campaign test)."""
     state = current_knowledge(record.knowledge_elements)
     assessed = assessed_skills(state, now=now, improving=assessment.improving,
                                retry_delay_days=config.retry_delay_days)
@@ -128,11 +129,11 @@ def _context(referential: Referential, assessment: Assessment, record: LearnerRe
     )
 
 
-def _advance(referential: Referential, assessment: Assessment, record: LearnerRecord, now: datetime,
+def advance(referential: Referential, assessment: Assessment, record: LearnerRecord, now: datetime,
              config: EngineConfig) -> Assessment:
     """Pick the next challenge, or complete the assessment when none is left."""
     strategy = get_strategy(assessment.strategy, config)
-    challenge = strategy.next_challenge(_context(referential, assessment, record, now, config))
+    challenge = strategy.next_challenge(selection_context(referential, assessment, record, now, config))
     if challenge is None:
         return replace(assessment, state=AssessmentState.COMPLETED, current_challenge_id=None, updated_at=now)
     return replace(assessment, current_challenge_id=challenge.id)
@@ -186,7 +187,7 @@ def _begin(referential: Referential, record: LearnerRecord, code: str, targets: 
         seed=seed, created_at=now, competence_code=code, improving=improving, updated_at=now,
     )
     record = replace(record, assessments=(*record.assessments, assessment))
-    assessment = _advance(referential, assessment, record, now, config)
+    assessment = advance(referential, assessment, record, now, config)
     return Step(assessment, referential.challenges.get(assessment.current_challenge_id or ""))
 
 
@@ -204,7 +205,7 @@ def answer_challenge(
     status = answer_status(challenge, value, skipped=skipped, elapsed_seconds=elapsed_seconds,
                            focused_out=focused_out,
                            certification=assessment.type is AssessmentType.CERTIFICATION, config=config)
-    context = _context(referential, assessment, record, now, config)
+    context = selection_context(referential, assessment, record, now, config)
     new_elements = knowledge_elements_for_answer(
         referential=referential, challenge=challenge, status=status, target_skills=assessment.target_skills,
         already_assessed=context.assessed, now=now, assessment_id=assessment.id,
@@ -217,7 +218,7 @@ def answer_challenge(
         assessments=tuple(answered if a.id == assessment.id else a for a in record.assessments),
         seen_challenge_ids=record.seen_challenge_ids | {challenge_id},
     )
-    advanced = _advance(referential, answered, record, now, config)
+    advanced = advance(referential, answered, record, now, config)
     return Step(advanced, referential.challenges.get(advanced.current_challenge_id or ""),
                 tuple(new_elements), status)
 

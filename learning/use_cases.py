@@ -85,15 +85,18 @@ class TestResult:
     suggestions: tuple[Scorecard, ...]
 
 
-def _now() -> datetime:
+def utc_now() -> datetime:
+    """The default clock of the services (campaigns use the same)."""
     return datetime.now(UTC)
 
 
-def _new_id() -> str:
+def new_id() -> str:
+    """The default id of a new assessment or participation."""
     return str(uuid.uuid4())
 
 
-def _new_seed() -> str:
+def new_seed() -> str:
+    """The default seed of a new test's challenge draws."""
     return secrets.token_hex(8)
 
 
@@ -259,8 +262,8 @@ class LearningService:
 
     def __init__(self, sessions: sessionmaker[Session], referential: Referential,
                  config: EngineConfig = DEFAULT_CONFIG, strategy: str = "smart-random",
-                 clock: Callable[[], datetime] = _now, new_id: Callable[[], str] = _new_id,
-                 new_seed: Callable[[], str] = _new_seed) -> None:
+                 clock: Callable[[], datetime] = utc_now, new_id: Callable[[], str] = new_id,
+                 new_seed: Callable[[], str] = new_seed) -> None:
         self.sessions = sessions
         self.referential = referential
         self.config = config

@@ -13,13 +13,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from engine.answers import AnswerValue
-from engine.assessment import Assessment, AssessmentState, AssessmentType
+from engine.assessment import Assessment, AssessmentType
 from engine.campaigns.participation import CampaignError, CampaignRefusal
-from engine.competence_test import LearnerRecord, Step, answer_challenge
+from engine.competence_test import LearnerRecord, Step, advance, answer_challenge
 from engine.config import DEFAULT_CONFIG, EngineConfig
-from engine.knowledge import assessed_skills, current_knowledge
+from engine.knowledge import current_knowledge
 from engine.referential import Referential
-from engine.selection import SelectionContext, get_strategy
+from engine.selection import get_strategy
 
 
 def campaign_assessments(record: LearnerRecord, participation_id: str) -> list[Assessment]:
@@ -31,19 +31,6 @@ def campaign_assessments(record: LearnerRecord, participation_id: str) -> list[A
 def playable_targets(referential: Referential, skills: Collection[str]) -> tuple[str, ...]:
     """The target skills still active in the referential (a retired skill is neither asked nor counted)."""
     return tuple(n for n in skills if (s := referential.skills.get(n)) is not None and s.is_active)
-
-
-def _context(referential: Referential, assessment: Assessment, record: LearnerRecord, now: datetime,
-             config: EngineConfig) -> SelectionContext:
-    state = current_knowledge(record.knowledge_elements)
-    assessed = assessed_skills(state, now=now, improving=assessment.improving,
-                               retry_delay_days=config.retry_delay_days)
-    assessed |= {ke.skill_name for ke in record.knowledge_elements if ke.assessment_id == assessment.id}
-    return SelectionContext(
-        referential=referential, target_skills=assessment.target_skills, state=state,
-        assessed=frozenset(assessed), answers=assessment.past_answers(), seed=assessment.seed,
-        locale=record.locale, seen_challenge_ids=record.seen_challenge_ids,
-    )
 
 
 def start_campaign_test(
@@ -58,19 +45,16 @@ def start_campaign_test(
         return Step(current, referential.challenges.get(current.current_challenge_id or ""))
     if any(a.is_completed for a in existing):
         raise CampaignError(CampaignRefusal.ALREADY_COMPLETED, "this campaign test is over")
-    strategy_impl = get_strategy(strategy, config)
+    get_strategy(strategy, config)  # unknown names fail before anything is created
     assessment = Assessment(
         id=assessment_id, type=AssessmentType.CAMPAIGN, target_skills=playable_targets(referential, target_skills),
         strategy=strategy, seed=seed, created_at=now, campaign_participation_id=participation_id,
         improving=improving, updated_at=now,
     )
     record = replace(record, assessments=(*record.assessments, assessment))
-    challenge = strategy_impl.next_challenge(_context(referential, assessment, record, now, config))
-    if challenge is None:  # the profile already knows every target skill: nothing to ask
-        assessment = replace(assessment, state=AssessmentState.COMPLETED, current_challenge_id=None)
-        return Step(assessment, None)
-    assessment = replace(assessment, current_challenge_id=challenge.id)
-    return Step(assessment, challenge)
+    # completed at once when the profile already knows every target skill: nothing to ask
+    assessment = advance(referential, assessment, record, now, config)
+    return Step(assessment, referential.challenges.get(assessment.current_challenge_id or ""))
 
 
 def answer_campaign_challenge(

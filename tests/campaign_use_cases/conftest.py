@@ -1,11 +1,9 @@
-"""A migrated database (SQLite, or PostgreSQL when asked), the learning and campaign services on one clock."""
+"""The learning use cases' migrated database (SQLite, or PostgreSQL when asked) and clock, with the learning and
+campaign services on that one clock."""
 
 from __future__ import annotations
 
-import os
 import random
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,52 +11,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from campaigns.service import CampaignService
 from content_bank.loader import default_referential
 from learning.use_cases import LearningService
-from lti_tool.persistence.db import make_engine, make_session_factory, run_migrations
-from tests.lti.conftest import _reset_postgres
+from tests.learning_use_cases.conftest import START, Clock, clock, sessions  # noqa: F401 (fixtures)
 
-START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def sessions(request, tmp_path) -> Iterator[sessionmaker[Session]]:  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path}/campaigns.sqlite3"
-    else:
-        url = os.environ.get("PIX_LTI_TEST_DATABASE_URL", "")
-        if not url:
-            if os.environ.get("PIX_LTI_REQUIRE_SERVICES") == "1":
-                pytest.fail("PIX_LTI_TEST_DATABASE_URL is required")
-            pytest.skip("PIX_LTI_TEST_DATABASE_URL not set")
-        _reset_postgres(url)
-    engine = make_engine(url)
-    run_migrations(engine)
-    yield make_session_factory(engine)
-    engine.dispose()
+__all__ = ["START", "Clock"]
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def learning(sessions: sessionmaker[Session], clock: Clock) -> LearningService:
+def learning(sessions: sessionmaker[Session], clock: Clock) -> LearningService:  # noqa: F811
     counter = iter(range(1, 10_000))
     return LearningService(sessions, default_referential(), clock=clock,
                            new_seed=lambda: f"seed-{next(counter)}")
 
 
 @pytest.fixture
-def service(sessions: sessionmaker[Session], clock: Clock) -> CampaignService:
+def service(sessions: sessionmaker[Session], clock: Clock) -> CampaignService:  # noqa: F811
     return CampaignService(sessions, default_referential(), clock=clock, rng=random.Random(42))
