@@ -6,14 +6,16 @@ from lti_tool.launch.errors import ASK_ADMIN, LaunchRefused
 from lti_tool.registrations import RegistrationView
 
 
-def _param(params: dict[str, str], name: str) -> str | None:
+def login_param(params: dict[str, str], name: str) -> str | None:
+    """A login parameter, trimmed; None when absent or blank."""
     value = params.get(name)
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def check_login_params(params: dict[str, str]) -> tuple[str, str | None, str, str]:
     """(iss, client_id, login_hint, target_link_uri) or a refusal."""
-    iss, login_hint, target = _param(params, "iss"), _param(params, "login_hint"), _param(params, "target_link_uri")
+    iss, login_hint = login_param(params, "iss"), login_param(params, "login_hint")
+    target = login_param(params, "target_link_uri")
     missing = [n for n, v in (("iss", iss), ("login_hint", login_hint), ("target_link_uri", target)) if not v]
     if missing:
         raise LaunchRefused(
@@ -21,7 +23,7 @@ def check_login_params(params: dict[str, str]) -> tuple[str, str | None, str, st
             "Lancez l'activité depuis votre plateforme (Moodle, ENT...) et non par un lien direct.", "login_incomplete",
         )
     assert iss and login_hint and target
-    return iss, _param(params, "client_id"), login_hint, target
+    return iss, login_param(params, "client_id"), login_hint, target
 
 
 def choose_registration(

@@ -22,6 +22,7 @@ from lti_tool.launch.errors import LaunchRefused
 from lti_tool.launch.login import ToolOIDCLogin, new_window_login_url
 from lti_tool.launch.message import LaunchMessage
 from lti_tool.launch.message_launch import CookiesBlocked, ToolMessageLaunch
+from lti_tool.launch.oidc_login import login_param
 from lti_tool.launch.provisioning import Provisioned, provision
 from lti_tool.web.cookies import set_cookie
 from lti_tool.web.pages import render
@@ -49,9 +50,11 @@ async def _params(request: Request) -> dict[str, str]:
     return params
 
 
-def _services(state: ToolState, lti_request: FastAPIRequest) -> tuple[StoreSessionService, CookieJar]:
+def _services(state: ToolState, lti_request: FastAPIRequest, *,
+              deferred: bool = False) -> tuple[StoreSessionService, CookieJar]:
+    """pylti1p3's session service over the store (`deferred`: writes collected, then flushed by the caller)."""
     settings = state.settings
-    storage = StoreLaunchDataStorage(state.store, settings.launch_ttl_seconds)
+    storage = StoreLaunchDataStorage(state.store, settings.launch_ttl_seconds, deferred=deferred)
     sessions = StoreSessionService(storage, settings.state_ttl_seconds, settings.nonce_ttl_seconds,
                                    settings.launch_ttl_seconds)
     return sessions, CookieJar(lti_request)
@@ -63,15 +66,12 @@ async def login(request: Request) -> Response:
     the thread pool), the state record is written after (async Redis), so nothing in between blocks."""
     state = tool(request)
     params = await _params(request)
-    iss = (params.get("iss") or "").strip()
-    client_id = (params.get("client_id") or "").strip() or None
+    iss, client_id = login_param(params, "iss"), login_param(params, "client_id")
     candidates = await state.registrations.for_login(iss, client_id) if iss else []
     lti_request = FastAPIRequest(params, request.cookies, state.settings.secure_cookies)
     settings = state.settings
-    storage = StoreLaunchDataStorage(state.store, settings.state_ttl_seconds, deferred=True)
-    sessions = StoreSessionService(storage, settings.state_ttl_seconds, settings.nonce_ttl_seconds,
-                                   settings.launch_ttl_seconds)
-    oidc = ToolOIDCLogin(lti_request, state.tool_conf, sessions, CookieJar(lti_request),
+    sessions, cookies = _services(state, lti_request, deferred=True)
+    oidc = ToolOIDCLogin(lti_request, state.tool_conf, sessions, cookies,
                          registrations=lambda _iss, _client_id: candidates, state_ttl=settings.state_ttl_seconds,
                          in_iframe=request.headers.get("sec-fetch-dest") == "iframe")
     try:
@@ -80,7 +80,7 @@ async def login(request: Request) -> Response:
         await _log_refusal(state, refused, {"iss": params.get("iss"), "aud": params.get("client_id"),
                                             "deployment_id": params.get("lti_deployment_id")})
         raise
-    await storage.flush()  # the state is stored before the browser can follow the redirect
+    await sessions.data_storage.flush()  # the state is stored before the browser can follow the redirect
     return response
 
 
