@@ -14,6 +14,3 @@ def set_cookie(response: Response, name: str, value: str, max_age: int, secure: 
     else:
         response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="lax")
 
-
-def delete_cookie(response: Response, name: str, secure: bool) -> None:
-    set_cookie(response, name, "", 0, secure)

@@ -1,5 +1,5 @@
-"""Registrations read through a short in-process cache (seconds). The sync methods serve pylti1p3's
-worker threads; the async ones run the database read in the thread pool, off the event loop.
+"""Registrations read through a short in-process cache (seconds). `by_id_sync` serves the launch (pylti1p3, in
+a worker thread); `for_login` serves the login on the event loop (a miss reads the database in the thread pool).
 A registration disabled with the CLI is refused everywhere within `registration_cache_seconds`."""
 
 from __future__ import annotations
@@ -45,9 +45,3 @@ class RegistrationCache:
         if hit and hit[0] > time.monotonic():
             return hit[1]
         return await run_in_threadpool(self.for_login_sync, issuer, client_id)
-
-    async def by_id(self, registration_id: int) -> RegistrationView | None:
-        hit = self._by_id.get(registration_id)
-        if hit and hit[0] > time.monotonic():
-            return hit[1]
-        return await run_in_threadpool(self.by_id_sync, registration_id)
