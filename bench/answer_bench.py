@@ -2,13 +2,17 @@
 `pix-lti serve --workers 2` on PostgreSQL + Redis.
 
 Each learner is a distinct user: one real login + launch (RS256 id_token), then the student pages as a
-browser uses them — challenge page, POST the answer (303), result page, next challenge — moving to the
-next competence when a test ends. Reported: answers per second, and the p50/p99 of
+browser uses them: POST the answer (303), GET the page it leads to (the next challenge, with the outcome of
+the answer above it; after a test's last answer, that answer's outcome page, then the end page and the next
+competence). Reported: answers per second, and the p50/p99 of "answer to next challenge": the POST plus the
+GET of the next page, what a learner waits for after "Je valide".
 
-- "answer": POST the answer and GET the page it leads to (what the learner waits for after "Je valide");
-- "answer to next challenge": the same plus the GET of the next challenge page.
+By default the learners pace themselves to offer `--rate` answers/s in all (200 learners at 500 answers/s:
+one answer every 0.4 s each, from a random phase, with no catch-up pause when late), which is the issue's
+"500 answers/s at 200 concurrent learners". `--rate 0` removes the pause: every learner answers as soon as
+its page arrives, which measures the saturation throughput (and latency is then queueing by construction).
 
-    python3 bench/answer_bench.py [--learners 200] [--seconds 30]
+    python3 bench/answer_bench.py [--learners 200] [--rate 500] [--seconds 30]
 
 The load generator (bench/raw_http.py, a lean HTTP/1.1 client) runs on the same 2-core machine; its CPU,
 the tool's and PostgreSQL + Redis's are printed per answer.
@@ -35,7 +39,8 @@ COMPETENCES = ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 _CHALLENGE = re.compile(r'name="challenge_id" value="([^"]+)"')
 _INPUT = re.compile(r'name="(answer|r_[^"]+)"[^>]*?value="([^"]*)"|name="(r_[^"]+)"')
-_ASSESSMENT = re.compile(r"^/evaluations/([^/?]+)")
+_FORM = re.compile(r'<form method="post" action="([^"]+/reponses[^"]*)"')
+_FOLLOW = re.compile(r'<a class="button" href="([^"]+)" autofocus>')
 
 
 class Learner:
@@ -44,7 +49,7 @@ class Learner:
         self.rng = rng
         self.csrf = ""
         self.competences = rng.sample(COMPETENCES, len(COMPETENCES))
-        self.location = ""
+        self.page = ""  # the current challenge page, "" when no test is under way
 
     async def get(self, target: str) -> RawResponse:
         response = await self.conn.request("GET", target)
@@ -74,11 +79,14 @@ class Learner:
         self.csrf = _CSRF.search(page.body.decode()).group(1)  # type: ignore[union-attr]
 
     async def start_next_test(self) -> bool:
-        if not self.competences:
-            return False
-        code = self.competences.pop()
-        self.location = await self.post(f"/competences/{code}/commencer", {"csrf": self.csrf})
-        return True
+        """Start (or resume) the next competence; False when all 16 are done."""
+        while self.competences:
+            location = await self.post(f"/competences/{self.competences.pop()}/commencer", {"csrf": self.csrf})
+            page = (await self.get(location)).body.decode()
+            if 'name="challenge_id"' in page:
+                self.page = page
+                return True
+        return False
 
     def _answer_form(self, page: str) -> dict[str, str]:
         form = {"csrf": self.csrf, "challenge_id": html.unescape(_CHALLENGE.search(page).group(1))}  # type: ignore
@@ -93,63 +101,55 @@ class Learner:
                 form[m.group(3)] = self.rng.choice(["oui", "non", "12", "https", "mot de passe"])
         return form
 
-    async def answer_one(self) -> tuple[float, float] | None:
-        """One answer: (answer latency, answer-to-next-challenge latency); None when the learner is done."""
-        target = self.location
-        if not _ASSESSMENT.match(target):  # a finished test: go on with another competence
-            if not await self.start_next_test():
-                return None
-            target = self.location
-        challenge = await self.get(target)
-        if b'name="challenge_id"' not in challenge.body:  # the end page
-            self.location = "/"
-            return await self.answer_one()
-        form = self._answer_form(challenge.body.decode())
+    async def answer_one(self) -> float | None:
+        """One answer: the answer-to-next-page latency; None when the learner has done every competence."""
+        if not self.page and not await self.start_next_test():
+            return None
+        action = html.unescape(_FORM.search(self.page).group(1))  # type: ignore[union-attr]
+        form = self._answer_form(self.page)
         started = time.perf_counter()
-        result_url = await self.post(target.split("?")[0] + "/reponses" + _query(target), form)
-        result = await self.get(result_url)
-        answered = time.perf_counter() - started
-        next_url = re.search(r'href="(/evaluations/[^"]+)"', result.body.decode())
-        self.location = html.unescape(next_url.group(1)) if next_url else "/"
-        if self.location.split("?")[0].endswith("/fin"):
-            await self.get(self.location)
-            self.location = "/"
-            return answered, answered
-        await self.get(self.location)
-        return answered, time.perf_counter() - started
+        following = (await self.get(await self.post(action, form))).body.decode()
+        latency = time.perf_counter() - started
+        if 'name="challenge_id"' in following:
+            self.page = following
+        else:  # the test's last answer: its outcome page, then the end page
+            await self.get(html.unescape(_FOLLOW.search(following).group(1)))  # type: ignore[union-attr]
+            self.page = ""
+        return latency
 
 
-def _query(url: str) -> str:
-    return "?" + url.split("?", 1)[1] if "?" in url else ""
-
-
-async def run(platform: BenchPlatform, tool: str, learners: int, seconds: float,
-              server_pid: int) -> tuple[float, list[float], list[float], float, float, float]:
+async def run(platform: BenchPlatform, tool: str, learners: int, seconds: float, rate: float,
+              server_pid: int) -> tuple[float, list[float], float, float, float]:
     rng = random.Random(7)
     people = [Learner(RawConnection.to(tool), random.Random(rng.random())) for _ in range(learners)]
     for start in range(0, learners, 20):
         await asyncio.gather(*(p.launch(platform, tool) for p in people[start:start + 20]))
     await asyncio.gather(*(p.start_next_test() for p in people))
-    answer_latencies: list[float] = []
-    next_latencies: list[float] = []
-    deadline = time.perf_counter() + seconds
+    latencies: list[float] = []
+    period = learners / rate if rate > 0 else 0.0
+    began = time.perf_counter()
+    deadline = began + seconds
 
     async def drive(person: Learner) -> None:
-        while time.perf_counter() < deadline:
-            timing = await person.answer_one()
-            if timing is None:
+        due = began + person.rng.random() * period
+        while True:
+            if period:
+                due += period
+                await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            if time.perf_counter() >= deadline:
                 return
-            answer_latencies.append(timing[0])
-            next_latencies.append(timing[1])
+            latency = await person.answer_one()
+            if latency is None:
+                return
+            latencies.append(latency)
 
     cpu = tree_cpu_seconds(server_pid), sum(os.times()[:2]), services_cpu_seconds()
-    began = time.perf_counter()
     await asyncio.gather(*(drive(p) for p in people))
     elapsed = time.perf_counter() - began
     for person in people:
         await person.conn.close()
-    return (elapsed, answer_latencies, next_latencies, tree_cpu_seconds(server_pid) - cpu[0],
-            sum(os.times()[:2]) - cpu[1], services_cpu_seconds() - cpu[2])
+    return (elapsed, latencies, tree_cpu_seconds(server_pid) - cpu[0], sum(os.times()[:2]) - cpu[1],
+            services_cpu_seconds() - cpu[2])
 
 
 def main() -> None:
@@ -160,22 +160,24 @@ def main() -> None:
     parser.add_argument("--jwks-port", type=int, default=8031)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--learners", type=int, default=200)
+    parser.add_argument("--rate", type=float, default=500, help="answers/s offered in all; 0 = no pause")
     parser.add_argument("--seconds", type=float, default=30)
     args = parser.parse_args()
 
     with running_tool(args.database_url, args.redis_url, args.port, args.jwks_port, args.workers) as (
             platform, tool, server):
-        elapsed, answers, nexts, server_cpu, client_cpu, services_cpu = asyncio.run(
-            run(platform, tool, args.learners, args.seconds, server.pid))
-    n = len(answers)
-    print(f"learners: {args.learners} concurrent, distinct users after real launches; {args.workers} workers, "
-          f"PostgreSQL + Redis; {elapsed:.1f} s measured")
-    print(f"throughput: {n / elapsed:.0f} answers/s ({n} answers, 3 HTTP requests each)")
-    print(f"answer (POST + result page): p50 {pct(answers, 0.5):.1f} ms, p99 {pct(answers, 0.99):.1f} ms, "
-          f"mean {statistics.mean(answers) * 1000:.1f} ms")
-    print(f"answer to next challenge: p50 {pct(nexts, 0.5):.1f} ms, p99 {pct(nexts, 0.99):.1f} ms")
+        elapsed, latencies, server_cpu, client_cpu, services_cpu = asyncio.run(
+            run(platform, tool, args.learners, args.seconds, args.rate, server.pid))
+    n = len(latencies)
+    offered = f"{args.rate:.0f} answers/s offered" if args.rate > 0 else "no pause (saturation)"
+    print(f"learners: {args.learners} concurrent, distinct users after real launches, {offered}; "
+          f"{args.workers} workers, PostgreSQL + Redis; {elapsed:.1f} s measured")
+    print(f"throughput: {n / elapsed:.0f} answers/s ({n} answers)")
+    print(f"answer to next challenge (POST + GET of the next page): p50 {pct(latencies, 0.5):.1f} ms, "
+          f"p99 {pct(latencies, 0.99):.1f} ms, mean {statistics.mean(latencies) * 1000:.1f} ms")
     services = f"{services_cpu / n * 1000:.2f} ms" if services_cpu > 0 else "n/a (server processes came and went)"
-    print(f"CPU per answer: tool workers {server_cpu / n * 1000:.2f} ms, PostgreSQL + Redis {services}, "
+    print(f"CPU per answer (its share of test starts and end pages included): tool workers "
+          f"{server_cpu / n * 1000:.2f} ms, PostgreSQL + Redis {services}, "
           f"load generator {client_cpu / n * 1000:.2f} ms")
     print(f"machine load average during the run: {os.getloadavg()[0]:.2f}")
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, case, func, null, select
 from sqlalchemy.orm import Session
 
 from engine.answers import AnswerStatus
@@ -28,11 +28,26 @@ _KE = KnowledgeElementRow.__table__
 _GET_ASSESSMENT = select(_A).where(_A.c.id == bindparam("assessment_id"), _A.c.account_id == bindparam("account_id"))
 _LOCK_ASSESSMENT = _GET_ASSESSMENT.with_for_update()
 _SQLITE_WRITE_LOCK = _A.update().where(_A.c.id == bindparam("assessment_id")).values(seed=_A.c.seed)
-_COUNT_ANSWERS = select(func.count()).select_from(_ANS).where(_ANS.c.assessment_id == bindparam("assessment_id"))
 _FIND_ANSWER = select(_ANS).where(_ANS.c.assessment_id == bindparam("assessment_id"),
                                   _ANS.c.challenge_id == bindparam("challenge_id"))
-_ANSWERS_OF_ASSESSMENT = select(_ANS).where(_ANS.c.assessment_id == bindparam("assessment_id")).order_by(_ANS.c.id)
 _SEEN_CHALLENGES = select(_ANS.c.challenge_id).where(_ANS.c.account_id == bindparam("account_id"))
+# Every challenge the learner has seen, with the whole row only for the answers of one test: what answering
+# needs from the answers table, in one statement.
+_ANSWERS_FOR_ANSWERING = (
+    select(_ANS.c.assessment_id, _ANS.c.challenge_id,
+           *(case((_ANS.c.assessment_id == bindparam("assessment_id"), column), else_=null()).label(column.name)
+             for column in (_ANS.c.value, _ANS.c.status, _ANS.c.created_at, _ANS.c.elapsed_seconds)))
+    .where(_ANS.c.account_id == bindparam("account_id"))
+    .order_by(_ANS.c.id)
+)
+# The test page in one statement: the assessment row, how many answers it has, and the status of one answer
+# (the one just given, shown above the next challenge).
+_TEST_VIEW = select(
+    _A,
+    select(func.count()).where(_ANS.c.assessment_id == _A.c.id).scalar_subquery().label("answered"),
+    select(_ANS.c.status).where(_ANS.c.assessment_id == _A.c.id, _ANS.c.challenge_id == bindparam("previous"))
+    .scalar_subquery().label("previous_status"),
+).where(_A.c.id == bindparam("assessment_id"), _A.c.account_id == bindparam("account_id"))
 _ELEMENTS_OF_COMPETENCES = (
     select(_KE)
     .where(_KE.c.account_id == bindparam("account_id"), _KE.c.competence_code.in_(bindparam("codes", expanding=True)))
@@ -42,6 +57,10 @@ _ASSESSMENTS_OF = select(_A).where(_A.c.account_id == bindparam("account_id"))
 _ELEMENTS_OF = select(_KE).where(_KE.c.account_id == bindparam("account_id")).order_by(_KE.c.id)
 _MARK_SHOWN = (_A.update().where(_A.c.id == bindparam("assessment_id"), _A.c.challenge_shown_at.is_(None))
                .values(challenge_shown_at=bindparam("shown_at")))
+_UPDATE_ASSESSMENT = _A.update().where(_A.c.id == bindparam("assessment_id")).values(
+    state=bindparam("state"), current_challenge_id=bindparam("current_challenge_id"),
+    updated_at=bindparam("updated_at"))
+_UPDATE_ASSESSMENT_NEW_CHALLENGE = _UPDATE_ASSESSMENT.values(challenge_shown_at=None)  # its clock starts when shown
 _INSERT_ANSWER = _ANS.insert()
 _INSERT_ELEMENTS = _KE.insert()
 
@@ -124,17 +143,21 @@ def load_profile_record(session: Session, account_id: int) -> LearnerRecord:
 def load_for_answer(session: Session, account_id: int, row: Any, competence_codes: Iterable[str]) -> LearnerRecord:
     """What answering one test needs, and no more: that test with its answers, the knowledge elements of the
     competences its target skills belong to (selection and inference never look elsewhere), and every
-    challenge the learner has seen. Three small queries, whatever the learner's history in other competences."""
+    challenge the learner has seen. Two small queries, whatever the learner's history in other competences."""
     connection = session.connection()
-    answers = connection.execute(_ANSWERS_OF_ASSESSMENT, {"assessment_id": row.id}).all()
+    seen: set[str] = set()
+    answers = []
+    for answer in connection.execute(_ANSWERS_FOR_ANSWERING, {"account_id": account_id, "assessment_id": row.id}):
+        seen.add(answer.challenge_id)
+        if answer.assessment_id == row.id:
+            answers.append(answer)
     elements = connection.execute(
         _ELEMENTS_OF_COMPETENCES, {"account_id": account_id, "codes": sorted(set(competence_codes))}
     ).all()
-    seen = frozenset(connection.execute(_SEEN_CHALLENGES, {"account_id": account_id}).scalars())
     return LearnerRecord(
         knowledge_elements=tuple(to_knowledge_element(e) for e in elements),
         assessments=(to_assessment(row, answers),),
-        seen_challenge_ids=seen,
+        seen_challenge_ids=frozenset(seen),
     )
 
 
@@ -154,8 +177,12 @@ def get_assessment(session: Session, account_id: int, assessment_id: str) -> Any
     ).first()
 
 
-def count_answers(session: Session, assessment_id: str) -> int:
-    return int(session.connection().execute(_COUNT_ANSWERS, {"assessment_id": assessment_id}).scalar() or 0)
+def get_test_view(session: Session, account_id: int, assessment_id: str, previous_challenge_id: str | None) -> Any:
+    """The assessment row with `answered` (its number of answers) and `previous_status` (the status of its
+    answer to `previous_challenge_id`, None when there is none); None when not the learner's."""
+    return session.connection().execute(_TEST_VIEW, {
+        "assessment_id": assessment_id, "account_id": account_id, "previous": previous_challenge_id or "",
+    }).first()
 
 
 def find_answer(session: Session, assessment_id: str, challenge_id: str) -> Any:
@@ -175,11 +202,12 @@ def insert_assessment(session: Session, account_id: int, assessment: Assessment)
 
 
 def update_assessment(session: Session, assessment: Assessment, *, challenge_changed: bool) -> None:
-    values: dict[str, Any] = {"state": str(assessment.state), "current_challenge_id": assessment.current_challenge_id,
-                              "updated_at": assessment.updated_at}
-    if challenge_changed:
-        values["challenge_shown_at"] = None
-    session.connection().execute(_A.update().where(_A.c.id == assessment.id).values(**values))
+    """A prebuilt statement: building one per call (compiling and caching it) cost more than running it."""
+    statement = _UPDATE_ASSESSMENT_NEW_CHALLENGE if challenge_changed else _UPDATE_ASSESSMENT
+    session.connection().execute(statement, {
+        "assessment_id": assessment.id, "state": str(assessment.state),
+        "current_challenge_id": assessment.current_challenge_id, "updated_at": assessment.updated_at,
+    })
 
 
 def mark_shown(session: Session, assessment_id: str, at: datetime) -> None:

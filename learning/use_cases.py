@@ -50,28 +50,30 @@ class LearningError(Exception):
 
 
 @dataclass(frozen=True)
-class TestView:
-    """The test as the learner sees it now: its current challenge (None when over) and progress."""
-
-    assessment: Assessment
-    challenge: Challenge | None
-    answered: int
-    shown_at: datetime | None
-
-    def remaining_seconds(self, now: datetime) -> int | None:
-        if self.challenge is None or self.challenge.timer is None:
-            return None
-        elapsed = 0.0 if self.shown_at is None else (now - self.shown_at).total_seconds()
-        return max(0, math.ceil(self.challenge.timer - elapsed))
-
-
-@dataclass(frozen=True)
 class AnswerOutcome:
     assessment_id: str
     challenge_id: str
     status: AnswerStatus
     completed: bool
     replayed: bool = False  # the same answer was already stored: nothing new was written
+
+
+@dataclass(frozen=True)
+class TestView:
+    """The test as the learner sees it now: its current challenge (None when over), progress, and the outcome
+    of the answer just given when asked for (shown above the next challenge)."""
+
+    assessment: Assessment
+    challenge: Challenge | None
+    answered: int
+    shown_at: datetime | None
+    previous: AnswerOutcome | None = None
+
+    def remaining_seconds(self, now: datetime) -> int | None:
+        if self.challenge is None or self.challenge.timer is None:
+            return None
+        elapsed = 0.0 if self.shown_at is None else (now - self.shown_at).total_seconds()
+        return max(0, math.ceil(self.challenge.timer - elapsed))
 
 
 @dataclass(frozen=True)
@@ -152,18 +154,23 @@ def reset(session: Session, referential: Referential, account_id: int, code: str
 
 
 def current_test(session: Session, referential: Referential, account_id: int, assessment_id: str, *,
-                 now: datetime) -> TestView:
-    """The test's current challenge; the first display starts the clock of a timed challenge."""
-    row = repo.get_assessment(session, account_id, assessment_id)
+                 now: datetime, previous: str | None = None) -> TestView:
+    """The test's current challenge, read in one statement, with the outcome of the answer to `previous` when
+    there is one. The first display of a timed challenge starts its clock (the only write)."""
+    row = repo.get_test_view(session, account_id, assessment_id, previous)
     if row is None:
         raise LearningError(LearningRefusal.UNKNOWN_ASSESSMENT, "no such assessment for this learner")
-    answered = repo.count_answers(session, assessment_id)
+    challenge = referential.challenges.get(row.current_challenge_id or "")
     shown_at = repo.aware(row.challenge_shown_at)
-    if row.current_challenge_id and shown_at is None:
+    if challenge is not None and challenge.timer is not None and shown_at is None:
         repo.mark_shown(session, assessment_id, now)
         shown_at = now
     assessment = repo.to_assessment(row, ())
-    return TestView(assessment, referential.challenges.get(row.current_challenge_id or ""), answered, shown_at)
+    outcome = None
+    if previous and row.previous_status is not None:
+        outcome = AnswerOutcome(assessment_id, previous, AnswerStatus(row.previous_status),
+                                not assessment.is_started, replayed=True)
+    return TestView(assessment, challenge, int(row.answered or 0), shown_at, outcome)
 
 
 def answer(session: Session, referential: Referential, account_id: int, assessment_id: str, challenge_id: str,
@@ -265,6 +272,9 @@ class LearningService:
                  clock: Callable[[], datetime] = utc_now, new_id: Callable[[], str] = new_id,
                  new_seed: Callable[[], str] = new_seed) -> None:
         self.sessions = sessions
+        # reads of a single statement need no transaction: no BEGIN/COMMIT round trips
+        self.reads = sessionmaker(sessions.kw["bind"].execution_options(isolation_level="AUTOCOMMIT"),
+                                  expire_on_commit=False)
         self.referential = referential
         self.config = config
         self.strategy = strategy
@@ -286,9 +296,12 @@ class LearningService:
         with self.sessions.begin() as session:
             return reset(session, self.referential, account_id, code, now=self.clock(), config=self.config)
 
-    def current(self, account_id: int, assessment_id: str) -> TestView:
-        with self.sessions.begin() as session:
-            return current_test(session, self.referential, account_id, assessment_id, now=self.clock())
+    def current(self, account_id: int, assessment_id: str, previous: str | None = None) -> TestView:
+        """One read statement outside any transaction (plus, for a timed challenge's first display, one
+        single-statement write)."""
+        with self.reads() as session:
+            return current_test(session, self.referential, account_id, assessment_id, now=self.clock(),
+                                previous=previous)
 
     def answer(self, account_id: int, assessment_id: str, challenge_id: str, value: AnswerValue | None, *,
                skipped: bool = False) -> AnswerOutcome:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from engine.campaigns.code import normalise_code
@@ -32,14 +32,18 @@ def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+# built once: it runs at the end of every test
+_LAUNCHED_SERVICES = (
+    select(LaunchServices, Activity.custom, Activity.resource_link_id, Activity.title, Account.sub)
+    .join(Activity, Activity.id == LaunchServices.activity_id)
+    .join(Account, Account.id == LaunchServices.account_id)
+    .where(LaunchServices.account_id == bindparam("account_id"))
+)
+
+
 def _graded_services(session: Session, account_id: int) -> list[tuple[LaunchServices, dict, str, str | None, str]]:
     """The activities this account launched whose platform offers to post scores, with what scoring needs."""
-    rows = session.execute(
-        select(LaunchServices, Activity.custom, Activity.resource_link_id, Activity.title, Account.sub)
-        .join(Activity, Activity.id == LaunchServices.activity_id)
-        .join(Account, Account.id == LaunchServices.account_id)
-        .where(LaunchServices.account_id == account_id)
-    ).all()
+    rows = session.execute(_LAUNCHED_SERVICES, {"account_id": account_id}).all()
     return [(services, custom or {}, link, title, sub) for services, custom, link, title, sub in rows
             if (services.lineitem or services.lineitems) and SCOPE_SCORE in (services.ags_scopes or [])]
 

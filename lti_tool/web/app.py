@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
+from content_bank.loader import default_referential
 from ent_gar_connector import routes as gar_routes
 from lti_tool import keys
 from lti_tool.admin import routes as admin_routes
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
                 return keys.session_secret(session, settings.session_secret)
 
         secret = await run_in_threadpool(init)
+        await run_in_threadpool(default_referential)  # the content bank, parsed once before the first request
         store = make_store(settings.redis_url)
         timeout = httpx.Timeout(settings.http_timeout_seconds)
         http = httpx.AsyncClient(timeout=timeout, transport=http_transport, follow_redirects=False)

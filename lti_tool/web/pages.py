@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
+TEMPLATES.env.auto_reload = False  # the templates ship with the code: no stat() of each file on every render
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

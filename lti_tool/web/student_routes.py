@@ -20,7 +20,7 @@ from engine.answers import AnswerStatus, AnswerValue
 from engine.competence_test import LifecycleError, Refusal
 from engine.referential import Challenge, ChallengeType, Referential
 from engine.scoring import Scorecard, ScorecardStatus
-from learning.use_cases import LearningError, LearningRefusal, LearningService
+from learning.use_cases import AnswerOutcome, LearningError, LearningRefusal, LearningService
 from lti_tool.web.auth import CSRF_FIELD, checked_form, csrf_token, link, session_data
 from lti_tool.web.i18n import translator
 from lti_tool.web.markdown import render_inline, render_markdown
@@ -202,11 +202,20 @@ def _media(referential: Referential, challenge: Challenge) -> dict[str, Any]:
     }
 
 
+def _feedback(referential: Referential, outcome: AnswerOutcome | None) -> dict[str, Any]:
+    """What the feedback partial needs: the outcome, and the skill's tutorial when the answer was not right."""
+    if outcome is None:
+        return {"outcome": None}
+    skill = referential.skills[referential.challenges[outcome.challenge_id].skill_name]
+    return {"outcome": outcome, "statuses": AnswerStatus,
+            "tutorial": skill.tutorial if outcome.status is not AnswerStatus.OK else None}
+
+
 async def _challenge_page(request: Request, data: SessionData, assessment_id: str, *, error: str | None = None,
-                          status_code: int = 200) -> Response:
+                          status_code: int = 200, previous: str | None = None) -> Response:
     service = learning(request)
     try:
-        view = await run_in_threadpool(service.current, data.account_id, assessment_id)
+        view = await run_in_threadpool(service.current, data.account_id, assessment_id, previous)
     except LearningError as exc:
         return refused(request, data, exc)
     if view.challenge is None:
@@ -216,12 +225,15 @@ async def _challenge_page(request: Request, data: SessionData, assessment_id: st
     competence = referential.competences.get(code)
     return page(request, data, "eleve/epreuve.html", status_code=status_code, view=view, challenge=view.challenge,
                 competence=competence, number=view.answered + 1, remaining=view.remaining_seconds(service.clock()),
-                error=error, types=ChallengeType, **_media(referential, view.challenge))
+                error=error, types=ChallengeType, **_media(referential, view.challenge),
+                **_feedback(referential, view.previous if previous in referential.challenges else None))
 
 
 @router.get("/evaluations/{assessment_id}")
-async def challenge_page(request: Request, assessment_id: str) -> Response:
-    return await _challenge_page(request, session_data(request), assessment_id)
+async def challenge_page(request: Request, assessment_id: str, apres: str = "") -> Response:
+    """The current challenge; `apres` (a challenge just answered in this test) shows that answer's outcome
+    above it, so that answering leads straight to the next challenge."""
+    return await _challenge_page(request, session_data(request), assessment_id, previous=apres or None)
 
 
 class MalformedAnswer(ValueError):
@@ -292,7 +304,9 @@ async def answer(request: Request, assessment_id: str) -> Response:
                        back_label=t("result.continue"))
     except LearningError as error:
         return refused(request, data, error)
-    return redirect(request, f"/evaluations/{assessment_id}/resultat", defi=outcome.challenge_id)
+    if outcome.completed:  # the last answer's outcome, then the end of the test
+        return redirect(request, f"/evaluations/{assessment_id}/resultat", defi=outcome.challenge_id)
+    return redirect(request, f"/evaluations/{assessment_id}", apres=outcome.challenge_id)
 
 
 @router.get("/evaluations/{assessment_id}/resultat")
@@ -303,13 +317,9 @@ async def outcome_page(request: Request, assessment_id: str, defi: str = "") -> 
         outcome = await run_in_threadpool(service.outcome, data.account_id, assessment_id, defi)
     except LearningError as error:
         return refused(request, data, error, back=link(request, f"/evaluations/{assessment_id}"))
-    challenge = service.referential.challenges[defi]
-    skill = service.referential.skills[challenge.skill_name]
-    tutorial = skill.tutorial if outcome.status is not AnswerStatus.OK else None
     nxt = f"/evaluations/{assessment_id}/fin" if outcome.completed else f"/evaluations/{assessment_id}"
-    return page(request, data, "eleve/resultat.html", outcome=outcome, challenge=challenge, tutorial=tutorial,
-                next_url=link(request, nxt), statuses=AnswerStatus,
-                status_key=_STATUS_KEYS.get(outcome.status, "result.ko"))
+    return page(request, data, "eleve/resultat.html", next_url=link(request, nxt),
+                status_key=_STATUS_KEYS.get(outcome.status, "result.ko"), **_feedback(service.referential, outcome))
 
 
 @router.get("/evaluations/{assessment_id}/fin")

@@ -61,10 +61,13 @@ def _finish(tool: Tool, page, right: bool = True):  # type: ignore[no-untyped-de
             fields["action"] = "skip"
         answered = post(tool, page, _answer_action(page), fields)
         assert answered.status_code == 303, answered.text
-        outcome = get(tool, answered.headers["location"])
-        assert outcome.status_code == 200
-        follow = re.search(r'<a class="button" href="([^"]+)" autofocus>', outcome.text)
-        page = get(tool, follow.group(1).replace("&amp;", "&"))
+        page = get(tool, answered.headers["location"])  # the next challenge, or the last answer's outcome
+        assert page.status_code == 200
+        assert 'data-outcome="ok"' in page.text if right else 'data-outcome="skipped"' in page.text
+        follow = re.search(r'<a class="button" href="([^"]+)" autofocus>', page.text)
+        if "data-challenge" not in page.text:  # the test is over: its last outcome leads to the end page
+            assert "/resultat" in answered.headers["location"] and follow
+            page = get(tool, follow.group(1).replace("&amp;", "&"))
     raise AssertionError("the test did not end")
 
 
@@ -102,6 +105,25 @@ def test_a_right_answer_is_stored_once_even_when_the_form_is_replayed(any_tool: 
     assert "Bonne réponse" in outcome.text and "Pour réussir" not in outcome.text
 
 
+def test_answering_leads_to_the_next_challenge_with_the_outcome_above_it(any_tool: Tool) -> None:
+    page, url = _start(any_tool)
+    challenge = REF.challenges[current_challenge(page)]
+    fields = {"challenge_id": challenge.id, "action": "submit", **answer_fields(challenge, right_answer(challenge))}
+    answered = post(any_tool, page, _answer_action(page), fields)
+    assert answered.headers["location"].split("?")[0] == url  # straight to the test page: one GET, not two
+    following = get(any_tool, answered.headers["location"])
+    assert 'data-outcome="ok"' in following.text and "Bonne réponse" in following.text
+    assert current_challenge(following) != challenge.id and "Question 2" in following.text
+    reloaded = get(any_tool, answered.headers["location"])  # reload: the same outcome, the same challenge
+    assert current_challenge(reloaded) == current_challenge(following) and 'data-outcome="ok"' in reloaded.text
+    plain = get(any_tool, url)  # without `apres`, or with a challenge this test never answered: no outcome
+    assert "data-outcome" not in plain.text and current_challenge(plain) == current_challenge(following)
+    other = next(c for c in REF.challenges if c not in (challenge.id, current_challenge(following)))
+    for apres in (other, "nope<script>"):
+        unanswered = any_tool.client.get(url, params={"apres": apres})
+        assert unanswered.status_code == 200 and "data-outcome" not in unanswered.text
+
+
 def test_a_wrong_answer_shows_the_tutorial(tool: Tool) -> None:
     page, _ = _start(tool)
     challenge = REF.challenges[current_challenge(page)]
@@ -109,6 +131,7 @@ def test_a_wrong_answer_shows_the_tutorial(tool: Tool) -> None:
         f"r_{i.name}": "zzzz-faux" for i in challenge.inputs} if challenge.inputs else {"answer": ["1", "2"]}
     answered = post(tool, page, _answer_action(page), {"challenge_id": challenge.id, "action": "submit", **wrong})
     outcome = get(tool, answered.headers["location"])
+    assert 'data-outcome="ko"' in outcome.text
     assert "Mauvaise réponse" in outcome.text and "Pour réussir la prochaine fois" in outcome.text
     assert REF.skills[challenge.skill_name].tutorial.title in outcome.text.replace("&#39;", "'")
 
