@@ -272,7 +272,8 @@ class LearningService:
                  clock: Callable[[], datetime] = utc_now, new_id: Callable[[], str] = new_id,
                  new_seed: Callable[[], str] = new_seed) -> None:
         self.sessions = sessions
-        # reads of a single statement need no transaction: no BEGIN/COMMIT round trips
+        # Read-only use cases need no transaction (no BEGIN/COMMIT round trips): at PostgreSQL's default
+        # isolation (read committed) each statement sees its own snapshot inside a transaction as well.
         self.reads = sessionmaker(sessions.kw["bind"].execution_options(isolation_level="AUTOCOMMIT"),
                                   expire_on_commit=False)
         self.referential = referential
@@ -283,7 +284,7 @@ class LearningService:
         self.new_seed = new_seed
 
     def profile(self, account_id: int) -> Profile:
-        with self.sessions.begin() as session:
+        with self.reads() as session:  # read only
             return profile(session, self.referential, account_id, self.clock(), self.config)
 
     def start(self, account_id: int, code: str, *, retry: bool = False) -> Step:
@@ -313,15 +314,15 @@ class LearningService:
             return self.outcome(account_id, assessment_id, challenge_id)
 
     def outcome(self, account_id: int, assessment_id: str, challenge_id: str) -> AnswerOutcome:
-        with self.sessions.begin() as session:
+        with self.reads() as session:  # read only
             return stored_outcome(session, account_id, assessment_id, challenge_id)
 
     def last_test(self, account_id: int, code: str) -> str | None:
-        with self.sessions.begin() as session:
+        with self.reads() as session:  # read only
             return last_completed_test(session, account_id, code)
 
     def result(self, account_id: int, assessment_id: str) -> TestResult:
-        with self.sessions.begin() as session:
+        with self.reads() as session:  # read only
             return test_result(session, self.referential, account_id, assessment_id, now=self.clock(),
                                config=self.config)
 

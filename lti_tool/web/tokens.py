@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+_CACHE_SIZE = 8192
 
 
 @dataclass(frozen=True)
@@ -18,8 +22,14 @@ class SessionData:
 
 
 class SessionCodec:
+    """Signs and checks session tokens. A token whose signature was checked is remembered (a bounded map per
+    process, emptied when full): a learner sends the same token with every request, and checking the HMAC
+    again cost more than the rest of reading it. Its age is still checked on every use."""
+
     def __init__(self, secret: str) -> None:
         self._serializer = URLSafeTimedSerializer(secret, salt="pix-lti-session")
+        self._checked: dict[str, tuple[SessionData, float]] = {}
+        self._csrf: dict[tuple[str, int], str] = {}
 
     def dumps(self, data: SessionData) -> str:
         return self._serializer.dumps(
@@ -30,14 +40,35 @@ class SessionCodec:
     def loads(self, token: str | None, max_age: int) -> SessionData | None:
         if not token:
             return None
+        checked = self._checked.get(token)
+        if checked is None:
+            checked = self._check(token)
+            if checked is None:
+                return None
+            if len(self._checked) >= _CACHE_SIZE:
+                self._checked.clear()
+            self._checked[token] = checked
+        data, signed_at = checked
+        age = time.time() - signed_at
+        return data if 0 <= age <= max_age else None
+
+    def _check(self, token: str) -> tuple[SessionData, float] | None:
         try:
-            raw = self._serializer.loads(token, max_age=max_age)
-            return SessionData(int(raw["a"]), str(raw["l"]), str(raw["r"]), raw.get("act"), raw.get("c"),
+            raw, signed_at = self._serializer.loads(token, return_timestamp=True)
+            data = SessionData(int(raw["a"]), str(raw["l"]), str(raw["r"]), raw.get("act"), raw.get("c"),
                                str(raw.get("lo") or "fr"))
         except (BadSignature, KeyError, TypeError, ValueError):
             return None
+        return data, signed_at.timestamp() if isinstance(signed_at, datetime) else float(signed_at)
 
     def csrf_token(self, data: SessionData) -> str:
         """A per-session token for forms: a signature of this session's launch and account."""
-        return self._serializer.make_signer("pix-lti-csrf").get_signature(
-            f"{data.launch_id}|{data.account_id}".encode()).decode()
+        key = (data.launch_id, data.account_id)
+        token = self._csrf.get(key)
+        if token is None:
+            token = self._serializer.make_signer("pix-lti-csrf").get_signature(
+                f"{data.launch_id}|{data.account_id}".encode()).decode()
+            if len(self._csrf) >= _CACHE_SIZE:
+                self._csrf.clear()
+            self._csrf[key] = token
+        return token
