@@ -2,7 +2,8 @@
 `pix-lti serve --workers 2` on PostgreSQL + Redis.
 
 Each learner is a distinct user: one real login + launch (RS256 id_token), then the student pages as a
-browser uses them: POST the answer (303), GET the page it leads to (the next challenge, with the outcome of
+browser uses them, answering as engine.simulation's response model does (a true level per competence, right
+answers as likely as the model says, "Je passe" one time in ten): POST the answer (303), GET the page it leads to (the next challenge, with the outcome of
 the answer above it; after a test's last answer, that answer's outcome page, then the end page and the next
 competence). Reported: answers per second, and the p50/p99 of "answer to next challenge": the POST plus the
 GET of the next page, what a learner waits for after "Je valide".
@@ -27,29 +28,55 @@ import os
 import random
 import re
 import statistics
+import sys
 import time
 import uuid
 from urllib.parse import parse_qs, urlparse
 
-from launch_bench import BenchPlatform, pct, running_tool, services_cpu_seconds, tree_cpu_seconds
+from launch_bench import ROOT, BenchPlatform, pct, running_tool, services_cpu_seconds, tree_cpu_seconds
 from raw_http import RawConnection, RawResponse
+
+sys.path.insert(0, str(ROOT))
+from content_bank.loader import default_referential  # noqa: E402
+from engine.referential import Challenge, ChallengeType, Referential  # noqa: E402
+from engine.simulation import ResponseModel, right_answer, wrong_answer  # noqa: E402
+
+SKIP_RATE = 0.1
+MODEL = ResponseModel()
 
 COMPETENCES = ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3", "3.4", "4.1", "4.2", "4.3",
                "5.1", "5.2"]
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 _CHALLENGE = re.compile(r'name="challenge_id" value="([^"]+)"')
-_INPUT = re.compile(r'name="(answer|r_[^"]+)"[^>]*?value="([^"]*)"|name="(r_[^"]+)"')
 _FORM = re.compile(r'<form method="post" action="([^"]+/reponses[^"]*)"')
 _FOLLOW = re.compile(r'<a class="button" href="([^"]+)" autofocus>')
 
 
+def answer_fields(challenge: Challenge, value: object) -> dict[str, str | list[str]]:
+    """The form fields a browser sends for this answer value (engine.simulation's right or wrong answer)."""
+    if isinstance(value, dict):
+        return {f"r_{name}": str(v) for name, v in value.items()}
+    if isinstance(value, list):
+        return {"answer": [str(v) for v in value]}
+    if challenge.type is ChallengeType.QROC:
+        return {f"r_{challenge.inputs[0].name}": str(value)}
+    return {"answer": str(value)}
+
+
 class Learner:
-    def __init__(self, conn: RawConnection, rng: random.Random) -> None:
+    """A simulated learner (engine.simulation's response model): on each competence a true level drawn from
+    0 to 5, a right answer with the model's probability for the challenge's skill level, "Je passe" now and
+    then. Tests therefore last as long as they do for a class of mixed ability."""
+
+    def __init__(self, conn: RawConnection, rng: random.Random, referential: Referential) -> None:
         self.conn = conn
         self.rng = rng
+        self.referential = referential
         self.csrf = ""
         self.competences = rng.sample(COMPETENCES, len(COMPETENCES))
         self.page = ""  # the current challenge page, "" when no test is under way
+        self.true_level = 0
+        self.tests = 0
 
     async def get(self, target: str) -> RawResponse:
         response = await self.conn.request("GET", target)
@@ -84,22 +111,20 @@ class Learner:
             location = await self.post(f"/competences/{self.competences.pop()}/commencer", {"csrf": self.csrf})
             page = (await self.get(location)).body.decode()
             if 'name="challenge_id"' in page:
-                self.page = page
+                self.page, self.true_level = page, self.rng.randint(0, 5)
+                self.tests += 1
                 return True
         return False
 
-    def _answer_form(self, page: str) -> dict[str, str]:
-        form = {"csrf": self.csrf, "challenge_id": html.unescape(_CHALLENGE.search(page).group(1))}  # type: ignore
-        if self.rng.random() < 0.15:
+    def _answer_form(self, page: str) -> dict[str, str | list[str]]:
+        challenge = self.referential.challenges[html.unescape(_CHALLENGE.search(page).group(1))]  # type: ignore
+        form: dict[str, str | list[str]] = {"csrf": self.csrf, "challenge_id": challenge.id}
+        if self.rng.random() < SKIP_RATE:
             return form | {"action": "skip"}
-        form["action"] = "submit"
-        choices = [html.unescape(m.group(2)) for m in _INPUT.finditer(page) if m.group(1) == "answer"]
-        if choices:
-            form["answer"] = self.rng.choice(choices)
-        for m in _INPUT.finditer(page):
-            if m.group(3):
-                form[m.group(3)] = self.rng.choice(["oui", "non", "12", "https", "mot de passe"])
-        return form
+        level = self.referential.skills[challenge.skill_name].level
+        right = self.rng.random() < MODEL.p_correct(self.true_level, challenge, level)
+        value = right_answer(challenge) if right else wrong_answer(challenge)
+        return form | {"action": "submit"} | answer_fields(challenge, value)
 
     async def answer_one(self) -> float | None:
         """One answer: the answer-to-next-page latency; None when the learner has done every competence."""
@@ -119,9 +144,10 @@ class Learner:
 
 
 async def run(platform: BenchPlatform, tool: str, learners: int, seconds: float, rate: float,
-              server_pid: int) -> tuple[float, list[float], float, float, float]:
+              server_pid: int) -> tuple[float, list[float], float, float, float, int]:
     rng = random.Random(7)
-    people = [Learner(RawConnection.to(tool), random.Random(rng.random())) for _ in range(learners)]
+    referential = default_referential()
+    people = [Learner(RawConnection.to(tool), random.Random(rng.random()), referential) for _ in range(learners)]
     for start in range(0, learners, 20):
         await asyncio.gather(*(p.launch(platform, tool) for p in people[start:start + 20]))
     await asyncio.gather(*(p.start_next_test() for p in people))
@@ -148,8 +174,9 @@ async def run(platform: BenchPlatform, tool: str, learners: int, seconds: float,
     elapsed = time.perf_counter() - began
     for person in people:
         await person.conn.close()
+    tests = sum(p.tests for p in people) - learners  # started during the measure (the first ones before it)
     return (elapsed, latencies, tree_cpu_seconds(server_pid) - cpu[0], sum(os.times()[:2]) - cpu[1],
-            services_cpu_seconds() - cpu[2])
+            services_cpu_seconds() - cpu[2], tests)
 
 
 def main() -> None:
@@ -166,13 +193,14 @@ def main() -> None:
 
     with running_tool(args.database_url, args.redis_url, args.port, args.jwks_port, args.workers) as (
             platform, tool, server):
-        elapsed, latencies, server_cpu, client_cpu, services_cpu = asyncio.run(
+        elapsed, latencies, server_cpu, client_cpu, services_cpu, tests = asyncio.run(
             run(platform, tool, args.learners, args.seconds, args.rate, server.pid))
     n = len(latencies)
     offered = f"{args.rate:.0f} answers/s offered" if args.rate > 0 else "no pause (saturation)"
     print(f"learners: {args.learners} concurrent, distinct users after real launches, {offered}; "
           f"{args.workers} workers, PostgreSQL + Redis; {elapsed:.1f} s measured")
-    print(f"throughput: {n / elapsed:.0f} answers/s ({n} answers)")
+    print(f"throughput: {n / elapsed:.0f} answers/s ({n} answers; {tests} tests started during the measure, "
+          f"about {n / max(tests, 1):.1f} answers per test)")
     print(f"answer to next challenge (POST + GET of the next page): p50 {pct(latencies, 0.5):.1f} ms, "
           f"p99 {pct(latencies, 0.99):.1f} ms, mean {statistics.mean(latencies) * 1000:.1f} ms")
     services = f"{services_cpu / n * 1000:.2f} ms" if services_cpu > 0 else "n/a (server processes came and went)"

@@ -47,9 +47,9 @@ class RawConnection:
     async def _open(self) -> None:
         self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
 
-    async def request(self, method: str, target: str, form: dict[str, str] | None = None,
+    async def request(self, method: str, target: str, form: dict[str, str | list[str]] | None = None,
                       headers: dict[str, str] | None = None) -> RawResponse:
-        body = urlencode(form).encode() if form is not None else b""
+        body = urlencode(form, doseq=True).encode() if form is not None else b""
         lines = [f"{method} {target} HTTP/1.1", f"host: {self.host}:{self.port}", f"content-length: {len(body)}"]
         if form is not None:
             lines.append("content-type: application/x-www-form-urlencoded")

@@ -39,7 +39,7 @@ class ResponseModel:
         return guess + (1 - guess - self.slip) / (1 + math.exp(-self.sharpness * (theta - skill_level)))
 
 
-def _right_answer(challenge: Challenge) -> object:
+def right_answer(challenge: Challenge) -> object:
     sol = challenge.solution
     match challenge.type:
         case ChallengeType.QCU:
@@ -54,7 +54,7 @@ def _right_answer(challenge: Challenge) -> object:
             return {i.name: group[0] for i, group in zip(challenge.inputs, sol, strict=False)}  # type: ignore[call-overload]
 
 
-def _wrong_answer(challenge: Challenge) -> object:
+def wrong_answer(challenge: Challenge) -> object:
     match challenge.type:
         case ChallengeType.QCU:
             return str(1 if challenge.solution != 1 else 2)
@@ -90,7 +90,7 @@ def simulate_learner(referential: Referential, strategy: str, competence_code: s
         challenge = step.challenge
         level = referential.skills[challenge.skill_name].level
         ok = rng.random() < model.p_correct(true_level, challenge, level)
-        value = _right_answer(challenge) if ok else _wrong_answer(challenge)
+        value = right_answer(challenge) if ok else wrong_answer(challenge)
         record = LearnerRecord(tuple(elements), (step.assessment,), frozenset(seen))
         now += timedelta(seconds=30)
         step = answer_challenge(referential, record, step.assessment, challenge.id, value, now=now,

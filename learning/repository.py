@@ -28,8 +28,6 @@ _KE = KnowledgeElementRow.__table__
 _GET_ASSESSMENT = select(_A).where(_A.c.id == bindparam("assessment_id"), _A.c.account_id == bindparam("account_id"))
 _LOCK_ASSESSMENT = _GET_ASSESSMENT.with_for_update()
 _SQLITE_WRITE_LOCK = _A.update().where(_A.c.id == bindparam("assessment_id")).values(seed=_A.c.seed)
-_FIND_ANSWER = select(_ANS).where(_ANS.c.assessment_id == bindparam("assessment_id"),
-                                  _ANS.c.challenge_id == bindparam("challenge_id"))
 _SEEN_CHALLENGES = select(_ANS.c.challenge_id).where(_ANS.c.account_id == bindparam("account_id"))
 # Every challenge the learner has seen, with the whole row only for the answers of one test: what answering
 # needs from the answers table, in one statement.
@@ -54,6 +52,12 @@ _ELEMENTS_OF_COMPETENCES = (
     .order_by(_KE.c.id)
 )
 _ASSESSMENTS_OF = select(_A).where(_A.c.account_id == bindparam("account_id"))
+_ASSESSMENTS_OF_COMPETENCE = select(_A).where(_A.c.account_id == bindparam("account_id"),
+                                              _A.c.competence_code == bindparam("code"))
+_ELEMENTS_OF_COMPETENCE = (
+    select(_KE).where(_KE.c.account_id == bindparam("account_id"), _KE.c.competence_code == bindparam("code"))
+    .order_by(_KE.c.id)
+)
 _ELEMENTS_OF = select(_KE).where(_KE.c.account_id == bindparam("account_id")).order_by(_KE.c.id)
 _MARK_SHOWN = (_A.update().where(_A.c.id == bindparam("assessment_id"), _A.c.challenge_shown_at.is_(None))
                .values(challenge_shown_at=bindparam("shown_at")))
@@ -141,6 +145,22 @@ def load_profile_record(session: Session, account_id: int) -> LearnerRecord:
     )
 
 
+def load_competence_record(session: Session, account_id: int, code: str) -> LearnerRecord:
+    """What starting (or retrying) one competence's test needs: that competence's tests and knowledge
+    elements, and every challenge seen. Scorecard, progress, selection and inference of a competence never
+    look at another one; the rest of a long history stays unread."""
+    connection = session.connection()
+    params = {"account_id": account_id, "code": code}
+    rows = connection.execute(_ASSESSMENTS_OF_COMPETENCE, params).all()
+    elements = connection.execute(_ELEMENTS_OF_COMPETENCE, params).all()
+    seen = frozenset(connection.execute(_SEEN_CHALLENGES, {"account_id": account_id}).scalars())
+    return LearnerRecord(
+        knowledge_elements=tuple(to_knowledge_element(e) for e in elements),
+        assessments=tuple(to_assessment(r, ()) for r in rows),
+        seen_challenge_ids=seen,
+    )
+
+
 def load_for_answer(session: Session, account_id: int, row: Any, competence_codes: Iterable[str]) -> LearnerRecord:
     """What answering one test needs, and no more: that test with its answers, the knowledge elements of the
     competences its target skills belong to (selection and inference never look elsewhere), and every
@@ -184,12 +204,6 @@ def get_test_view(session: Session, account_id: int, assessment_id: str, previou
     return session.connection().execute(_TEST_VIEW, {
         "assessment_id": assessment_id, "account_id": account_id, "previous": previous_challenge_id or "",
     }).first()
-
-
-def find_answer(session: Session, assessment_id: str, challenge_id: str) -> Any:
-    return session.connection().execute(
-        _FIND_ANSWER, {"assessment_id": assessment_id, "challenge_id": challenge_id}
-    ).first()
 
 
 def insert_assessment(session: Session, account_id: int, assessment: Assessment) -> None:

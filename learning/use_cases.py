@@ -109,14 +109,6 @@ def _own_assessment(record: LearnerRecord, assessment_id: str) -> Assessment:
     return found
 
 
-def _after(record: LearnerRecord, step: Step) -> LearnerRecord:
-    assessments = tuple(step.assessment if a.id == step.assessment.id else a for a in record.assessments)
-    if all(a.id != step.assessment.id for a in assessments):
-        assessments = (*assessments, step.assessment)
-    return replace(record, knowledge_elements=(*record.knowledge_elements, *step.new_knowledge_elements),
-                   assessments=assessments)
-
-
 # --- the work, inside a transaction -------------------------------------------------------------------------
 
 def profile(session: Session, referential: Referential, account_id: int, now: datetime,
@@ -128,15 +120,16 @@ def start_test(session: Session, referential: Referential, account_id: int, code
                assessment_id: str, seed: str, strategy: str = "smart-random", retry: bool = False,
                config: EngineConfig = DEFAULT_CONFIG) -> Step:
     """Start (or resume: nothing is written) a competence test; `retry` for "Retenter"."""
-    record = repo.load_profile_record(session, account_id)
+    record = repo.load_competence_record(session, account_id, code)
     begin = retry_competence_test if retry else start_competence_test
     step = begin(referential, record, code, now=now, assessment_id=assessment_id, seed=seed, strategy=strategy,
                  config=config)
     if step.assessment.id == assessment_id:  # a new test
         repo.insert_assessment(session, account_id, step.assessment)
         session.flush()
-        if step.assessment.is_completed:  # nothing left to ask: it ends at once
-            _results_changed(session, referential, account_id, _after(record, step), now, config)
+        if step.assessment.is_completed:  # nothing left to ask: it ends at once; the gradebook reads it all
+            _results_changed(session, referential, account_id,
+                             lambda: repo.load_profile_record(session, account_id), now, config)
     return step
 
 
@@ -202,13 +195,12 @@ def answer(session: Session, referential: Referential, account_id: int, assessme
 
 
 def stored_outcome(session: Session, account_id: int, assessment_id: str, challenge_id: str) -> AnswerOutcome:
-    row = repo.get_assessment(session, account_id, assessment_id)
+    row = repo.get_test_view(session, account_id, assessment_id, challenge_id)  # one statement
     if row is None:
         raise LearningError(LearningRefusal.UNKNOWN_ASSESSMENT, "no such assessment for this learner")
-    found = repo.find_answer(session, assessment_id, challenge_id)
-    if found is None:
+    if row.previous_status is None:
         raise LearningError(LearningRefusal.NOT_ANSWERED, "this challenge has not been answered in this test")
-    return AnswerOutcome(assessment_id, challenge_id, AnswerStatus(found.status), row.state != "started",
+    return AnswerOutcome(assessment_id, challenge_id, AnswerStatus(row.previous_status), row.state != "started",
                          replayed=True)
 
 
