@@ -2,11 +2,12 @@
 `pix-lti serve --workers 2` on PostgreSQL + Redis.
 
 Each learner is a distinct user: one real login + launch (RS256 id_token), then the student pages as a
-browser uses them, answering as engine.simulation's response model does (a true level per competence, right
-answers as likely as the model says, "Je passe" one time in ten): POST the answer (303), GET the page it leads to (the next challenge, with the outcome of
+browser uses them: POST the answer (303), GET the page it leads to (the next challenge, with the outcome of
 the answer above it; after a test's last answer, that answer's outcome page, then the end page and the next
-competence). Reported: answers per second, and the p50/p99 of "answer to next challenge": the POST plus the
-GET of the next page, what a learner waits for after "Je valide".
+competence). Learners answer as engine.simulation's response model does: a true level per competence (0 to
+5), right answers as likely as the model says, "Je passe" one time in ten. Reported: answers per second, and
+the p50/p99 of "answer to next challenge": the POST plus the GET of the next page, what a learner waits for
+after "Je valide".
 
 By default the learners pace themselves to offer `--rate` answers/s in all (200 learners at 500 answers/s:
 one answer every 0.4 s each, from a random phase, with no catch-up pause when late), which is the issue's

@@ -229,11 +229,16 @@ async def _challenge_page(request: Request, data: SessionData, assessment_id: st
                 **_feedback(referential, view.previous if previous in referential.challenges else None))
 
 
-@router.get("/evaluations/{assessment_id}")
-async def challenge_page(request: Request, assessment_id: str, apres: str = "") -> Response:
+async def challenge_page(request: Request) -> Response:
     """The current challenge; `apres` (a challenge just answered in this test) shows that answer's outcome
     above it, so that answering leads straight to the next challenge."""
-    return await _challenge_page(request, session_data(request), assessment_id, previous=apres or None)
+    return await _challenge_page(request, session_data(request), request.path_params["assessment_id"],
+                                 previous=request.query_params.get("apres") or None)
+
+
+# The two requests of every answer are plain Starlette routes: FastAPI's parameter resolution showed up in
+# profiles of each, and they take nothing but a path parameter and the request.
+router.add_route("/evaluations/{assessment_id}", challenge_page, methods=["GET"])
 
 
 class MalformedAnswer(ValueError):
@@ -268,8 +273,8 @@ def parse_answer(challenge: Challenge, form: FormData) -> AnswerValue | None:
     return values
 
 
-@router.post("/evaluations/{assessment_id}/reponses")
-async def answer(request: Request, assessment_id: str) -> Response:
+async def answer(request: Request) -> Response:
+    assessment_id: str = request.path_params["assessment_id"]
     data = session_data(request)
     form = await checked_form(request, data)
     service = learning(request)
@@ -307,6 +312,9 @@ async def answer(request: Request, assessment_id: str) -> Response:
     if outcome.completed:  # the last answer's outcome, then the end of the test
         return redirect(request, f"/evaluations/{assessment_id}/resultat", defi=outcome.challenge_id)
     return redirect(request, f"/evaluations/{assessment_id}", apres=outcome.challenge_id)
+
+
+router.add_route("/evaluations/{assessment_id}/reponses", answer, methods=["POST"])
 
 
 @router.get("/evaluations/{assessment_id}/resultat")
