@@ -34,7 +34,15 @@ import time
 import uuid
 from urllib.parse import parse_qs, urlparse
 
-from launch_bench import ROOT, BenchPlatform, pct, running_tool, services_cpu_seconds, tree_cpu_seconds
+from launch_bench import (
+    ROOT,
+    BenchPlatform,
+    machine_reference_ms,
+    pct,
+    running_tool,
+    services_cpu_seconds,
+    tree_cpu_seconds,
+)
 from raw_http import RawConnection, RawResponse
 
 sys.path.insert(0, str(ROOT))
@@ -77,7 +85,7 @@ class Learner:
         self.competences = rng.sample(COMPETENCES, len(COMPETENCES))
         self.page = ""  # the current challenge page, "" when no test is under way
         self.true_level = 0
-        self.tests = 0
+        self.completed = 0  # tests this learner finished
 
     async def get(self, target: str) -> RawResponse:
         response = await self.conn.request("GET", target)
@@ -113,7 +121,6 @@ class Learner:
             page = (await self.get(location)).body.decode()
             if 'name="challenge_id"' in page:
                 self.page, self.true_level = page, self.rng.randint(0, 5)
-                self.tests += 1
                 return True
         return False
 
@@ -141,6 +148,7 @@ class Learner:
         else:  # the test's last answer: its outcome page, then the end page
             await self.get(html.unescape(_FOLLOW.search(following).group(1)))  # type: ignore[union-attr]
             self.page = ""
+            self.completed += 1
         return latency
 
 
@@ -158,11 +166,11 @@ async def run(platform: BenchPlatform, tool: str, learners: int, seconds: float,
     deadline = began + seconds
 
     async def drive(person: Learner) -> None:
-        due = began + person.rng.random() * period
+        due = began + person.rng.random() * period  # a random phase, then one answer per period
         while True:
             if period:
+                await asyncio.sleep(max(0.0, min(due, deadline) - time.perf_counter()))
                 due += period
-                await asyncio.sleep(max(0.0, due - time.perf_counter()))
             if time.perf_counter() >= deadline:
                 return
             latency = await person.answer_one()
@@ -175,7 +183,7 @@ async def run(platform: BenchPlatform, tool: str, learners: int, seconds: float,
     elapsed = time.perf_counter() - began
     for person in people:
         await person.conn.close()
-    tests = sum(p.tests for p in people) - learners  # started during the measure (the first ones before it)
+    tests = sum(p.completed for p in people)
     return (elapsed, latencies, tree_cpu_seconds(server_pid) - cpu[0], sum(os.times()[:2]) - cpu[1],
             services_cpu_seconds() - cpu[2], tests)
 
@@ -200,15 +208,15 @@ def main() -> None:
     offered = f"{args.rate:.0f} answers/s offered" if args.rate > 0 else "no pause (saturation)"
     print(f"learners: {args.learners} concurrent, distinct users after real launches, {offered}; "
           f"{args.workers} workers, PostgreSQL + Redis; {elapsed:.1f} s measured")
-    print(f"throughput: {n / elapsed:.0f} answers/s ({n} answers; {tests} tests started during the measure, "
-          f"about {n / max(tests, 1):.1f} answers per test)")
+    print(f"throughput: {n / elapsed:.0f} answers/s ({n} answers; {tests} tests completed during the measure)")
     print(f"answer to next challenge (POST + GET of the next page): p50 {pct(latencies, 0.5):.1f} ms, "
           f"p99 {pct(latencies, 0.99):.1f} ms, mean {statistics.mean(latencies) * 1000:.1f} ms")
     services = f"{services_cpu / n * 1000:.2f} ms" if services_cpu > 0 else "n/a (server processes came and went)"
     print(f"CPU per answer (its share of test starts and end pages included): tool workers "
           f"{server_cpu / n * 1000:.2f} ms, PostgreSQL + Redis {services}, "
           f"load generator {client_cpu / n * 1000:.2f} ms")
-    print(f"machine load average during the run: {os.getloadavg()[0]:.2f}")
+    print(f"machine load average during the run: {os.getloadavg()[0]:.2f}; reference loop "
+          f"{machine_reference_ms():.1f} ms (sum(range(10**6)), best of 5: compares machines)")
 
 
 if __name__ == "__main__":

@@ -179,6 +179,17 @@ def floor(platform: BenchPlatform, redis_url: str, n: int = 1000) -> tuple[float
     return verify, rtt, verify + rtt
 
 
+def machine_reference_ms() -> float:
+    """A fixed pure-Python workload (sum(range(10**6)), best of 5), to compare figures across machines: the
+    same code measured here was 2 to 3 times slower on some days' machines than on others'."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(range(10**6))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
@@ -248,7 +259,8 @@ def main() -> None:
           f"load generator {client_cpu / n * 1000:.2f} ms")
     print(f"  => on 2 cores, tool + services alone could serve ≈ {2 * n / (server_cpu + max(services_cpu, 0)):.0f} "
           "launches/s")
-    print(f"machine load average during the run: {os.getloadavg()[0]:.2f} (other processes share the 2 cores)")
+    print(f"machine load average during the run: {os.getloadavg()[0]:.2f} (other processes share the 2 cores); "
+          f"reference loop {machine_reference_ms():.1f} ms")
 
 
 if __name__ == "__main__":
