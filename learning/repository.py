@@ -132,16 +132,15 @@ def load_record(session: Session, account_id: int) -> LearnerRecord:
 
 
 def load_profile_record(session: Session, account_id: int) -> LearnerRecord:
-    """The learner without the answers' rows (only the ids of the challenges seen): what profiles, scorecards,
-    starting a test and end pages need. Three queries; the answers, the bulk of a long history, stay unread."""
+    """The learner's tests (without their answers) and knowledge: what profiles, scorecards, the gradebook and
+    end pages need. Two queries; the answers, the bulk of a long history, stay unread (no challenge is
+    chosen from this record: its `seen_challenge_ids` is empty)."""
     connection = session.connection()
     rows = connection.execute(_ASSESSMENTS_OF, {"account_id": account_id}).all()
     elements = connection.execute(_ELEMENTS_OF, {"account_id": account_id}).all()
-    seen = frozenset(connection.execute(_SEEN_CHALLENGES, {"account_id": account_id}).scalars())
     return LearnerRecord(
         knowledge_elements=tuple(to_knowledge_element(e) for e in elements),
         assessments=tuple(to_assessment(r, ()) for r in rows),
-        seen_challenge_ids=seen,
     )
 
 
