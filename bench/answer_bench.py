@@ -3,7 +3,7 @@
 
 Each learner is a distinct user: one real login + launch (RS256 id_token), then the student pages as a
 browser uses them: POST the answer (303), GET the page it leads to (the next challenge, with the outcome of
-the answer above it; after a test's last answer, that answer's outcome page, then the end page and the next
+the answer above it; after a test's last answer, the end page with that outcome at its top, then the next
 competence). Learners answer as engine.simulation's response model does: a true level per competence (0 to
 5), right answers as likely as the model says, "Je passe" one time in ten. Reported: answers per second, and
 the p50/p99 of "answer to next challenge": the POST plus the GET of the next page, what a learner waits for
@@ -58,7 +58,6 @@ COMPETENCES = ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 _CHALLENGE = re.compile(r'name="challenge_id" value="([^"]+)"')
 _FORM = re.compile(r'<form method="post" action="([^"]+/reponses[^"]*)"')
-_FOLLOW = re.compile(r'<a class="button" href="([^"]+)" autofocus>')
 
 
 def answer_fields(challenge: Challenge, value: object) -> dict[str, str | list[str]]:
@@ -145,8 +144,9 @@ class Learner:
         latency = time.perf_counter() - started
         if 'name="challenge_id"' in following:
             self.page = following
-        else:  # the test's last answer: its outcome page, then the end page
-            await self.get(html.unescape(_FOLLOW.search(following).group(1)))  # type: ignore[union-attr]
+        else:  # the test's last answer led to the end page (with that answer's outcome at its top)
+            if "data-result-level" not in following:
+                raise RuntimeError(f"neither a challenge nor the end page: {following[:300]!r}")
             self.page = ""
             self.completed += 1
         return latency

@@ -56,6 +56,7 @@ class AnswerOutcome:
     status: AnswerStatus
     completed: bool
     replayed: bool = False  # the same answer was already stored: nothing new was written
+    competence_test: bool = True  # False for a campaign test (its end is the campaign's page)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class TestResult:
     pix_before: int
     level_before: int
     suggestions: tuple[Scorecard, ...]
+    last_answer: AnswerOutcome | None = None  # the outcome of the answer that ended it, when asked for
 
 
 def utc_now() -> datetime:
@@ -162,7 +164,8 @@ def current_test(session: Session, referential: Referential, account_id: int, as
     outcome = None
     if previous and row.previous_status is not None:
         outcome = AnswerOutcome(assessment_id, previous, AnswerStatus(row.previous_status),
-                                not assessment.is_started, replayed=True)
+                                not assessment.is_started, replayed=True,
+                                competence_test=assessment.type is AssessmentType.COMPETENCE_EVALUATION)
     return TestView(assessment, challenge, int(row.answered or 0), shown_at, outcome)
 
 
@@ -178,8 +181,10 @@ def answer(session: Session, referential: Referential, account_id: int, assessme
     record = repo.load_for_answer(session, account_id, row, competences)
     assessment = record.assessments[0]
     stored = next((a for a in assessment.answers if a.challenge_id == challenge_id), None)
+    competence_test = assessment.type is AssessmentType.COMPETENCE_EVALUATION
     if stored is not None:
-        return AnswerOutcome(assessment_id, challenge_id, stored.status, not assessment.is_started, replayed=True)
+        return AnswerOutcome(assessment_id, challenge_id, stored.status, not assessment.is_started, replayed=True,
+                             competence_test=competence_test)
     elapsed = None if shown_at is None else max(0.0, (now - shown_at).total_seconds())
     step = answer_challenge(referential, record, assessment, challenge_id, value, now=now, skipped=skipped,
                             elapsed_seconds=elapsed, config=config)
@@ -191,7 +196,8 @@ def answer(session: Session, referential: Referential, account_id: int, assessme
     if step.assessment.is_completed:  # the whole profile, read back after the writes, for the gradebook
         _results_changed(session, referential, account_id, lambda: repo.load_profile_record(session, account_id),
                          now, config)
-    return AnswerOutcome(assessment_id, challenge_id, recorded.status, step.assessment.is_completed)
+    return AnswerOutcome(assessment_id, challenge_id, recorded.status, step.assessment.is_completed,
+                         competence_test=competence_test)
 
 
 def stored_outcome(session: Session, account_id: int, assessment_id: str, challenge_id: str) -> AnswerOutcome:
@@ -201,11 +207,12 @@ def stored_outcome(session: Session, account_id: int, assessment_id: str, challe
     if row.previous_status is None:
         raise LearningError(LearningRefusal.NOT_ANSWERED, "this challenge has not been answered in this test")
     return AnswerOutcome(assessment_id, challenge_id, AnswerStatus(row.previous_status), row.state != "started",
-                         replayed=True)
+                         replayed=True, competence_test=row.type == AssessmentType.COMPETENCE_EVALUATION)
 
 
 def test_result(session: Session, referential: Referential, account_id: int, assessment_id: str, *,
-                now: datetime, config: EngineConfig = DEFAULT_CONFIG) -> TestResult:
+                now: datetime, config: EngineConfig = DEFAULT_CONFIG, last_answer: str | None = None) -> TestResult:
+    """The end page's figures; `last_answer` (the challenge that ended the test) adds that answer's outcome."""
     record = repo.load_profile_record(session, account_id)
     assessment = _own_assessment(record, assessment_id)
     code = assessment.competence_code or ""
@@ -218,7 +225,14 @@ def test_result(session: Session, referential: Referential, account_id: int, ass
         ke for ke in record.knowledge_elements if ke.assessment_id != assessment_id))
     before = scorecard(referential, before_record, code, now, config)
     card = current.scorecard(code)
-    return TestResult(assessment, card, before.pix, before.level, suggestions(current, card.domain_code, code))
+    outcome = None
+    if last_answer:
+        try:
+            outcome = stored_outcome(session, account_id, assessment_id, last_answer)
+        except LearningError:  # not an answer of this test: the end page goes without it
+            outcome = None
+    return TestResult(assessment, card, before.pix, before.level, suggestions(current, card.domain_code, code),
+                      outcome)
 
 
 def last_completed_test(session: Session, account_id: int, code: str) -> str | None:
@@ -313,10 +327,10 @@ class LearningService:
         with self.reads() as session:  # read only
             return last_completed_test(session, account_id, code)
 
-    def result(self, account_id: int, assessment_id: str) -> TestResult:
+    def result(self, account_id: int, assessment_id: str, last_answer: str | None = None) -> TestResult:
         with self.reads() as session:  # read only
             return test_result(session, self.referential, account_id, assessment_id, now=self.clock(),
-                               config=self.config)
+                               config=self.config, last_answer=last_answer)
 
 
 __all__ = ["AnswerOutcome", "LearningError", "LearningRefusal", "LearningService", "LifecycleError", "TestResult",

@@ -309,7 +309,9 @@ async def answer(request: Request) -> Response:
                        back_label=t("result.continue"))
     except LearningError as error:
         return refused(request, data, error)
-    if outcome.completed:  # the last answer's outcome, then the end of the test
+    if outcome.completed and outcome.competence_test:  # the end page, the last answer's outcome at its top
+        return redirect(request, f"/evaluations/{assessment_id}/fin", apres=outcome.challenge_id)
+    if outcome.completed:  # a campaign test: the last answer's outcome, then the campaign's page
         return redirect(request, f"/evaluations/{assessment_id}/resultat", defi=outcome.challenge_id)
     return redirect(request, f"/evaluations/{assessment_id}", apres=outcome.challenge_id)
 
@@ -331,11 +333,12 @@ async def outcome_page(request: Request, assessment_id: str, defi: str = "") -> 
 
 
 @router.get("/evaluations/{assessment_id}/fin")
-async def end_page(request: Request, assessment_id: str) -> Response:
+async def end_page(request: Request, assessment_id: str, apres: str = "") -> Response:
+    """The end of a competence test; `apres` (the answer that ended it) shows that answer's outcome first."""
     data = session_data(request)
     service = learning(request)
     try:
-        result = await run_in_threadpool(service.result, data.account_id, assessment_id)
+        result = await run_in_threadpool(service.result, data.account_id, assessment_id, apres or None)
     except LearningError as error:
         if error.code == LearningRefusal.NOT_A_COMPETENCE_TEST:
             return redirect(request, f"/campagnes/evaluations/{assessment_id}/fin")
@@ -345,7 +348,8 @@ async def end_page(request: Request, assessment_id: str) -> Response:
     t = translator(data.locale)
     return page(request, data, "eleve/fin.html", result=result,
                 competence=service.referential.competences[result.scorecard.competence_code],
-                suggestions=[card_view(t, c) for c in result.suggestions])
+                suggestions=[card_view(t, c) for c in result.suggestions],
+                **_feedback(service.referential, result.last_answer))
 
 
 # --- files ------------------------------------------------------------------------------------------------
