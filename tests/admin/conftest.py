@@ -10,7 +10,7 @@ import pytest
 
 from lti_tool.admin import accounts
 from lti_tool.settings import Settings
-from tests.lti.conftest import BASE, Tool, _tool, postgres_redis  # noqa: F401  (module-scoped fixture reused)
+from tests.lti.conftest import Tool, _tool, postgres_redis, settings_for, sqlite_settings  # noqa: F401  (postgres_redis: a fixture reused)
 from tests.lti.platform import Platform
 
 ADMIN, PASSWORD = "alice", "correct horse battery staple"
@@ -38,23 +38,17 @@ def _with_admin(settings: Settings) -> Iterator[Tool]:
 
 @pytest.fixture(params=["sqlite", "postgres+redis"])
 def admin_tool(request, tmp_path) -> Iterator[Tool]:  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        settings = Settings(database_url=f"sqlite:///{tmp_path}/tool.sqlite3", redis_url=None, base_url=BASE,
-                            registration_cache_seconds=0)
-    else:
-        db_url, redis_url = request.getfixturevalue("postgres_redis")
+    settings = settings_for(request, tmp_path)
+    if settings.redis_url:
         import redis
 
-        redis.Redis.from_url(redis_url).flushdb()  # throttling counters of the previous test
-        settings = Settings(database_url=db_url, redis_url=redis_url, base_url=BASE, registration_cache_seconds=0)
+        redis.Redis.from_url(settings.redis_url).flushdb()  # throttling counters of the previous test
     yield from _with_admin(settings)
 
 
 @pytest.fixture
 def sqlite_admin_tool(tmp_path) -> Iterator[Tool]:  # type: ignore[no-untyped-def]
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/tool.sqlite3", redis_url=None, base_url=BASE,
-                        registration_cache_seconds=0)
-    yield from _with_admin(settings)
+    yield from _with_admin(sqlite_settings(tmp_path))
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from lti_tool.persistence.models import Account
 from lti_tool.settings import Settings
 from lti_tool.web.app import create_app
 from tests.gar.idp import GarIdp, encode
+from tests.lti.conftest import _service_url
 
 BASE = "http://localhost"
 SCHOOL = "0561641E"  # a real-format UAI whose check letter is right
@@ -116,19 +116,10 @@ def _gar(settings: Settings, idp: GarIdp, keys: Path) -> Iterator[Gar]:
         yield Gar(client, idp, keys)
 
 
-def _service(name: str) -> str:
-    url = os.environ.get(name)
-    if not url:
-        if os.environ.get("PIX_LTI_REQUIRE_SERVICES") == "1":
-            pytest.fail(f"{name} is required (PIX_LTI_REQUIRE_SERVICES=1)")
-        pytest.skip(f"{name} not set")
-    return url
-
-
 def _fresh_services() -> tuple[str, str]:
     import redis
 
-    db_url, redis_url = _service("PIX_LTI_TEST_DATABASE_URL"), _service("PIX_LTI_TEST_REDIS_URL")
+    db_url, redis_url = _service_url("PIX_LTI_TEST_DATABASE_URL"), _service_url("PIX_LTI_TEST_REDIS_URL")
     engine = make_engine(db_url)
     try:
         with engine.begin() as connection:

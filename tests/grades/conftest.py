@@ -24,7 +24,7 @@ from lti_tool.persistence.models import Account, Registration
 from lti_tool.settings import Settings
 from lti_tool.store import make_store
 from tests.grades.ags_platform import AgsPlatform
-from tests.lti.conftest import BASE, Tool, _tool, postgres_redis  # noqa: F401  (fixture re-exported)
+from tests.lti.conftest import Tool, _tool, postgres_redis, settings_for, sqlite_settings  # noqa: F401  (postgres_redis: a fixture re-exported)
 
 CODES = [f"{d}.{c}" for d, n in ((1, 3), (2, 4), (3, 4), (4, 3), (5, 2)) for c in range(1, n + 1)]
 
@@ -142,17 +142,9 @@ FAST = GradesSettings(backoff_base_seconds=10, backoff_cap_seconds=600, max_atte
 
 @pytest.fixture
 def world(tmp_path) -> Iterator[World]:  # type: ignore[no-untyped-def]
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/tool.sqlite3", redis_url=None, base_url=BASE,
-                        registration_cache_seconds=0)
-    yield from _world(settings, FAST)
+    yield from _world(sqlite_settings(tmp_path), FAST)
 
 
 @pytest.fixture(params=["sqlite", "postgres+redis"])
 def any_world(request, tmp_path) -> Iterator[World]:  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        settings = Settings(database_url=f"sqlite:///{tmp_path}/tool.sqlite3", redis_url=None, base_url=BASE,
-                            registration_cache_seconds=0)
-    else:
-        db_url, redis_url = request.getfixturevalue("postgres_redis")
-        settings = Settings(database_url=db_url, redis_url=redis_url, base_url=BASE, registration_cache_seconds=0)
-    yield from _world(settings, FAST)
+    yield from _world(settings_for(request, tmp_path), FAST)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -146,20 +147,27 @@ def platform() -> Platform:
     return Platform()
 
 
+def sqlite_settings(tmp_path: Path) -> Settings:
+    """The embedded default: a SQLite file and the in-process store; registrations are never cached."""
+    return Settings(database_url=f"sqlite:///{tmp_path}/tool.sqlite3", redis_url=None, base_url=BASE,
+                    registration_cache_seconds=0)
+
+
+def settings_for(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """The settings of a fixture parametrised over ["sqlite", "postgres+redis"]."""
+    if request.param == "sqlite":
+        return sqlite_settings(tmp_path)
+    db_url, redis_url = request.getfixturevalue("postgres_redis")
+    return Settings(database_url=db_url, redis_url=redis_url, base_url=BASE, registration_cache_seconds=0)
+
+
 @pytest.fixture
 def tool(tmp_path, platform: Platform) -> Iterator[Tool]:  # type: ignore[no-untyped-def]
     """The tool on the embedded default: SQLite file + in-process store."""
-    settings = Settings(database_url=f"sqlite:///{tmp_path}/tool.sqlite3", redis_url=None, base_url=BASE,
-                        registration_cache_seconds=0)
+    settings = sqlite_settings(tmp_path)
     yield from _tool(settings, platform)
 
 
 @pytest.fixture(params=["sqlite", "postgres+redis"])
 def any_tool(request, tmp_path, platform: Platform) -> Iterator[Tool]:  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        settings = Settings(database_url=f"sqlite:///{tmp_path}/tool.sqlite3", redis_url=None, base_url=BASE,
-                        registration_cache_seconds=0)
-    else:
-        db_url, redis_url = request.getfixturevalue("postgres_redis")
-        settings = Settings(database_url=db_url, redis_url=redis_url, base_url=BASE, registration_cache_seconds=0)
-    yield from _tool(settings, platform)
+    yield from _tool(settings_for(request, tmp_path), platform)
