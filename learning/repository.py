@@ -25,8 +25,8 @@ _KE = KnowledgeElementRow.__table__
 
 # The statements of the answer path, built once: per request, only their parameters change. They run on the
 # session's connection (Core), without the ORM's per-statement bookkeeping.
-_GET_ASSESSMENT = select(_A).where(_A.c.id == bindparam("assessment_id"), _A.c.account_id == bindparam("account_id"))
-_LOCK_ASSESSMENT = _GET_ASSESSMENT.with_for_update()
+_LOCK_ASSESSMENT = (select(_A).where(_A.c.id == bindparam("assessment_id"), _A.c.account_id == bindparam("account_id"))
+                    .with_for_update())
 _SQLITE_WRITE_LOCK = _A.update().where(_A.c.id == bindparam("assessment_id")).values(seed=_A.c.seed)
 _SEEN_CHALLENGES = select(_ANS.c.challenge_id).where(_ANS.c.account_id == bindparam("account_id"))
 # Every challenge the learner has seen, with the whole row only for the answers of one test: what answering
@@ -188,13 +188,6 @@ def lock_assessment(session: Session, account_id: int, assessment_id: str) -> An
     if connection.dialect.name == "sqlite":
         connection.execute(_SQLITE_WRITE_LOCK, {"assessment_id": assessment_id})
     return connection.execute(_LOCK_ASSESSMENT, {"assessment_id": assessment_id, "account_id": account_id}).first()
-
-
-def get_assessment(session: Session, account_id: int, assessment_id: str) -> Any:
-    """The learner's assessment row (None when it does not exist or belongs to someone else); no lock."""
-    return session.connection().execute(
-        _GET_ASSESSMENT, {"assessment_id": assessment_id, "account_id": account_id}
-    ).first()
 
 
 def get_test_view(session: Session, account_id: int, assessment_id: str, previous_challenge_id: str | None) -> Any:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -160,13 +161,8 @@ def current_test(session: Session, referential: Referential, account_id: int, as
     if challenge is not None and challenge.timer is not None and shown_at is None:
         repo.mark_shown(session, assessment_id, now)
         shown_at = now
-    assessment = repo.to_assessment(row, ())
-    outcome = None
-    if previous and row.previous_status is not None:
-        outcome = AnswerOutcome(assessment_id, previous, AnswerStatus(row.previous_status),
-                                not assessment.is_started, replayed=True,
-                                competence_test=assessment.type is AssessmentType.COMPETENCE_EVALUATION)
-    return TestView(assessment, challenge, int(row.answered or 0), shown_at, outcome)
+    outcome = _previous_outcome(row, assessment_id, previous) if previous else None
+    return TestView(repo.to_assessment(row, ()), challenge, int(row.answered or 0), shown_at, outcome)
 
 
 def answer(session: Session, referential: Referential, account_id: int, assessment_id: str, challenge_id: str,
@@ -200,14 +196,23 @@ def answer(session: Session, referential: Referential, account_id: int, assessme
                          competence_test=competence_test)
 
 
+def _previous_outcome(row: Any, assessment_id: str, challenge_id: str) -> AnswerOutcome | None:
+    """The stored outcome of `challenge_id` from a test-view row (`repo.get_test_view`); None if unanswered."""
+    if row.previous_status is None:
+        return None
+    return AnswerOutcome(assessment_id, challenge_id, AnswerStatus(row.previous_status),
+                         row.state != AssessmentState.STARTED, replayed=True,
+                         competence_test=row.type == AssessmentType.COMPETENCE_EVALUATION)
+
+
 def stored_outcome(session: Session, account_id: int, assessment_id: str, challenge_id: str) -> AnswerOutcome:
     row = repo.get_test_view(session, account_id, assessment_id, challenge_id)  # one statement
     if row is None:
         raise LearningError(LearningRefusal.UNKNOWN_ASSESSMENT, "no such assessment for this learner")
-    if row.previous_status is None:
+    outcome = _previous_outcome(row, assessment_id, challenge_id)
+    if outcome is None:
         raise LearningError(LearningRefusal.NOT_ANSWERED, "this challenge has not been answered in this test")
-    return AnswerOutcome(assessment_id, challenge_id, AnswerStatus(row.previous_status), row.state != "started",
-                         replayed=True, competence_test=row.type == AssessmentType.COMPETENCE_EVALUATION)
+    return outcome
 
 
 def test_result(session: Session, referential: Referential, account_id: int, assessment_id: str, *,

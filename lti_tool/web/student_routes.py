@@ -203,12 +203,15 @@ def _media(referential: Referential, challenge: Challenge) -> dict[str, Any]:
 
 
 def _feedback(referential: Referential, outcome: AnswerOutcome | None) -> dict[str, Any]:
-    """What the feedback partial needs: the outcome, and the skill's tutorial when the answer was not right."""
+    """What the feedback partial needs: the outcome, and the skill's tutorial when the answer was not right
+    (none when the challenge has left the bank since it was answered)."""
     if outcome is None:
         return {"outcome": None}
-    skill = referential.skills[referential.challenges[outcome.challenge_id].skill_name]
-    return {"outcome": outcome, "statuses": AnswerStatus,
-            "tutorial": skill.tutorial if outcome.status is not AnswerStatus.OK else None}
+    challenge = referential.challenges.get(outcome.challenge_id)
+    tutorial = None
+    if challenge is not None and outcome.status is not AnswerStatus.OK:
+        tutorial = referential.skills[challenge.skill_name].tutorial
+    return {"outcome": outcome, "statuses": AnswerStatus, "tutorial": tutorial}
 
 
 async def _challenge_page(request: Request, data: SessionData, assessment_id: str, *, error: str | None = None,
@@ -226,7 +229,7 @@ async def _challenge_page(request: Request, data: SessionData, assessment_id: st
     return page(request, data, "eleve/epreuve.html", status_code=status_code, view=view, challenge=view.challenge,
                 competence=competence, number=view.answered + 1, remaining=view.remaining_seconds(service.clock()),
                 error=error, types=ChallengeType, **_media(referential, view.challenge),
-                **_feedback(referential, view.previous if previous in referential.challenges else None))
+                **_feedback(referential, view.previous))
 
 
 async def challenge_page(request: Request) -> Response:
