@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -59,7 +58,7 @@ class SessionCodec:
                                str(raw.get("lo") or "fr"))
         except (BadSignature, KeyError, TypeError, ValueError):
             return None
-        return data, signed_at.timestamp() if isinstance(signed_at, datetime) else float(signed_at)
+        return data, signed_at.timestamp()  # itsdangerous >= 2 gives an aware datetime
 
     def csrf_token(self, data: SessionData) -> str:
         """A per-session token for forms: a signature of this session's launch and account."""
