@@ -89,15 +89,21 @@ def _answer(frame, challenge) -> None:  # type: ignore[no-untyped-def]
         frame.locator(f"#r_{challenge.inputs[0].name}").fill(str(value))
 
 
+def _launch_as_student(page, platform: str, activity: str):  # type: ignore[no-untyped-def]
+    """Launch the demo platform's activity as its student, in the LMS iframe: (the frame, its "Commencer")."""
+    page.goto(platform + "/")
+    page.locator(f'a[href="/demo/start?user=eleve&activity={activity}"]').click()
+    frame = page.frame_locator('iframe[name="outil"]')
+    start = frame.get_by_role("button", name=re.compile("Commencer"))
+    start.wait_for(timeout=20_000)
+    return frame, start
+
+
 def test_a_student_completes_a_competence_test_in_the_lms_iframe(servers, browser) -> None:  # type: ignore[no-untyped-def]
     tool, platform = servers
     referential = default_referential()
     page = browser.new_page(viewport={"width": 1200, "height": 900})
-    page.goto(platform + "/")
-    page.locator('a[href="/demo/start?user=eleve&activity=c11"]').click()
-    frame = page.frame_locator('iframe[name="outil"]')
-    start = frame.get_by_role("button", name=re.compile("Commencer"))
-    start.wait_for(timeout=20_000)
+    frame, start = _launch_as_student(page, platform, "c11")
     start.click()
     answered = 0
     while True:
@@ -147,11 +153,7 @@ def test_a_student_completes_a_competence_test_in_the_lms_iframe(servers, browse
 def test_keyboard_only_student_can_start_and_answer(servers, browser) -> None:  # type: ignore[no-untyped-def]
     tool, platform = servers
     page = browser.new_page(viewport={"width": 800, "height": 900})
-    page.goto(platform + "/")
-    page.locator('a[href="/demo/start?user=eleve&activity=c31"]').click()
-    frame = page.frame_locator('iframe[name="outil"]')
-    start = frame.get_by_role("button", name=re.compile("Commencer"))
-    start.wait_for(timeout=20_000)
+    frame, start = _launch_as_student(page, platform, "c31")
     start.focus()
     page.keyboard.press("Enter")
     skip = frame.get_by_role("button", name="Je passe")
