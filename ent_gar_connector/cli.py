@@ -44,11 +44,11 @@ def _checked_uai(uai: str) -> str:
 def init(force: bool = typer.Option(False, "--force", help="Remplace une clé existante.")) -> None:
     """Crée la clé et le certificat du fournisseur de service SAML ; affiche l'adresse des métadonnées."""
     gar, settings = GarSettings(), Settings()
-    entity_id, _, acs = sp_urls(settings.base_url)
+    entity_id, _, acs, slo = sp_urls(settings.base_url)
     created = generate_key_pair(gar.sp_key_file, gar.sp_cert_file, entity_id, overwrite=force)
     state = "créés" if created else "déjà présents (--force pour les remplacer)"
     typer.echo(f"Clé {gar.sp_key_file} et certificat {gar.sp_cert_file} {state}.")
-    typer.echo(f"entityID / métadonnées : {entity_id}\nACS : {acs}")
+    typer.echo(f"entityID / métadonnées : {entity_id}\nACS : {acs}\nSingleLogoutService : {slo}")
     if not (gar.idp_metadata_file or gar.idp_metadata_url):
         typer.echo("Configurez ensuite PIX_LTI_GAR_IDP_METADATA_URL (ex. "
                    "https://idp-auth.partenaire.test-gar.education.fr/idp/metadata) ou PIX_LTI_GAR_IDP_METADATA_FILE.")

@@ -7,6 +7,8 @@ GAR certificate is picked up without a restart.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import calendar
 import hashlib
 import logging
@@ -21,17 +23,26 @@ import httpx
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
-from saml2.metadata import create_metadata_string
+from saml2.extension.algsupport import DigestMethod, SigningMethod
+from saml2.md import EncryptionMethod
+from saml2.metadata import entity_descriptor, metadata_tostring_fix
 from saml2.time_util import str_to_time
-from saml2.xmldsig import DIGEST_SHA256, DIGEST_SHA384, DIGEST_SHA512, SIG_RSA_SHA256, SIG_RSA_SHA384, SIG_RSA_SHA512
+from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
+from ent_gar_connector.attributes import gar_attributes
+from ent_gar_connector.response_shape import (
+    ACCEPTED_DATA_ENCRYPTION,
+    ACCEPTED_DIGESTS,
+    ACCEPTED_KEY_TRANSPORT,
+    ACCEPTED_SIGNATURES,
+    ShapeRefused,
+    inspect_response,
+)
 from ent_gar_connector.settings import GarSettings, sp_urls
 from lti_tool.launch.errors import LaunchRefused
 
 log = logging.getLogger("ent_gar_connector")
 
-ACCEPTED_SIGNATURES = {SIG_RSA_SHA256, SIG_RSA_SHA384, SIG_RSA_SHA512}
-ACCEPTED_DIGESTS = {DIGEST_SHA256, DIGEST_SHA384, DIGEST_SHA512}
 RETRY = "Revenez dans le médiacentre de votre ENT et cliquez de nouveau sur la ressource."
 ASK_ADMIN = "Signalez-le au référent numérique de votre établissement avec l'heure de l'essai."
 
@@ -47,10 +58,22 @@ def refused(reason: str, code: str, status: int = 400) -> LaunchRefused:
 
 
 @dataclass(frozen=True)
+class SamlSubject:
+    """Who the IdP says logged in (the NameID, transient at the GAR) and the IdP session, for single logout."""
+
+    name_id: str
+    name_id_format: str | None
+    name_qualifier: str | None
+    sp_name_qualifier: str | None
+    session_index: str | None
+
+
+@dataclass(frozen=True)
 class VerifiedAssertion:
     assertion_id: str
     not_on_or_after: datetime
     attributes: dict[str, list[str]]
+    subject: SamlSubject | None = None
 
 
 class IdpMetadataSource:
@@ -103,7 +126,7 @@ class IdpMetadataSource:
 class GarServiceProvider:
     def __init__(self, settings: GarSettings, base_url: str, metadata: IdpMetadataSource | None = None) -> None:
         self.settings = settings
-        self.entity_id, self.login_url, self.acs_url = sp_urls(base_url)
+        self.entity_id, self.login_url, self.acs_url, self.slo_url = sp_urls(base_url)
         self.metadata_source = metadata or IdpMetadataSource(settings)
         self._client: Saml2Client | None = None
         self._stamp: str | None = None
@@ -128,11 +151,17 @@ class GarServiceProvider:
             "service": {
                 "sp": {
                     "name": "Pix LTI",
-                    "endpoints": {"assertion_consumer_service": [(self.acs_url, BINDING_HTTP_POST)]},
+                    "endpoints": {"assertion_consumer_service": [(self.acs_url, BINDING_HTTP_POST)],
+                                  "single_logout_service": [(self.slo_url, BINDING_HTTP_REDIRECT)]},
                     "allow_unsolicited": False,
                     "authn_requests_signed": True,
-                    "want_assertions_signed": True,
+                    # The Response or the assertion must be signed (Shibboleth signs the Response by default,
+                    # the GAR's pysaml2-like IdPs the assertion); response_shape checks what the signature covers.
+                    "want_assertions_signed": False,
+                    "want_assertions_or_response_signed": True,
                     "want_response_signed": self.settings.want_response_signed,
+                    "logout_requests_signed": True,
+                    "logout_responses_signed": True,
                     "signing_algorithm": SIG_RSA_SHA256,
                     "digest_algorithm": DIGEST_SHA256,
                 },
@@ -172,9 +201,30 @@ class GarServiceProvider:
 
     # -- the three operations ------------------------------------------------------------------------------------
     def sp_metadata(self) -> str:
+        """pysaml2's SP metadata, advertising only the algorithms the tool accepts (pysaml2 lists everything
+        xmlsec1 can do, MD5 and SHA-1 included) and the encryption methods it can decrypt."""
         config = SPConfig()
         config.load(self._config_dict(None))
-        return create_metadata_string(None, config, valid=None, sign=False).decode("utf-8")
+        descriptor = entity_descriptor(config)
+        if descriptor.extensions is not None:
+            descriptor.extensions.extension_elements = []
+            descriptor.extensions.extension_attributes = {}
+        else:
+            from saml2.md import Extensions
+
+            descriptor.extensions = Extensions()
+        for algorithm in ACCEPTED_DIGESTS:
+            descriptor.extensions.add_extension_element(DigestMethod(algorithm=algorithm))
+        for algorithm in ACCEPTED_SIGNATURES:
+            descriptor.extensions.add_extension_element(SigningMethod(algorithm=algorithm))
+        # Asked for, though either signature is accepted: a signed assertion stays signed once decrypted.
+        descriptor.spsso_descriptor.want_assertions_signed = "true"
+        for key in descriptor.spsso_descriptor.key_descriptor:
+            if key.use == "encryption":
+                key.encryption_method = [EncryptionMethod(algorithm=a)
+                                         for a in ACCEPTED_DATA_ENCRYPTION + ACCEPTED_KEY_TRANSPORT]
+        xml = metadata_tostring_fix(descriptor, {"xs": "http://www.w3.org/2001/XMLSchema"}, None)
+        return xml.decode("utf-8") if isinstance(xml, bytes) else xml
 
     def authn_request(self, relay_state: str) -> tuple[str, str]:
         """(request id, URL of the IdP with the signed AuthnRequest: HTTP-Redirect binding)."""
@@ -187,7 +237,14 @@ class GarServiceProvider:
         return request_id, location
 
     def verify_response(self, saml_response: str, request_id: str) -> VerifiedAssertion:
-        """Signature (SHA-2), issuer, audience, destination, recipient, validity window and InResponseTo."""
+        """Shape (one assertion, signatures where SAML puts them), signature on the Response or the assertion
+        (SHA-2), decryption, issuer, audience, destination, recipient, validity window and InResponseTo."""
+        try:
+            shape = inspect_response(base64.b64decode(saml_response, validate=False))
+        except (binascii.Error, ValueError) as exc:
+            raise refused("La réponse du GAR est illisible.", "gar_bad_response") from exc
+        except ShapeRefused as exc:
+            raise refused(exc.reason, exc.code) from exc
         client = self._saml_client()
         try:
             response = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST,
@@ -204,17 +261,47 @@ class GarServiceProvider:
             raise refused("La réponse du GAR n'est pas adressée à ce service.", "gar_wrong_destination")
         if message.in_response_to != request_id:
             raise refused("La réponse du GAR ne correspond pas à votre demande de connexion.", "gar_unsolicited")
-        if len(message.assertion) != 1 or message.encrypted_assertion and message.assertion:
+        # After decryption pysaml2 keeps the decrypted assertion in `response.assertions` (and `assertion`),
+        # not in `response.response.assertion`: count there.
+        if len(response.assertions) != 1:
             raise refused("La réponse du GAR contient plusieurs assertions.", "gar_invalid_response")
         assertion = response.assertion
-        _check_algorithms(assertion)
+        _check_assertion_signature(assertion, signed_response=shape.response_signed)
         if assertion.issuer is None or assertion.issuer.text != self.idp_entity_id(client):
             raise refused("L'assertion ne vient pas du GAR.", "gar_wrong_issuer")
         conditions = assertion.conditions
         if conditions is None or not conditions.not_on_or_after:
             raise refused("L'assertion du GAR n'a pas de date d'expiration.", "gar_invalid_response")
         expires = datetime.fromtimestamp(time_to_epoch(conditions.not_on_or_after), UTC)
-        return VerifiedAssertion(assertion.id, expires, _attributes(assertion))
+        return VerifiedAssertion(assertion.id, expires, _attributes(assertion), _subject(assertion))
+
+    def idp_single_logout(self) -> tuple[str, str | None] | None:
+        """(Location, ResponseLocation) of the IdP's HTTP-Redirect SingleLogoutService, None when it has none."""
+        client = self._saml_client()
+        services = client.metadata.single_logout_service(self.idp_entity_id(client), BINDING_HTTP_REDIRECT,
+                                                         "idpsso")
+        for service in services.get(BINDING_HTTP_REDIRECT, []) if isinstance(services, dict) else services or []:
+            location = service.get("location") if isinstance(service, dict) else getattr(service, "location", None)
+            if location:
+                answer = (service.get("response_location") if isinstance(service, dict)
+                          else getattr(service, "response_location", None))
+                return location, answer
+        return None
+
+    def idp_signing_certificates(self) -> list[str]:
+        """The IdP's signing certificates (base64 DER) from the current metadata."""
+        client = self._saml_client()
+        return [cert for _, cert in client.metadata.certs(self.idp_entity_id(client), "idpsso", "signing")]
+
+    def signed_redirect(self, location: str, message: str, relay_state: str, response: bool) -> str:
+        """The URL carrying `message` with the HTTP-Redirect binding, signed RSA-SHA256 with the SP key."""
+        client = self._saml_client()
+        info = client.apply_binding(BINDING_HTTP_REDIRECT, message, location, relay_state, response=response,
+                                    sign=True, sigalg=SIG_RSA_SHA256)
+        return dict(info["headers"])["Location"]
+
+    def client(self) -> Saml2Client:
+        return self._saml_client()
 
 
 def _explain(exc: Exception) -> LaunchRefused:
@@ -236,23 +323,31 @@ def time_to_epoch(text: str) -> float:
     return float(calendar.timegm(str_to_time(text)))
 
 
-def _check_algorithms(assertion: Any) -> None:
+def _check_assertion_signature(assertion: Any, signed_response: bool) -> None:
+    """The assertion as the tool reads it (decrypted if it was encrypted): signed itself when the Response is
+    not, and any signature it carries with SHA-2 (pysaml2 has verified it)."""
     signature = assertion.signature
     if signature is None:
-        raise refused("L'assertion du GAR n'est pas signée.", "gar_unsigned")
+        if not signed_response:
+            raise refused("La réponse du GAR n'est pas signée (ni la réponse, ni l'assertion).", "gar_bad_signature")
+        return
     method = signature.signed_info.signature_method.algorithm
     digests = {ref.digest_method.algorithm for ref in signature.signed_info.reference}
-    if method not in ACCEPTED_SIGNATURES or not digests or not digests <= ACCEPTED_DIGESTS:
+    if method not in ACCEPTED_SIGNATURES or not digests or not digests <= set(ACCEPTED_DIGESTS):
         raise refused("La signature du GAR utilise un algorithme refusé (SHA-256 attendu).", "gar_weak_signature")
 
 
 def _attributes(assertion: Any) -> dict[str, list[str]]:
-    values: dict[str, list[str]] = {}
-    for statement in assertion.attribute_statement:
-        for attribute in statement.attribute:
-            name = attribute.name or attribute.friendly_name
-            if not name:
-                continue
-            texts = [(v.text or "").strip() for v in attribute.attribute_value]
-            values.setdefault(name, []).extend(t for t in texts if t)
-    return values
+    return gar_attributes(
+        (attribute.name, attribute.friendly_name, [v.text or "" for v in attribute.attribute_value])
+        for statement in assertion.attribute_statement for attribute in statement.attribute
+    )
+
+
+def _subject(assertion: Any) -> SamlSubject | None:
+    name_id = assertion.subject.name_id if assertion.subject is not None else None
+    if name_id is None or not (name_id.text or "").strip():
+        return None
+    sessions = [s.session_index for s in assertion.authn_statement if s.session_index]
+    return SamlSubject(name_id.text.strip(), name_id.format, name_id.name_qualifier, name_id.sp_name_qualifier,
+                       sessions[0] if sessions else None)

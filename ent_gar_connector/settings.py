@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 METADATA_PATH = "/gar/metadata"
 LOGIN_PATH = "/gar/login"
 ACS_PATH = "/gar/acs"
+SLO_PATH = "/gar/slo"
 
 
 class GarSettings(BaseSettings):
@@ -22,14 +23,16 @@ class GarSettings(BaseSettings):
     sp_cert_file: Path = Path("./var/gar/sp-cert.pem")
     want_response_signed: bool = False  # the GAR signs its assertions; a signed Response is verified when present
     request_ttl_seconds: int = 600
-    clock_leeway_seconds: int = 60
+    # PIX_LTI_GAR_CLOCK_LEEWAY_SECONDS: accepted skew between the GAR's clock and ours, on every time of a
+    # login or logout message (IssueInstant, NotBefore, NotOnOrAfter); ordinary drift is a minute or two.
+    clock_leeway_seconds: int = 180
     max_response_bytes: int = 512_000
     reconciliation_attempts: int = 5
     reconciliation_window_seconds: int = 900
     xmlsec_binary: str | None = None
 
 
-def sp_urls(base_url: str) -> tuple[str, str, str]:
-    """(entityID = metadata URL, login URL, assertion consumer service URL)."""
+def sp_urls(base_url: str) -> tuple[str, str, str, str]:
+    """(entityID = metadata URL, login URL, assertion consumer service URL, single logout service URL)."""
     base = base_url.rstrip("/")
-    return base + METADATA_PATH, base + LOGIN_PATH, base + ACS_PATH
+    return base + METADATA_PATH, base + LOGIN_PATH, base + ACS_PATH, base + SLO_PATH

@@ -20,6 +20,7 @@ from ent_gar_connector.sp_keys import generate_key_pair
 
 IDP_ENTITY = "https://idp-auth.gar.test/idp"
 SSO_URL = "https://idp-auth.gar.test/idp/profile/SAML2/Redirect/SSO"
+SLO_URL = "https://idp-auth.gar.test/idp/profile/SAML2/Redirect/SLO"
 
 
 class GarIdp:
@@ -36,7 +37,8 @@ class GarIdp:
             "cert_file": str(self.cert),
             "metadata": {"inline": [sp_metadata_xml, *other_sp_metadata]},
             "service": {"idp": {
-                "endpoints": {"single_sign_on_service": [(SSO_URL, BINDING_HTTP_REDIRECT)]},
+                "endpoints": {"single_sign_on_service": [(SSO_URL, BINDING_HTTP_REDIRECT)],
+                              "single_logout_service": [(SLO_URL, BINDING_HTTP_REDIRECT)]},
                 "policy": {"default": {"lifetime": {"minutes": lifetime_minutes}, "attribute_restrictions": None,
                                        "name_form": "urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified"}},
                 "name_id_format": [NAMEID_FORMAT_TRANSIENT],

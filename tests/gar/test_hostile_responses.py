@@ -48,9 +48,11 @@ def test_unsigned_response_is_refused(subscribed: Gar) -> None:
     assert_refused(subscribed, subscribed.post(stripped, relay), 400, "gar_bad_signature")
 
 
-def test_response_signed_but_assertion_unsigned_is_refused(subscribed: Gar) -> None:
+def test_response_signed_and_assertion_unsigned_is_accepted(subscribed: Gar) -> None:
+    """Shibboleth's default (issue 15, item 2): the Response's signature covers the assertion inside it."""
     xml, relay = subscribed.response_for(student(), sign_assertion=False, sign_response=True)
-    assert_refused(subscribed, subscribed.post(xml, relay), 400, "gar_bad_signature")
+    assert xml.count("SignatureValue>") == 2  # one Signature element: opening and closing tags
+    assert subscribed.post(xml, relay).status_code == 303
 
 
 def test_sha1_signature_is_refused(subscribed: Gar) -> None:
