@@ -307,7 +307,7 @@ class GarServiceProvider:
 def _explain(exc: Exception) -> LaunchRefused:
     """A precise French reason for what pysaml2 refused."""
     name, text = type(exc).__name__, str(exc)
-    if name == "SignatureError":
+    if name == "SignatureError" or (name == "SigverError" and "signed" in text):
         return refused("La signature de la réponse du GAR est absente ou invalide.", "gar_bad_signature")
     if name == "UnsolicitedResponse":
         return refused("La réponse du GAR ne correspond pas à votre demande de connexion.", "gar_unsolicited")
