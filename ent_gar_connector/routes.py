@@ -18,7 +18,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from ent_gar_connector import admin_routes, views
+from ent_gar_connector import admin_routes, logout, views
 from ent_gar_connector.identity import GarAttributeError, identity_from_attributes
 from ent_gar_connector.provisioning import NotSubscribed, provision
 from ent_gar_connector.reconciliation import Names, has_roster, matched_entry, reconcile
@@ -35,6 +35,7 @@ from lti_tool.web.tokens import SessionData
 log = logging.getLogger("ent_gar_connector")
 router = APIRouter()
 router.include_router(admin_routes.router)
+router.include_router(logout.router)
 REQUEST_KEY = "gar:authn:"
 ASSERTION_KEY = "gar:assertion:"
 RECONCILE_KEY = "gar:reconcile:"
@@ -127,8 +128,10 @@ async def assertion_consumer(request: Request) -> Response:
             403, f"Votre établissement ({', '.join(exc.uais)}) n'est pas abonné à cette ressource.",
             "Le chef d'établissement ou le référent numérique peut demander l'abonnement dans la console "
             "du GAR ; vous pourrez ensuite vous connecter.", "gar_not_subscribed") from exc
-    token = state.codec.dumps(SessionData(provisioned.account_id, "gar:" + secrets.token_urlsafe(12),
-                                          provisioned.role, None, None))
+    launch_id = "gar:" + secrets.token_urlsafe(12)
+    token = state.codec.dumps(SessionData(provisioned.account_id, launch_id, provisioned.role, None, None))
+    if verified.subject is not None:
+        await logout.remember_login(state.store, launch_id, verified.subject, state.settings.session_max_age_seconds)
     asked = safe_relay_state(relay if relay != "-" else None)
     if provisioned.role == "student":
         target = asked or STUDENT_HOME
@@ -156,13 +159,14 @@ class GarPage:
     csrf: str
 
 
-def _gar_session(request: Request, staff: bool) -> GarPage:
+def _gar_session(request: Request, staff: bool | None) -> GarPage:
+    """The GAR session of the request: staff only (True), students only (False) or anyone (None)."""
     data = _session(request)
     if not data.launch_id.startswith("gar:"):
         raise LaunchRefused(403, "Cette page est réservée aux connexions par le médiacentre (GAR).", RETRY, "not_gar")
-    if staff and data.role == "student":
+    if staff is True and data.role == "student":
         raise LaunchRefused(403, "Cette page est réservée aux personnels de l'établissement.", RETRY, "staff_only")
-    if not staff and data.role != "student":
+    if staff is False and data.role != "student":
         raise LaunchRefused(403, "Cette page est réservée aux élèves.", RETRY, "students_only")
     return GarPage(data, tool(request).codec.csrf_token(data))
 

@@ -20,13 +20,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, samlp
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
 from saml2.extension.algsupport import DigestMethod, SigningMethod
 from saml2.md import EncryptionMethod
 from saml2.metadata import entity_descriptor, metadata_tostring_fix
-from saml2.time_util import str_to_time
+from saml2.s_utils import sid, success_status_factory
+from saml2.saml import NAMEID_FORMAT_ENTITY, Issuer, NameID
+from saml2.time_util import in_a_while, instant, str_to_time
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 from ent_gar_connector.attributes import gar_attributes
@@ -302,6 +304,32 @@ class GarServiceProvider:
 
     def client(self) -> Saml2Client:
         return self._saml_client()
+
+    def logout_request_url(self, subject: SamlSubject, relay_state: str = "") -> tuple[str, str] | None:
+        """(request id, URL of the IdP's SingleLogoutService with the tool's signed LogoutRequest), None when
+        the IdP has no HTTP-Redirect SingleLogoutService."""
+        service = self.idp_single_logout()
+        if service is None:
+            return None
+        client = self._saml_client()
+        name_id = NameID(text=subject.name_id, format=subject.name_id_format, name_qualifier=subject.name_qualifier,
+                         sp_name_qualifier=subject.sp_name_qualifier)
+        request_id, request = client.create_logout_request(
+            service[0], self.idp_entity_id(client), name_id=name_id,
+            session_indexes=[subject.session_index] if subject.session_index else None, sign=False,
+            expire=in_a_while(minutes=5))
+        return request_id, self.signed_redirect(service[0], str(request), relay_state, response=False)
+
+    def logout_response_url(self, in_response_to: str, relay_state: str | None) -> str | None:
+        """URL of the IdP's SingleLogoutService (ResponseLocation first) with a signed, successful LogoutResponse."""
+        service = self.idp_single_logout()
+        if service is None:
+            return None
+        destination = service[1] or service[0]
+        response = samlp.LogoutResponse(
+            id=sid(), version="2.0", issue_instant=instant(), destination=destination, in_response_to=in_response_to,
+            issuer=Issuer(text=self.entity_id, format=NAMEID_FORMAT_ENTITY), status=success_status_factory())
+        return self.signed_redirect(destination, str(response), relay_state or "", response=True)
 
 
 def _explain(exc: Exception) -> LaunchRefused:

@@ -22,15 +22,34 @@ _FORGED = LaunchRefused(
 )
 
 
+# Sessions that can be ended before they expire (single logout from the ENT): their launch id has one of these
+# prefixes, and an ended one is listed in the store under ENDED_SESSION_KEY + launch id. Other sessions skip
+# the lookup.
+ENDABLE_SESSION_PREFIXES = ("gar:",)
+ENDED_SESSION_KEY = "session:ended:"
+
+
 def session_data(request: Request) -> SessionData:
     """The cookie-less launch token (?lt=) wins: it is bound to this launch; the cookie is the fallback."""
     state = request.app.state.tool
     data = state.codec.loads(request.query_params.get("lt"), state.settings.launch_token_max_age_seconds)
     if data is None:
         data = state.codec.loads(request.cookies.get(SESSION_COOKIE), state.settings.session_max_age_seconds)
-    if data is None:
+    if data is None or session_ended(request, data):
         raise _NO_SESSION
     return data
+
+
+def session_ended(request: Request, data: SessionData) -> bool:
+    if not data.launch_id.startswith(ENDABLE_SESSION_PREFIXES):
+        return False
+    return request.app.state.tool.store.get_sync(ENDED_SESSION_KEY + data.launch_id) is not None
+
+
+async def end_session(request: Request, launch_id: str) -> None:
+    """Refuse this session's token from now on (until it would have expired anyway)."""
+    state = request.app.state.tool
+    await state.store.set(ENDED_SESSION_KEY + launch_id, "1", state.settings.session_max_age_seconds)
 
 
 def csrf_token(request: Request, data: SessionData) -> str:

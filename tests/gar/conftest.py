@@ -28,7 +28,8 @@ from lti_tool.persistence.db import make_engine
 from lti_tool.persistence.models import Account
 from lti_tool.settings import Settings
 from lti_tool.web.app import create_app
-from tests.gar.idp import GarIdp, encode
+from tests.gar.idp import IDP_ENTITY, SLO_URL, GarIdp, encode
+from tests.gar.shibboleth_idp import ShibbolethIdp
 from tests.lti.conftest import _service_url
 
 BASE = "http://localhost"
@@ -66,6 +67,12 @@ def idp(gar_keys: Path) -> GarIdp:
     provider = GarIdp(gar_keys, sp_metadata)
     (gar_keys / "idp-metadata.xml").write_text(provider.metadata_xml(), encoding="utf-8")
     return provider
+
+
+@pytest.fixture
+def shib(idp: GarIdp, gar_keys: Path) -> ShibbolethIdp:
+    """A Shibboleth-shaped IdP (xmlsec1, no pysaml2) with the entity ID and signing key the SP trusts."""
+    return ShibbolethIdp(IDP_ENTITY, idp.key, idp.cert, gar_keys / "sp-cert.pem", SLO_URL)
 
 
 @dataclass

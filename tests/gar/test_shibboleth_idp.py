@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -15,7 +14,6 @@ from sqlalchemy import select
 from ent_gar_connector.models import GAR_ISSUER, GarGroup, GarGroupMember
 from lti_tool.persistence.models import Account
 from tests.gar.conftest import BASE, IDO_STUDENT, SCHOOL, Gar, gar_settings, student, teacher
-from tests.gar.idp import IDP_ENTITY, SLO_URL, GarIdp
 from tests.gar.shibboleth_idp import (
     AES128_CBC,
     AES128_GCM,
@@ -31,12 +29,6 @@ from tests.gar.shibboleth_idp import (
 from tests.gar.test_hostile_responses import assert_refused
 
 SP_ENTITY = BASE + "/gar/metadata"
-
-
-@pytest.fixture
-def shib(idp: GarIdp, gar_keys: Path) -> ShibbolethIdp:
-    """Same entity ID and signing key as the IdP metadata the SP trusts; another implementation."""
-    return ShibbolethIdp(IDP_ENTITY, idp.key, idp.cert, gar_keys / "sp-cert.pem", SLO_URL)
 
 
 @pytest.fixture
