@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_tool.persistence.models import Base, utcnow
@@ -26,6 +26,8 @@ class GarSchool(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     uai: Mapped[str] = mapped_column(String(8), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set by the school's head (National_dir) on the class page: teachers then see every class, not only theirs.
+    teachers_see_all_classes: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class GarGroup(Base):
@@ -69,6 +71,8 @@ class GarProfile(Base):
     profile_code: Mapped[str] = mapped_column(String(64))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("gar_schools.id", ondelete="SET NULL"), nullable=True)
     last_login_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # UAIs the GAR sent at the last login whose school is not subscribed (space-separated), shown on the page.
+    unsubscribed_uais: Mapped[str | None] = mapped_column(String(255), nullable=True)
 
 
 class GarRosterEntry(Base):

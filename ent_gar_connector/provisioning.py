@@ -83,7 +83,9 @@ def _upsert(session: Session, identity: GarIdentity, now: datetime) -> Provision
     schools = [school_for(session, uai) for uai in uais]
     session.execute(delete(GarSchoolMember).where(GarSchoolMember.account_id == account.id))
     session.add_all(GarSchoolMember(school_id=s.id, account_id=account.id) for s in schools)
-    primary = schools[0]  # DIV/GRO carry no UAI: they belong to the first subscribed school sent
+    # DIV/GRO carry no UAI: they belong to the first subscribed school sent (the class page says so to a
+    # person of several schools).
+    primary = schools[0]
     groups = [_group(session, primary.id, "class", ref) for ref in identity.classes]
     groups += [_group(session, primary.id, "group", ref) for ref in identity.groups]
     session.execute(delete(GarGroupMember).where(GarGroupMember.account_id == account.id))
@@ -95,6 +97,8 @@ def _upsert(session: Session, identity: GarIdentity, now: datetime) -> Provision
         session.add(profile)
     profile.role, profile.profile_code = identity.role, identity.profile_code
     profile.school_id, profile.last_login_at = primary.id, now
+    unsubscribed = [uai for uai in identity.uais if uai not in uais]
+    profile.unsubscribed_uais = " ".join(unsubscribed)[:255] or None
     return Provisioned(account.id, identity.role, created, primary.id)
 
 

@@ -186,8 +186,24 @@ async def _form(request: Request, page: GarPage) -> dict[str, object]:
 @router.get("/gar/classes")
 async def classes_page(request: Request) -> Response:
     page = _gar_session(request, staff=True)
-    schools = await run_in_threadpool(views.staff_classes, tool(request).sessions, page.data.account_id)
-    return render(request, "gar/classes.html", schools=schools)
+    classes = await run_in_threadpool(views.staff_classes, tool(request).sessions, page.data.account_id)
+    return render(request, "gar/classes.html", page=classes, schools=classes.schools, csrf=page.csrf,
+                  saved=request.query_params.get("enregistre") == "1")
+
+
+@router.post("/gar/classes/reglage")
+async def classes_setting(request: Request) -> Response:
+    """The school head opens (or closes) every class of the school to its teachers."""
+    page = _gar_session(request, staff=True)
+    form = await _form(request, page)
+    uai, value = str(form.get("uai") or ""), form.get("enseignants_toutes_classes") == "1"
+    changed = await run_in_threadpool(views.set_teachers_see_all_classes, tool(request).sessions,
+                                      page.data.account_id, uai, value)
+    if not changed:
+        raise LaunchRefused(403, "Seule la direction de l'établissement peut changer ce réglage.", RETRY,
+                            "school_head_only")
+    log.info("GAR school %s: teachers_see_all_classes=%s (account %s)", uai, value, page.data.account_id)
+    return RedirectResponse("/gar/classes?enregistre=1", status_code=303)
 
 
 @router.get("/gar/roster")
