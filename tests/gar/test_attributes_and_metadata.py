@@ -48,3 +48,16 @@ def test_metadata_advertises_only_accepted_algorithms_and_the_logout_service(gar
         assert accepted in body, accepted
     assert (f'SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" '
             f'Location="{BASE}/gar/slo"') in body
+
+
+def test_readme_names_exactly_the_gar_settings_of_the_code() -> None:
+    from pathlib import Path
+
+    from ent_gar_connector.settings import GarSettings
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"PIX_LTI_GAR_([A-Z_]+[A-Z])\b", readme))
+    named |= {"RECONCILIATION_WINDOW_SECONDS"} if "RECONCILIATION_ATTEMPTS`, `…_WINDOW_SECONDS" in readme else set()
+    fields = {name.upper() for name in GarSettings.model_fields}
+    assert named - fields == set(), "README names settings the code does not read"
+    assert fields - named == set(), "settings missing from the README"
