@@ -282,12 +282,9 @@ class GarServiceProvider:
         client = self._saml_client()
         services = client.metadata.single_logout_service(self.idp_entity_id(client), BINDING_HTTP_REDIRECT,
                                                          "idpsso")
-        for service in services.get(BINDING_HTTP_REDIRECT, []) if isinstance(services, dict) else services or []:
-            location = service.get("location") if isinstance(service, dict) else getattr(service, "location", None)
-            if location:
-                answer = (service.get("response_location") if isinstance(service, dict)
-                          else getattr(service, "response_location", None))
-                return location, answer
+        for service in services or []:  # pysaml2: a list of dicts for the binding asked
+            if service.get("location"):
+                return service["location"], service.get("response_location")
         return None
 
     def idp_signing_certificates(self) -> list[str]:
