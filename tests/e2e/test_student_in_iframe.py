@@ -92,7 +92,7 @@ def _answer(frame, challenge) -> None:  # type: ignore[no-untyped-def]
 def _launch_as_student(page, platform: str, activity: str):  # type: ignore[no-untyped-def]
     """Launch the demo platform's activity as its student, in the LMS iframe: (the frame, its "Commencer")."""
     page.goto(platform + "/")
-    page.locator(f'a[href="/demo/start?user=eleve&activity={activity}"]').click()
+    page.locator(f'a[href="/demo/start?user=eleve&activity={activity}&lang=fr"]').click()
     frame = page.frame_locator('iframe[name="outil"]')
     start = frame.get_by_role("button", name=re.compile("Commencer"))
     start.wait_for(timeout=20_000)
