@@ -106,3 +106,17 @@ def test_the_person_chooses_the_tools_language_on_the_demo_platform_and_the_cont
 def test_the_demo_platform_refuses_an_unknown_language(clients: tuple[TestClient, TestClient]) -> None:
     page = clients[0].get("/demo/start?user=eleve&activity=c11&lang=de")
     assert page.status_code == 400 and "langue" in page.text
+
+
+def test_the_demo_course_offers_the_test_without_an_account_with_no_grade_column(
+        clients: tuple[TestClient, TestClient]) -> None:
+    demo, tool = clients
+    assert "Essayez sans inscription" in demo.get("/").text
+    action, fields = _fields(demo.get("/demo/start?user=eleve&activity=essai&lang=fr").text)
+    redirect = tool.post("/lti/login", data=fields, follow_redirects=False)
+    location = urlparse(redirect.headers["location"])
+    action, fields = _fields(demo.get(f"{location.path}?{location.query}").text)
+    launched = tool.post("/lti/launch", data=fields, follow_redirects=False)
+    landing = tool.get(launched.headers["location"], follow_redirects=False)
+    assert landing.status_code == 303 and landing.headers["location"] == "/essai?lang=fr"
+    assert "Essayez sans inscription" not in demo.get("/carnet").text
