@@ -41,9 +41,9 @@ if [ "$managed" = 1 ]; then venv_options=(); else venv_options=(--system-site-pa
 make_venv() { "$python" -m venv "${venv_options[@]}" "$venv"; }
 
 # Reuse a working venv made by the same interpreter; make a new one otherwise.
+base='import os, sys; print(os.path.realpath(sys._base_executable))'
 if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import sys' 2>/dev/null \
-        && [ "$("$venv/bin/python" -c 'import sys; print(sys._base_executable)')" \
-             = "$("$python" -c 'import sys; print(sys._base_executable)')" ]; then
+        && [ "$("$venv/bin/python" -c "$base")" = "$("$python" -c "$base")" ]; then
     :
 else
     rm -rf "$venv"
