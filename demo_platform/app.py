@@ -20,6 +20,8 @@ DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 CLIENT_ID = "pix-lti-demo"
 DEPLOYMENT_ID = "demo-1"
+# The languages the person may choose for the tool's interface: the launch's locale, and its name.
+LOCALES = {"fr": ("fr-FR", "Français"), "en": ("en-US", "English")}
 
 
 def _error(request: Request, message: str, status: int = 400) -> HTMLResponse:
@@ -35,20 +37,22 @@ def create_demo_app(issuer: str, tool_base_url: str, signer: DemoSigner | None =
     app.include_router(book.router())
 
     @app.get("/")
-    async def home(request: Request) -> Response:
+    async def home(request: Request, lang: str = "fr") -> Response:
         return TEMPLATES.TemplateResponse(request, "accueil.html", {
             "users": USERS.values(), "activities": ACTIVITIES.values(), "course": COURSE, "tool": tool,
+            "lang": lang if lang in LOCALES else "fr", "locales": LOCALES,
         })
 
     @app.get("/demo/start")
-    async def start(request: Request, user: str = "eleve", activity: str = "c11", message: str = "link") -> Response:
+    async def start(request: Request, user: str = "eleve", activity: str = "c11", message: str = "link",
+                    lang: str = "fr") -> Response:
         """Login initiation (third-party initiated login), as Moodle does it: an auto-posted form."""
-        if user not in USERS or activity not in ACTIVITIES or message not in ("link", "select"):
-            return _error(request, "Utilisateur, activité ou type de lancement inconnu.")
+        if user not in USERS or activity not in ACTIVITIES or message not in ("link", "select") or lang not in LOCALES:
+            return _error(request, "Utilisateur, activité, langue ou type de lancement inconnu.")
         params = {
             "iss": issuer, "login_hint": user, "target_link_uri": launch_url, "client_id": CLIENT_ID,
             "lti_deployment_id": DEPLOYMENT_ID,
-            "lti_message_hint": json.dumps({"activity": activity, "message": message}),
+            "lti_message_hint": json.dumps({"activity": activity, "message": message, "lang": lang}),
         }
         return TEMPLATES.TemplateResponse(request, "autopost.html", {"action": tool + "/lti/login", "fields": params})
 
@@ -70,7 +74,9 @@ def create_demo_app(issuer: str, tool_base_url: str, signer: DemoSigner | None =
         activity = ACTIVITIES.get(hint.get("activity", ""))
         if user is None or activity is None:
             return _error(request, "Utilisateur ou activité inconnus.")
-        claims = _claims(issuer, launch_url, params["nonce"], user, activity, hint.get("message") == "select")
+        locale = LOCALES.get(hint.get("lang", "fr"), LOCALES["fr"])[0]
+        claims = _claims(issuer, launch_url, params["nonce"], user, activity, hint.get("message") == "select",
+                         locale)
         claims.update(book.service_claims(None if hint.get("message") == "select" else activity))
         fields = {"id_token": signer.id_token(claims), "state": params["state"]}
         return TEMPLATES.TemplateResponse(request, "autopost.html", {"action": launch_url, "fields": fields})
@@ -96,7 +102,8 @@ def create_demo_app(issuer: str, tool_base_url: str, signer: DemoSigner | None =
     return app
 
 
-def _claims(issuer: str, launch_url: str, nonce: str, user: Any, activity: Any, select: bool) -> dict[str, Any]:
+def _claims(issuer: str, launch_url: str, nonce: str, user: Any, activity: Any, select: bool,
+            locale: str = "fr-FR") -> dict[str, Any]:
     claims: dict[str, Any] = {
         "iss": issuer, "aud": CLIENT_ID, "azp": CLIENT_ID, "sub": user.sub, "nonce": nonce,
         "given_name": user.given_name, "family_name": user.family_name,
@@ -104,7 +111,7 @@ def _claims(issuer: str, launch_url: str, nonce: str, user: Any, activity: Any, 
         LTI + "version": "1.3.0", LTI + "deployment_id": DEPLOYMENT_ID, LTI + "roles": list(user.roles),
         LTI + "target_link_uri": launch_url, LTI + "context": COURSE,
         LTI + "tool_platform": {"name": "Plateforme de démonstration", "product_family_code": "pix-lti-demo"},
-        LTI + "launch_presentation": {"document_target": "iframe", "locale": "fr-FR"},
+        LTI + "launch_presentation": {"document_target": "iframe", "locale": locale},
     }
     if select:
         claims[LTI + "message_type"] = "LtiDeepLinkingRequest"

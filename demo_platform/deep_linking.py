@@ -49,7 +49,8 @@ def add_activities(items: list[dict[str, Any]]) -> list[DemoActivity]:
         custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
         activity = DemoActivity(key, f"demo-rl-{key}", str(item.get("title") or "Activité Pix")[:200],
                                 {str(k): str(v) for k, v in custom.items()},
-                                float(maximum) if isinstance(maximum, int | float) and maximum > 0 else None)
+                                float(maximum) if isinstance(maximum, int | float) and maximum > 0 else None,
+                                graded=bool(line))  # as Moodle: no lineItem, no grade column
         ACTIVITIES[key] = activity
         added.append(activity)
     return added

@@ -49,7 +49,7 @@ class DemoGradebook:
         claims: dict[str, Any] = {NRPS: {"context_memberships_url": self.issuer + "/nrps/memberships",
                                          "service_versions": ["2.0"]}}
         endpoint: dict[str, Any] = {"scope": SCOPES[:2], "lineitems": self.issuer + "/ags/lineitems"}
-        if activity is not None:
+        if activity is not None and activity.graded:
             endpoint["lineitem"] = self.lineitem_url(activity)
         claims[AGS] = endpoint
         return claims
@@ -91,7 +91,7 @@ class DemoGradebook:
             wanted = request.query_params.get("resource_link_id")
             items = [{"id": self.lineitem_url(a), "label": a.title, "scoreMaximum": _maximum(a),
                       "resourceLinkId": a.resource_link_id}
-                     for a in ACTIVITIES.values() if wanted in (None, a.resource_link_id)]
+                     for a in ACTIVITIES.values() if a.graded and wanted in (None, a.resource_link_id)]
             return JSONResponse(items, media_type="application/vnd.ims.lis.v2.lineitemcontainer+json")
 
         @router.post("/ags/lineitems/{key}/lineitem/scores")
@@ -131,6 +131,8 @@ class DemoGradebook:
                     continue
                 cells = []
                 for activity in ACTIVITIES.values():
+                    if not activity.graded:
+                        continue
                     grade = self.grades.get((activity.key, user.sub))
                     if grade is None:
                         cells.append(("—", ""))
@@ -139,6 +141,6 @@ class DemoGradebook:
                         cells.append((f"{value:g} / {_maximum(activity):g}", grade.get("comment") or ""))
                 rows.append((f"{user.given_name} {user.family_name}", cells))
             return TEMPLATES.TemplateResponse(request, "carnet.html", {
-                "activities": list(ACTIVITIES.values()), "rows": rows, "course": COURSE})
+                "activities": [a for a in ACTIVITIES.values() if a.graded], "rows": rows, "course": COURSE})
 
         return router

@@ -24,6 +24,7 @@ class DemoActivity:
     title: str
     custom: dict[str, str]
     score_maximum: float | None = None  # the grade column's maximum, when a deep-linking lineItem gave one
+    graded: bool = True  # False: no grade column (the test without an account keeps no result)
 
 
 USERS = {
@@ -34,6 +35,8 @@ ACTIVITIES: dict[str, DemoActivity] = {  # the teacher adds more through deep li
     "c11": DemoActivity("c11", "demo-rl-11", "Mener une recherche et une veille d'information", {"competence": "1.1"}),
     "c31": DemoActivity("c31", "demo-rl-31", "Développer des documents textuels", {"competence": "3.1"}),
     "profil": DemoActivity("profil", "demo-rl-profil", "Mon profil de compétences numériques", {"profile": "crcn"}),
+    "essai": DemoActivity("essai", "demo-rl-essai", "Essayez sans inscription (8 questions, rien n'est enregistré)",
+                          {"quicktest": "8"}, graded=False),
 }
 COURSE = {"id": "demo-2nde-a", "label": "2NDE-A", "title": "Seconde A — Sciences numériques (démo)",
           "type": ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseSection"]}

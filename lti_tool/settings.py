@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # nearby database, and fewer threads mean less GIL contention and no surplus of pooled connections
     # (measured: 4 threads serve 1.6 times the answers per second of anyio's default 40). 0 = anyio's default.
     thread_pool_size: int = 4
+    # "Essayez sans inscription": attempts a client address may start per hour, and how long one is kept.
+    quick_test_starts_per_hour: int = 10
+    quick_test_ttl_seconds: int = 1800
 
     @property
     def secure_cookies(self) -> bool:

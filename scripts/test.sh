@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite, on a fresh machine: installs the project and its test tools, makes
-# PostgreSQL and Redis available, runs ruff and pytest against both for real.
+# The whole test suite, on a fresh machine: installs the project and its test tools into ./.venv
+# (scripts/install.sh: PEP 668 leaves Debian's python3 to Debian), makes PostgreSQL and Redis
+# available, runs ruff and pytest against both for real.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python3 -m pip install -q --disable-pip-version-check -e '.[dev]'
+bash scripts/install.sh dev
+python=.venv/bin/python
 bash scripts/system-deps.sh
 bash scripts/services.sh
 
@@ -12,6 +14,6 @@ export PIX_LTI_TEST_DATABASE_URL=${PIX_LTI_TEST_DATABASE_URL:-postgresql+psycopg
 export PIX_LTI_TEST_REDIS_URL=${PIX_LTI_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
 export PIX_LTI_REQUIRE_SERVICES=1
 
-python3 -m ruff check .
-python3 -m pix_lti.cli content check content_bank/bank
-python3 -m pytest "$@"
+$python -m ruff check .
+$python -m pix_lti.cli content check content_bank/bank
+$python -m pytest "$@"

@@ -54,6 +54,17 @@ def campaign_item(choice: Choice, launch_url: str) -> dict[str, Any]:
     return item
 
 
+QUICK_TEST_CUSTOM = {"quicktest": "8"}
+
+
+def quick_test_item(launch_url: str) -> dict[str, Any]:
+    """"Essayez sans inscription": the 8-question test without results kept, so no grade column."""
+    return {"type": "ltiResourceLink", "title": "Pix — Essayez sans inscription (8 questions)", "url": launch_url,
+            "text": ("Un aperçu en 8 questions dans les 5 domaines du CRCN, avec un niveau estimé par domaine. "
+                     "Rien n'est enregistré : pas de note dans le carnet."),
+            "custom": dict(QUICK_TEST_CUSTOM)}
+
+
 def content_item(choice: Choice, launch_url: str) -> dict[str, Any]:
     if choice.kind is TargetKind.CAMPAIGN:
         return campaign_item(choice, launch_url)

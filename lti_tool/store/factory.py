@@ -1,4 +1,4 @@
-"""Pick the store from the settings; warn loudly when the in-process one is used."""
+"""Pick the store from the settings; warn (once per process, in French) when the in-process one is used."""
 
 from __future__ import annotations
 
@@ -9,13 +9,24 @@ from lti_tool.store.memory import MemoryStore
 from lti_tool.store.redis_store import RedisStore
 
 log = logging.getLogger("lti_tool.store")
+IN_PROCESS_WARNING = (
+    "PIX_LTI_REDIS_URL n'est pas défini : l'état des connexions OIDC, les nonces et les caches restent dans ce "
+    "processus. N'utilisez qu'UN processus (pas de --workers > 1), ou définissez PIX_LTI_REDIS_URL."
+)
+_announced = False
+
+
+def in_process_store_announced() -> None:
+    """The caller has told the person already (``pix-lti demo`` does, in its own words): don't warn again."""
+    global _announced
+    _announced = True
 
 
 def make_store(redis_url: str | None) -> ShortLivedStore:
+    global _announced
     if redis_url:
         return RedisStore(redis_url)
-    log.warning(
-        "PIX_LTI_REDIS_URL is not set: OIDC state, nonces and caches live in this process only. "
-        "Run ONE process only (no --workers > 1), or set PIX_LTI_REDIS_URL."
-    )
+    if not _announced:
+        log.warning(IN_PROCESS_WARNING)
+        _announced = True
     return MemoryStore()

@@ -3,7 +3,8 @@
 
 An activity's custom parameters choose where a student lands: `competence=1.1` -> that competence test
 (a start page, then the test; its end page once completed); `profile` or no target -> the profile;
-`campaign=CODE` -> that campaign's join page (`/campagnes/rejoindre?code=`). Teachers get a teacher view and
+`campaign=CODE` -> that campaign's join page (`/campagnes/rejoindre?code=`); `quicktest` -> the test without
+an account (`/essai`, nothing stored). Teachers get a teacher view and
 never a test unless they choose to try it.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from engine.scoring import ScorecardStatus
 from lti_tool.launch.errors import RELAUNCH, LaunchRefused
@@ -50,6 +51,8 @@ async def activity_page(request: Request, activity_id: int) -> Response:
     if account is None or activity is None:
         raise LaunchRefused(404, "Cette activité n'existe plus.", RELAUNCH, "activity_gone")
     custom = {str(k): str(v) for k, v in (activity.custom or {}).items()}
+    if custom.get("quicktest", "").strip():  # "Essayez sans inscription": the same public test for every role
+        return RedirectResponse("/essai?lang=" + data.locale, status_code=303)
     service = learning(request)
     code = custom.get("competence", "").strip()
     competence = service.referential.competences.get(code) if code else None

@@ -24,7 +24,14 @@ from lti_tool.launch.tool_conf import DbToolConf
 from lti_tool.persistence.db import make_engine, make_session_factory, ping, run_migrations
 from lti_tool.settings import Settings, get_settings
 from lti_tool.store import make_store
-from lti_tool.web import activity_routes, deep_linking_routes, lti_routes, registration_routes, student_routes
+from lti_tool.web import (
+    activity_routes,
+    deep_linking_routes,
+    lti_routes,
+    quick_test_routes,
+    registration_routes,
+    student_routes,
+)
 from lti_tool.web.campaign_routes import router as campaign_router
 from lti_tool.web.pages import refusal
 from lti_tool.web.registration_cache import RegistrationCache
@@ -90,6 +97,7 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     app.include_router(deep_linking_routes.router)  # before activity_routes: first match wins
     app.include_router(activity_routes.router)
     app.include_router(student_routes.router)
+    app.include_router(quick_test_routes.router)
     install_security_headers(app)
     app.include_router(registration_routes.router)
     app.include_router(admin_routes.router)

@@ -21,7 +21,14 @@ from content_bank.loader import default_referential
 from engine.campaigns.participation import CampaignType
 from engine.config import DEFAULT_CONFIG, PIX_PER_LEVEL
 from lti_tool import keys
-from lti_tool.grades.content_items import COMPETENCE_COUNT, PROFILE_CODE, Choice, content_item, response_claims
+from lti_tool.grades.content_items import (
+    COMPETENCE_COUNT,
+    PROFILE_CODE,
+    Choice,
+    content_item,
+    quick_test_item,
+    response_claims,
+)
 from lti_tool.grades.scores import Scale, TargetKind
 from lti_tool.launch.errors import RELAUNCH, LaunchRefused
 from lti_tool.web.campaign_routes import campaign_service
@@ -30,6 +37,7 @@ from lti_tool.web.pages import render
 from lti_tool.web.tokens import SessionData
 
 router = APIRouter()
+QUICK_TEST = "quick-test"  # the picker's value for "Essayez sans inscription"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 _TEACHERS = ("teacher", "admin")
 _RETRY_SELECTION = "Fermez cette fenêtre et relancez « Sélectionner un contenu » depuis votre cours."
@@ -117,6 +125,8 @@ def _choices(form: Any, campaigns: list[CampaignRow]) -> tuple[list[Choice], lis
     by_code = {c.code: c for c in campaigns}
     choices, errors = [], []
     for value in form.getlist("item"):
+        if value == QUICK_TEST:
+            continue  # not a graded target: added apart, see selection_submit
         if value == "profile":
             choices.append(Choice(TargetKind.PROFILE, PROFILE_CODE, Scale.PIX, "profil complet"))
             continue
@@ -156,9 +166,10 @@ async def selection_submit(request: Request, launch_id: str) -> Response:
                             _RETRY_SELECTION, "bad_csrf")
     campaigns = await _course_campaigns(request, data)
     choices, errors = _choices(form, campaigns)
-    if not choices and not errors:
+    quick = QUICK_TEST in form.getlist("item")
+    if not choices and not quick and not errors:
         errors.append("Choisissez au moins une activité.")
-    if len(choices) > 1 and not _multiple(launch):
+    if len(choices) + quick > 1 and not _multiple(launch):
         errors.append("La plateforme n'accepte qu'une activité à la fois : n'en cochez qu'une.")
     if errors:
         return _picker(request, launch, data, campaigns, launch_id=launch_id, lt=token or "", csrf=expected,
@@ -168,6 +179,8 @@ async def selection_submit(request: Request, launch_id: str) -> Response:
     await state.store.delete(f"dl-csrf:{launch_id}")
     settings = launch["claims"][DL + "deep_linking_settings"]
     items = [content_item(choice, state.settings.launch_url) for choice in choices]
+    if quick:
+        items.append(quick_test_item(state.settings.launch_url))
     claims = response_claims(client_id=launch["client_id"], platform_issuer=launch["issuer"],
                              deployment_id=launch["deployment_id"], items=items, settings=settings)
 

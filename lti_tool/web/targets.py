@@ -12,6 +12,7 @@ _TEXTS = {
         "bad_competence": "Compétence « {code} » non reconnue (un code CRCN comme 1.1 est attendu).",
         "profile": "Le profil cible « {code} ».",
         "campaign": "Le parcours « {code} ».",
+        "quicktest": "Le test « Essayez sans inscription » (8 questions, rien n'est enregistré).",
         "none": "Aucune cible indiquée : ajoutez le paramètre personnalisé competence (ex. 1.1), profile ou campaign.",
     },
     "en": {
@@ -19,6 +20,7 @@ _TEXTS = {
         "bad_competence": "Unknown competence “{code}” (a CRCN code such as 1.1 is expected).",
         "profile": "The target profile “{code}”.",
         "campaign": "The campaign “{code}”.",
+        "quicktest": "The “Try it without an account” test (8 questions, nothing stored).",
         "none": "No target given: add the custom parameter competence (e.g. 1.1), profile or campaign.",
     },
 }
@@ -34,7 +36,7 @@ def describe_target(custom: dict[str, str], locale: str = "fr") -> str:
     if competence:
         key = "competence" if _CRCN.match(competence) else "bad_competence"
         return texts[key].format(code=competence)
-    for key in ("profile", "campaign"):
+    for key in ("profile", "campaign", "quicktest"):
         if value := custom.get(key, "").strip():
             return texts[key].format(code=value)
     return texts["none"]

@@ -44,9 +44,9 @@ def servers(tmp_path_factory) -> Iterator[tuple[str, str]]:  # type: ignore[no-u
     tool_port, platform_port = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIX_LTI_")}
     env["PIX_LTI_DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('e2e')}/tool.sqlite3"
-    code = f"from demo_platform.runner import run_demo; run_demo('127.0.0.1', {tool_port}, {platform_port})"
-    process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command = [sys.executable, "-m", "pix_lti.cli", "demo", "--exact-ports",
+               "--tool-port", str(tool_port), "--platform-port", str(platform_port)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     tool, platform = f"http://127.0.0.1:{tool_port}", f"http://127.0.0.1:{platform_port}"
     try:
         deadline = time.monotonic() + 60
@@ -92,7 +92,7 @@ def _answer(frame, challenge) -> None:  # type: ignore[no-untyped-def]
 def _launch_as_student(page, platform: str, activity: str):  # type: ignore[no-untyped-def]
     """Launch the demo platform's activity as its student, in the LMS iframe: (the frame, its "Commencer")."""
     page.goto(platform + "/")
-    page.locator(f'a[href="/demo/start?user=eleve&activity={activity}"]').click()
+    page.locator(f'a[href="/demo/start?user=eleve&activity={activity}&lang=fr"]').click()
     frame = page.frame_locator('iframe[name="outil"]')
     start = frame.get_by_role("button", name=re.compile("Commencer"))
     start.wait_for(timeout=20_000)

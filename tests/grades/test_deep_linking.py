@@ -139,3 +139,16 @@ def test_an_activity_created_by_deep_linking_sends_its_level_to_its_column(world
     world.drain()
     grade = world.platform.grade(lineitem, "eleve-7")
     assert (grade.score_given, grade.score_maximum, grade.comment) == (35.0, 48.0, "Niveau 4 — 35 pix")
+
+
+def test_the_picker_offers_the_test_without_an_account_as_an_ungraded_activity(world: World) -> None:
+    location, launch_id, token = _open_picker(world)
+    page = world.tool.client.get(location)
+    assert 'value="quick-test"' in page.text and "Essayez sans inscription" in page.text
+    form = {"lt": token, "csrf": _csrf(page.text), "item": ["quick-test", "competence:1.1"], "scale-1.1": "level"}
+    response = world.tool.client.post(f"/lti/selection/{launch_id}", data=form)
+    assert response.status_code == 200, response.text
+    items = _verify(world, response.text)[DL + "content_items"]
+    assert [i["custom"] for i in items] == [{"competence": "1.1", "scale": "level"}, {"quicktest": "8"}]
+    assert "lineItem" in items[0] and "lineItem" not in items[1]
+    assert items[1]["title"] == "Pix — Essayez sans inscription (8 questions)"

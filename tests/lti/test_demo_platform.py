@@ -84,3 +84,39 @@ def test_deep_linking_adds_the_chosen_activities_to_the_demo_course(clients: tup
 
     forged = demo.post("/deep-linking/retour", data={"JWT": fields["JWT"][:-4] + "AAAA"})
     assert forged.status_code == 400 and "refusé" in forged.text
+
+
+def test_the_person_chooses_the_tools_language_on_the_demo_platform_and_the_content_stays_french(
+        clients: tuple[TestClient, TestClient]) -> None:
+    demo, tool = clients
+    home = demo.get("/?lang=en").text
+    assert 'href="/demo/start?user=eleve&amp;activity=c11&amp;lang=en"' in home
+    assert "restent en français" in home and 'aria-current="true">English' in home
+    assert "/admin/" in home and "pix-lti admin create" in home
+
+    english = _launch(demo, tool, "user=eleve&activity=c11&lang=en").text
+    french = _launch(demo, tool, "user=eleve&activity=c11&lang=fr").text
+
+    assert ">Start<" in english and "Commencer" not in english
+    assert "Commencer" in french
+    # The competence's name comes from the French content bank, in both languages.
+    assert "Mener une recherche et une veille d" in english and "Mener une recherche et une veille d" in french
+
+
+def test_the_demo_platform_refuses_an_unknown_language(clients: tuple[TestClient, TestClient]) -> None:
+    page = clients[0].get("/demo/start?user=eleve&activity=c11&lang=de")
+    assert page.status_code == 400 and "langue" in page.text
+
+
+def test_the_demo_course_offers_the_test_without_an_account_with_no_grade_column(
+        clients: tuple[TestClient, TestClient]) -> None:
+    demo, tool = clients
+    assert "Essayez sans inscription" in demo.get("/").text
+    action, fields = _fields(demo.get("/demo/start?user=eleve&activity=essai&lang=fr").text)
+    redirect = tool.post("/lti/login", data=fields, follow_redirects=False)
+    location = urlparse(redirect.headers["location"])
+    action, fields = _fields(demo.get(f"{location.path}?{location.query}").text)
+    launched = tool.post("/lti/launch", data=fields, follow_redirects=False)
+    landing = tool.get(launched.headers["location"], follow_redirects=False)
+    assert landing.status_code == 303 and landing.headers["location"] == "/essai?lang=fr"
+    assert "Essayez sans inscription" not in demo.get("/carnet").text
