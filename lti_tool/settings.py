@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     http_timeout_seconds: float = 5.0
     key_grace_seconds: int = 7 * 24 * 3600
     registration_cache_seconds: float = 5.0
+    # hosts (besides the registration's own) a deep-linking response may be posted to: "host *.domain"
+    deep_link_return_hosts: str = ""
     # Threads for blocking work (database, pylti1p3) per worker process. A few are enough for short queries on a
     # nearby database, and fewer threads mean less GIL contention and no surplus of pooled connections
     # (measured: 4 threads serve 1.6 times the answers per second of anyio's default 40). 0 = anyio's default.

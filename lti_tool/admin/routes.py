@@ -31,6 +31,7 @@ from lti_tool.admin.session import (
 from lti_tool.persistence.models import ToolKey
 from lti_tool.registrations import get_registration, list_registrations, registration_usage
 from lti_tool.web.pages import render
+from lti_tool.web.security import content_security_policy
 from lti_tool.web.state import ToolState
 
 router = APIRouter(prefix="/admin")
@@ -94,7 +95,7 @@ def _to_login() -> RedirectResponse:
 
 def _private(response: Response) -> Response:
     """Admin pages are never framed (not even by a registered platform) nor cached."""
-    response.headers["content-security-policy"] = "frame-ancestors 'none'; object-src 'none'; base-uri 'self'"
+    response.headers["content-security-policy"] = content_security_policy(frame_ancestors="'none'")
     response.headers["cache-control"] = "no-store"
     return response
 

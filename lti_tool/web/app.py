@@ -24,7 +24,14 @@ from lti_tool.launch.tool_conf import DbToolConf
 from lti_tool.persistence.db import make_engine, make_session_factory, ping, run_migrations
 from lti_tool.settings import Settings, get_settings
 from lti_tool.store import make_store
-from lti_tool.web import activity_routes, deep_linking_routes, lti_routes, registration_routes, student_routes
+from lti_tool.web import (
+    activity_routes,
+    deep_linking_routes,
+    lti_routes,
+    registration_routes,
+    static_routes,
+    student_routes,
+)
 from lti_tool.web.campaign_routes import router as campaign_router
 from lti_tool.web.pages import refusal
 from lti_tool.web.registration_cache import RegistrationCache
@@ -95,6 +102,7 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     app.include_router(admin_routes.router)
     app.include_router(gar_routes.router)
     app.include_router(campaign_router)
+    app.include_router(static_routes.router)
 
     @app.exception_handler(LaunchRefused)
     async def _refused(request: Request, exc: LaunchRefused) -> Response:

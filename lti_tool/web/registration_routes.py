@@ -12,6 +12,7 @@ from lti_tool.dynreg.errors import RegistrationFailed
 from lti_tool.dynreg.service import register_tool
 from lti_tool.dynreg.tool_profile import ToolUrls
 from lti_tool.web.pages import render
+from lti_tool.web.security import content_security_policy
 from lti_tool.web.state import ToolState
 
 router = APIRouter()
@@ -24,7 +25,7 @@ def _frame_ancestors(config_url: str | None) -> str:
     parts = urlsplit(config_url or "")
     ok = parts.scheme in ("http", "https") and parts.hostname and all(c not in parts.netloc for c in " ;,'\"*")
     origin = f" {parts.scheme}://{parts.netloc}" if ok else ""
-    return f"frame-ancestors 'self'{origin}; object-src 'none'; base-uri 'self'"
+    return content_security_policy(frame_ancestors="'self'" + origin)
 
 
 @router.get("/lti/register")

@@ -1,5 +1,7 @@
-"""Security headers on every response. Framing is allowed only for the origins of active registered
-platforms (their issuers and login URLs), plus `PIX_LTI_FRAME_ANCESTORS` (space-separated, e.g. ENT portals)."""
+"""Security headers on every response: a strict Content-Security-Policy (no inline script or style, forms
+posted only to the tool — and, on the deep-linking return page, to the registered platform's return URL),
+`nosniff` and the referrer policy. Framing is allowed only for the origins of active registered platforms
+(their issuers and login URLs), plus `PIX_LTI_FRAME_ANCESTORS` (space-separated, e.g. ENT portals)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,21 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lti_tool.registrations import list_registrations
+
+FORM_ACTION_STATE = "csp_form_action"  # request.state: an extra origin the page's form may post to
+
+
+def content_security_policy(frame_ancestors: str, form_action: str = "'self'") -> str:
+    """The policy of every HTML page: scripts and styles only from the tool's own static files."""
+    return (f"frame-ancestors {frame_ancestors}; default-src 'self'; script-src 'self'; style-src 'self'; "
+            f"img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action {form_action}")
+
+
+def allow_form_action(request: Request, url: str) -> None:
+    """Let this response's page post a form to the origin of `url` (e.g. the platform's deep-linking return)."""
+    origin = _origin(url)
+    if origin:
+        setattr(request.state, FORM_ACTION_STATE, origin)
 
 
 def _origin(url: str) -> str | None:
@@ -55,8 +72,9 @@ class FrameAncestors:
 
 
 class SecurityHeaders:
-    """Pure ASGI middleware (no per-request task group, unlike `@app.middleware("http")`): adds the CSP with
-    `frame-ancestors`, `nosniff` and the referrer policy to every HTTP response that does not set them."""
+    """Pure ASGI middleware (no per-request task group, unlike `@app.middleware("http")`): adds the CSP
+    (`content_security_policy`, with the registered platforms in `frame-ancestors`), `nosniff` and the referrer
+    policy to every HTTP response that does not set them."""
 
     def __init__(self, app: ASGIApp, ancestors: FrameAncestors) -> None:
         self.app = app
@@ -71,10 +89,11 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 if "content-security-policy" not in headers:
-                    value = await self.ancestors.value(Request(scope))
-                    headers["content-security-policy"] = (
-                        f"frame-ancestors {value}; object-src 'none'; base-uri 'self'"
-                    )
+                    request = Request(scope)
+                    value = await self.ancestors.value(request)
+                    extra = getattr(request.state, FORM_ACTION_STATE, None)
+                    form_action = "'self'" + (f" {extra}" if extra else "")
+                    headers["content-security-policy"] = content_security_policy(value, form_action)
                 headers.setdefault("x-content-type-options", "nosniff")
                 headers.setdefault("referrer-policy", "strict-origin-when-cross-origin")
             await send(message)

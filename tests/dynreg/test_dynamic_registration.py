@@ -35,7 +35,8 @@ def test_moodle_registration_stores_client_and_deployment_then_a_real_launch_wor
     assert response.status_code == 200, response.text
     assert "Pix LTI est enregistré" in response.text
     assert "Gérer les outils" in response.text and "Moodle marks the tool as pending" in response.text
-    assert '"org.imsglobal.lti.close"' in response.text
+    assert '<script src="/static/outil/dynreg.js">' in response.text and 'data-auto-close="1"' in response.text
+    assert '"org.imsglobal.lti.close"' in dyn_tool.client.get("/static/outil/dynreg.js").text
 
     (client_id, tool_type), = moodle.tools.items()
     assert tool_type["state"] == "pending" and tool_type["content_item"] is True
