@@ -32,6 +32,7 @@ from lti_tool.web import (
     static_routes,
     student_routes,
 )
+from lti_tool.web.body_limit import BodyLimit, BodyLimits
 from lti_tool.web.campaign_routes import router as campaign_router
 from lti_tool.web.pages import refusal
 from lti_tool.web.registration_cache import RegistrationCache
@@ -97,7 +98,9 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     app.include_router(deep_linking_routes.router)  # before activity_routes: first match wins
     app.include_router(activity_routes.router)
     app.include_router(student_routes.router)
-    install_security_headers(app)
+    app.add_middleware(BodyLimit, limits=BodyLimits(settings.max_form_bytes, settings.max_launch_bytes,
+                                                    settings.max_saml_bytes, settings.max_upload_bytes))
+    install_security_headers(app)  # added last: outermost, so the 413 and 503 pages get the headers too
     app.include_router(registration_routes.router)
     app.include_router(admin_routes.router)
     app.include_router(gar_routes.router)
