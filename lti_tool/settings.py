@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     registration_cache_seconds: float = 5.0
     # hosts (besides the registration's own) a deep-linking response may be posted to: "host *.domain"
     deep_link_return_hosts: str = ""
+    # Retry-After (seconds) of the 503 page when PostgreSQL or Redis is unreachable
+    outage_retry_after_seconds: int = 30
     # request body caps, enforced while the body streams (413 above them)
     max_form_bytes: int = 64 * 1024
     max_launch_bytes: int = 128 * 1024

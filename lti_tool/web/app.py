@@ -34,6 +34,7 @@ from lti_tool.web import (
 )
 from lti_tool.web.body_limit import BodyLimit, BodyLimits
 from lti_tool.web.campaign_routes import router as campaign_router
+from lti_tool.web.outage import install_outage_handlers
 from lti_tool.web.pages import refusal
 from lti_tool.web.registration_cache import RegistrationCache
 from lti_tool.web.security import install_security_headers
@@ -107,6 +108,8 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     app.include_router(campaign_router)
     app.include_router(static_routes.router)
 
+    install_outage_handlers(app, settings.outage_retry_after_seconds)
+
     @app.exception_handler(LaunchRefused)
     async def _refused(request: Request, exc: LaunchRefused) -> Response:
         log.info("launch refused: %s (%s)", exc.code, exc.reason)
@@ -123,11 +126,15 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:
+        """200 when every dependency answers; otherwise 503, `Retry-After`, and the list of those down."""
         state: ToolState = request.app.state.tool
         database = await run_in_threadpool(ping, state.engine)
         redis: bool | str = await state.store.ping() if state.settings.redis_url else "non configuré (mémoire locale)"
-        ok = database and redis is not False
-        return JSONResponse({"status": "ok" if ok else "degraded", "database": database, "redis": redis},
-                            status_code=200 if ok else 503)
+        down = [name for name, up in (("database", database), ("redis", redis)) if up is False]
+        headers = {"cache-control": "no-store"}
+        if down:
+            headers["retry-after"] = str(settings.outage_retry_after_seconds)
+        return JSONResponse({"status": "degraded" if down else "ok", "database": database, "redis": redis,
+                             "down": down}, status_code=503 if down else 200, headers=headers)
 
     return app

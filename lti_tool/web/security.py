@@ -5,6 +5,7 @@ posted only to the tool — and, on the deep-linking return page, to the registe
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lti_tool.registrations import list_registrations
 
+log = logging.getLogger("lti_tool.web")
 FORM_ACTION_STATE = "csp_form_action"  # request.state: an extra origin the page's form may post to
 
 
@@ -65,6 +67,11 @@ class FrameAncestors:
         self._refreshing = True
         try:
             value = await run_in_threadpool(self._load, state.sessions)
+        except Exception as exc:  # database down: the last known list (or the tool alone), tried again in 5 s
+            log.warning("frame-ancestors: registrations unreadable (%s)", type(exc).__name__)
+            value = self._value or "'self'"
+            self._value, self._expires = self._value, time.monotonic() + 5.0
+            return value
         finally:
             self._refreshing = False
         self._value, self._expires = value, time.monotonic() + min(self.ttl, state.settings.registration_cache_seconds)
