@@ -18,9 +18,11 @@ from content_bank.loader import default_referential
 from ent_gar_connector import routes as gar_routes
 from lti_tool import keys
 from lti_tool.admin import routes as admin_routes
+from lti_tool.dynreg.settings import DynRegSettings
 from lti_tool.launch.errors import LaunchRefused
 from lti_tool.launch.jwks_cache import JwksCache
 from lti_tool.launch.tool_conf import DbToolConf
+from lti_tool.outbound import Resolver, guarded_client, system_resolver
 from lti_tool.persistence.db import make_engine, make_session_factory, ping, run_migrations
 from lti_tool.settings import Settings, get_settings
 from lti_tool.store import make_store
@@ -61,7 +63,9 @@ def bootstrap(settings: Settings) -> None:
         engine.dispose()
 
 
-def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBaseTransport | None = None,
+               resolver: Resolver | None = None) -> FastAPI:
+    """`http_transport` and `resolver` replace the network in tests (platforms served in process)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -85,12 +89,19 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
         jwks = JwksCache(store, http, settings.jwks_cache_seconds, settings.jwks_refetch_interval_seconds)
 
         registrations = RegistrationCache(sessions, settings.registration_cache_seconds)
+        # dynamic registration fetches URLs given by whoever opens /lti/register: public addresses only, checked
+        # when each connection opens (no DNS rebinding), unless PIX_LTI_DYNREG_ALLOW_PRIVATE_ADDRESSES
+        app.state.dynreg_http = http if http_transport is not None else guarded_client(
+            settings.http_timeout_seconds, allow_private=DynRegSettings().allow_private_addresses)
+        app.state.dynreg_resolver = resolver or system_resolver
         app.state.tool = ToolState(settings, engine, sessions, store, http, jwks, DbToolConf(sessions),
                                    SessionCodec(secret), registrations)
         try:
             yield
         finally:
             await http.aclose()
+            if app.state.dynreg_http is not http:
+                await app.state.dynreg_http.aclose()
             await store.close()
             engine.dispose()
 
