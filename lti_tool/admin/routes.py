@@ -40,6 +40,8 @@ log = logging.getLogger("lti_tool.admin")
 T = TypeVar("T")
 
 NOTICES = {
+    "host-approved": "Plateforme approuvée : elle peut maintenant s'enregistrer par /lti/register.",
+    "host-refused": "Plateforme refusée pour l'enregistrement dynamique.",
     "added": "Plateforme enregistrée.", "saved": "Modifications enregistrées.", "enabled": "Plateforme activée.",
     "disabled": "Plateforme désactivée : ses lancements sont refusés.", "deleted": "Plateforme supprimée.",
     "dep-added": "Déploiement ajouté.", "dep-removed": "Déploiement retiré.",
@@ -201,13 +203,8 @@ async def registrations_page(request: Request) -> Response:
         return _to_login()
     regs = await _db(request, list_registrations)
     hosts = await _db(request, host_approvals.list_requests)
-    notice = _HOST_NOTICES.get(request.query_params.get("ok", ""))
     return _page(request, admin, "registrations.html", registrations=regs, error=None, values={}, hosts=hosts,
-                 notice=notice, base_url=_state(request).settings.base_url.rstrip("/"))
-
-
-_HOST_NOTICES = {"host-approved": "Plateforme approuvée : elle peut maintenant s'enregistrer.",
-                 "host-refused": "Plateforme refusée."}
+                 base_url=_state(request).settings.base_url.rstrip("/"))
 
 
 @router.post("/registration-hosts")
