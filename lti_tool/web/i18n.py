@@ -492,6 +492,9 @@ MESSAGES["fr"].update({
     "edge.unavailable.advice": "Réessayez dans une minute : vos réponses déjà validées sont enregistrées.",
     "edge.dependency.database": "base de données",
     "edge.dependency.store": "stockage des sessions",
+    "edge.server_error.title": "Erreur du service",
+    "edge.server_error.reason": "Pix LTI a rencontré une erreur inattendue en traitant cette page.",
+    "edge.server_error.advice": "Réessayez ; si l'erreur revient, signalez-la avec l'heure de l'essai.",
 })
 MESSAGES["en"].update({
     "edge.why": "Why:",
@@ -505,4 +508,7 @@ MESSAGES["en"].update({
     "edge.unavailable.advice": "Try again in a minute: the answers you already validated are saved.",
     "edge.dependency.database": "database",
     "edge.dependency.store": "session store",
+    "edge.server_error.title": "Service error",
+    "edge.server_error.reason": "Pix LTI met an unexpected error while serving this page.",
+    "edge.server_error.advice": "Try again; if it happens again, report it with the time of the attempt.",
 })

@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, Response
 
 from lti_tool.web.error_page import error_html, locale_from
 from lti_tool.web.i18n import translator
+from lti_tool.web.security import content_security_policy
 
 log = logging.getLogger("lti_tool.outage")
 
@@ -51,3 +52,14 @@ def install_outage_handlers(app: FastAPI, retry_after_seconds: int) -> None:
 
     for error in (*DATABASE_ERRORS, DBAPIError, *STORE_ERRORS):
         app.add_exception_handler(error, handler)
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        """Any other error: a readable 500 page with the strict policy (Starlette's outermost error handler runs
+        outside the security-headers middleware, so the page sets its own); the traceback still goes to the log."""
+        body = error_html(locale_from(request.headers), "server_error", "server_error")
+        ancestors = getattr(request.app.state, "frame_ancestors", None)
+        return HTMLResponse(body, status_code=500, headers={
+            "content-security-policy": content_security_policy(ancestors.last_known() if ancestors else "'self'"),
+            "x-content-type-options": "nosniff", "cache-control": "no-store"})
+
+    app.add_exception_handler(Exception, server_error)

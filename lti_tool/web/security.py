@@ -58,6 +58,10 @@ class FrameAncestors:
         origins |= {o for o in (_origin(x) for x in os.environ.get("PIX_LTI_FRAME_ANCESTORS", "").split()) if o}
         return " ".join(["'self'", *sorted(origins)])
 
+    def last_known(self) -> str:
+        """The list as last read, without touching the database."""
+        return self._value or "'self'"
+
     async def value(self, request: Request) -> str:
         if self._value is not None and (time.monotonic() < self._expires or self._refreshing):
             return self._value  # fresh, or being refreshed by another request: no stampede on the database
@@ -109,4 +113,6 @@ class SecurityHeaders:
 
 
 def install_security_headers(app: FastAPI, ttl_seconds: float = 30.0) -> None:
-    app.add_middleware(SecurityHeaders, ancestors=FrameAncestors(ttl_seconds))
+    ancestors = FrameAncestors(ttl_seconds)
+    app.state.frame_ancestors = ancestors  # for pages answered outside the middleware (the 500 page)
+    app.add_middleware(SecurityHeaders, ancestors=ancestors)

@@ -270,3 +270,20 @@ def test_redis_then_postgres_stopped_during_a_test_503_pages_recovery_and_no_ans
         stored = [row[0] for row in conn.execute("SELECT challenge_id FROM assessment_answers ORDER BY id")]
     assert stored == acknowledged  # every acknowledged answer, once, in order; nothing half-written
     assert "Traceback" not in errors, errors[-2000:]
+
+
+def test_an_unexpected_error_gets_a_readable_500_page_with_the_strict_policy(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from lti_tool.web.app import create_app
+
+    app = create_app(sqlite_settings(tmp_path))
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("bug")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/boom")
+    assert response.status_code == 500 and "Erreur du service" in response.text and "RuntimeError" not in response.text
+    assert "script-src 'self'" in response.headers["content-security-policy"]
