@@ -25,6 +25,15 @@ class Settings(BaseSettings):
     http_timeout_seconds: float = 5.0
     key_grace_seconds: int = 7 * 24 * 3600
     registration_cache_seconds: float = 5.0
+    # hosts (besides the registration's own) a deep-linking response may be posted to: "host *.domain"
+    deep_link_return_hosts: str = ""
+    # Retry-After (seconds) of the 503 page when PostgreSQL or Redis is unreachable
+    outage_retry_after_seconds: int = 30
+    # request body caps, enforced while the body streams (413 above them)
+    max_form_bytes: int = 64 * 1024
+    max_launch_bytes: int = 128 * 1024
+    max_saml_bytes: int = 512 * 1024
+    max_upload_bytes: int = 2 * 1024 * 1024 + 64 * 1024
     # Threads for blocking work (database, pylti1p3) per worker process. A few are enough for short queries on a
     # nearby database, and fewer threads mean less GIL contention and no surplus of pooled connections
     # (measured: 4 threads serve 1.6 times the answers per second of anyio's default 40). 0 = anyio's default.

@@ -14,6 +14,7 @@ import typer
 from lti_tool.admin import accounts, audit, registration_admin
 from lti_tool.admin.accounts import AccountError
 from lti_tool.admin.registration_admin import AdminError
+from lti_tool.dynreg import host_approvals
 from lti_tool.persistence.db import make_engine, make_session_factory, run_migrations
 from lti_tool.registrations import get_registration, registration_usage
 from lti_tool.settings import Settings
@@ -228,6 +229,36 @@ def deployment_remove(registration_id: int = typer.Argument(...), deployment_id:
     typer.echo(f"Déploiement « {deployment_id} » retiré de la plateforme n° {registration_id}.")
 
 
+def registration_hosts() -> None:
+    """Plateformes ayant demandé l'enregistrement dynamique, et leur état (en attente, approuvée, refusée)."""
+    with _sessions()() as session:
+        rows = host_approvals.list_requests(session)
+    for row in rows:
+        typer.echo(f"{row.host}\t{row.status}\t{row.attempts} essai(s)\t{row.last_seen:%Y-%m-%d %H:%M}"
+                   + (f"\t{row.decided_by}" if row.decided_by else ""))
+    if not rows:
+        typer.echo("Aucune demande.")
+
+
+def _decide_host(host: str, approve: bool) -> None:
+    try:
+        with _sessions()() as session:
+            host_approvals.decide(session, host, approve, cli_actor())
+    except ValueError as exc:
+        _fail(f"Hôte refusé : {exc}.")
+    typer.echo(f"{host.strip().lower()} : {'approuvée' if approve else 'refusée'}.")
+
+
+def registration_host_approve(host: str = typer.Argument(..., help="Nom d'hôte, ex. moodle.lycee.fr")) -> None:
+    """Autorise une plateforme à s'enregistrer par /lti/register."""
+    _decide_host(host, True)
+
+
+def registration_host_refuse(host: str = typer.Argument(...)) -> None:
+    """Refuse l'enregistrement dynamique d'une plateforme."""
+    _decide_host(host, False)
+
+
 def register_commands(app: typer.Typer) -> None:
     from lti_tool.cli import registration_app
 
@@ -239,3 +270,6 @@ def register_commands(app: typer.Typer) -> None:
     registration_app.command("delete")(registration_delete)
     registration_app.command("deployment-add")(deployment_add)
     registration_app.command("deployment-remove")(deployment_remove)
+    registration_app.command("hosts")(registration_hosts)
+    registration_app.command("host-approve")(registration_host_approve)
+    registration_app.command("host-refuse")(registration_host_refuse)

@@ -28,9 +28,11 @@ from lti_tool.admin.session import (
     same_token,
     set_admin_cookie,
 )
+from lti_tool.dynreg import host_approvals
 from lti_tool.persistence.models import ToolKey
 from lti_tool.registrations import get_registration, list_registrations, registration_usage
 from lti_tool.web.pages import render
+from lti_tool.web.security import content_security_policy
 from lti_tool.web.state import ToolState
 
 router = APIRouter(prefix="/admin")
@@ -38,6 +40,8 @@ log = logging.getLogger("lti_tool.admin")
 T = TypeVar("T")
 
 NOTICES = {
+    "host-approved": "Plateforme approuvée : elle peut maintenant s'enregistrer par /lti/register.",
+    "host-refused": "Plateforme refusée pour l'enregistrement dynamique.",
     "added": "Plateforme enregistrée.", "saved": "Modifications enregistrées.", "enabled": "Plateforme activée.",
     "disabled": "Plateforme désactivée : ses lancements sont refusés.", "deleted": "Plateforme supprimée.",
     "dep-added": "Déploiement ajouté.", "dep-removed": "Déploiement retiré.",
@@ -94,7 +98,7 @@ def _to_login() -> RedirectResponse:
 
 def _private(response: Response) -> Response:
     """Admin pages are never framed (not even by a registered platform) nor cached."""
-    response.headers["content-security-policy"] = "frame-ancestors 'none'; object-src 'none'; base-uri 'self'"
+    response.headers["content-security-policy"] = content_security_policy(frame_ancestors="'none'")
     response.headers["cache-control"] = "no-store"
     return response
 
@@ -198,8 +202,31 @@ async def registrations_page(request: Request) -> Response:
     if not (admin := await _admin(request)):
         return _to_login()
     regs = await _db(request, list_registrations)
-    return _page(request, admin, "registrations.html", registrations=regs, error=None, values={},
+    hosts = await _db(request, host_approvals.list_requests)
+    return _page(request, admin, "registrations.html", registrations=regs, error=None, values={}, hosts=hosts,
                  base_url=_state(request).settings.base_url.rstrip("/"))
+
+
+@router.post("/registration-hosts")
+async def registration_host_decision(request: Request) -> Response:
+    """Approve or refuse a platform host for dynamic registration (the pending requests of /lti/register)."""
+    if not (admin := await _admin(request)):
+        return _to_login()
+    if (form := await _form(request, admin)) is None:
+        return _csrf_refused(request, admin)
+    decision = form.get("decision")
+    try:
+        if decision not in ("approve", "refuse"):
+            raise ValueError("décision inconnue")
+        await _db(request, lambda s: host_approvals.decide(s, form.get("host", ""), decision == "approve",
+                                                           _actor(admin)))
+    except ValueError as exc:
+        regs = await _db(request, list_registrations)
+        hosts = await _db(request, host_approvals.list_requests)
+        return _page(request, admin, "registrations.html", status_code=400, registrations=regs, hosts=hosts,
+                     error=f"Décision impossible : {exc}.", values={},
+                     base_url=_state(request).settings.base_url.rstrip("/"))
+    return RedirectResponse(f"/admin/registrations?ok=host-{decision}d", status_code=303)
 
 
 @router.post("/registrations")
@@ -216,8 +243,9 @@ async def registration_add(request: Request) -> Response:
             keyset_url=form.get("keyset_url", ""), deployment_ids=deployments))
     except AdminError as exc:
         regs = await _db(request, list_registrations)
+        hosts = await _db(request, host_approvals.list_requests)
         return _page(request, admin, "registrations.html", status_code=400, registrations=regs, error=str(exc),
-                     values=form, base_url=_state(request).settings.base_url.rstrip("/"))
+                     values=form, hosts=hosts, base_url=_state(request).settings.base_url.rstrip("/"))
     return RedirectResponse(f"/admin/registrations/{view.id}?ok=added", status_code=303)
 
 

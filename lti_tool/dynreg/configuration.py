@@ -34,21 +34,28 @@ class PlatformConfiguration:
 
 
 def is_local(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return False
     return host in LOCAL_HOSTS or host.endswith(".localhost")
 
 
 def check_url(url: Any, what: str) -> str:
     """An absolute HTTPS URL (plain HTTP accepted on localhost only)."""
     if not isinstance(url, str) or not url.strip():
-        raise RegistrationFailed(502, "bad_configuration", f"La configuration de la plateforme n'indique pas {what}.",
+        raise RegistrationFailed(400, "bad_configuration", f"La configuration de la plateforme n'indique pas {what}.",
                                  "Vérifiez la version de la plateforme, ou configurez l'outil à la main.")
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 (a malformed port raises ValueError)
+    except ValueError:
+        parts = urlsplit("")
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise RegistrationFailed(502, "bad_configuration", f"{what} n'est pas une adresse absolue : {url!r}.",
+        raise RegistrationFailed(400, "bad_configuration", f"{what} n'est pas une adresse absolue : {url!r}.",
                                  "Vérifiez l'adresse du site (wwwroot) de la plateforme.")
     if parts.scheme == "http" and not is_local(url):
-        raise RegistrationFailed(502, "insecure_endpoint", f"{what} n'est pas en HTTPS : {url}.",
+        raise RegistrationFailed(400, "insecure_endpoint", f"{what} n'est pas en HTTPS : {url}.",
                                  "La plateforme doit être servie en HTTPS (HTTP n'est accepté que sur localhost).")
     return url.strip()
 
@@ -60,7 +67,7 @@ def _origin(url: str) -> tuple[str, int | None]:
 
 def parse_configuration(config_url: str, raw: Any) -> PlatformConfiguration:
     if not isinstance(raw, dict):
-        raise RegistrationFailed(502, "bad_configuration", "La configuration de la plateforme n'est pas un objet JSON.",
+        raise RegistrationFailed(400, "bad_configuration", "La configuration de la plateforme n'est pas un objet JSON.",
                                  "Vérifiez l'adresse de configuration fournie par la plateforme.")
     issuer = check_url(raw.get("issuer"), "l'émetteur (issuer)")
     if _origin(issuer) != _origin(config_url):
@@ -94,25 +101,32 @@ def parse_configuration(config_url: str, raw: Any) -> PlatformConfiguration:
     )
 
 
+UNREADABLE = ("La configuration de la plateforme n'a pas pu être lue à cette adresse.",
+              "Vérifiez l'adresse d'enregistrement, que la plateforme est en ligne, puis recommencez depuis la "
+              "plateforme.")
+
+
+def unreadable(exc_code: str = "configuration_unreadable") -> RegistrationFailed:
+    """One message for every way a configuration cannot be read (no answer, refused connection, timeout, error
+    status, too large, not JSON): the page never tells an open port from a closed one."""
+    return RegistrationFailed(400, exc_code, *UNREADABLE)
+
+
 async def fetch_configuration(http: httpx.AsyncClient, config_url: str) -> PlatformConfiguration:
     config_url = check_url(config_url, "l'adresse de configuration (openid_configuration)")
     try:
-        response = await http.get(config_url, headers={"Accept": "application/json"})
+        async with http.stream("GET", config_url, headers={"Accept": "application/json"}) as response:
+            if response.status_code != 200:
+                raise unreadable()
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > MAX_BODY:
+                    raise unreadable()
     except httpx.HTTPError as exc:
-        raise RegistrationFailed(502, "platform_unreachable",
-                                 f"La plateforme est injoignable ({type(exc).__name__}).",
-                                 "Vérifiez que l'outil peut joindre la plateforme (réseau, pare-feu, DNS), "
-                                 "puis recommencez.") from exc
-    if response.status_code != 200:
-        raise RegistrationFailed(502, "configuration_unavailable",
-                                 f"La plateforme a répondu {response.status_code} à la demande de configuration.",
-                                 RETRY_FROM_PLATFORM)
-    if len(response.content) > MAX_BODY:
-        raise RegistrationFailed(502, "bad_configuration", "La configuration de la plateforme est trop volumineuse.",
-                                 RETRY_FROM_PLATFORM)
+        raise unreadable() from exc
     try:
-        raw = response.json()
+        raw = json.loads(bytes(body))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RegistrationFailed(502, "bad_configuration", "La configuration de la plateforme n'est pas du JSON.",
-                                 RETRY_FROM_PLATFORM) from exc
+        raise unreadable() from exc
     return parse_configuration(config_url, raw)

@@ -18,17 +18,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from lti_tool.admin import audit
-from lti_tool.dynreg.configuration import PlatformConfiguration, fetch_configuration
+from lti_tool.dynreg.configuration import PlatformConfiguration, check_url, fetch_configuration
 from lti_tool.dynreg.errors import RETRY_FROM_PLATFORM, RegistrationFailed
+from lti_tool.dynreg.host_approvals import APPROVED, REFUSED, host_status, record_attempt
 from lti_tool.dynreg.models import UsedRegistrationToken
 from lti_tool.dynreg.payload import TOOL_CONFIGURATION, build_registration
 from lti_tool.dynreg.settings import DynRegSettings
 from lti_tool.dynreg.tool_profile import ToolUrls
+from lti_tool.outbound import AddressRefused, Resolver, check_public_host, system_resolver
 from lti_tool.registrations import add_registration
 from lti_tool.store.base import ShortLivedStore
 
 ACTOR = "enregistrement dynamique"
 MAX_TOKEN_LENGTH = 8192
+MAX_URL_LENGTH = 2048
 IN_PROGRESS_SECONDS = 300
 # Moodle's registration endpoint answers these plain-text messages (mod/lti/openid-registration.php).
 KNOWN_REFUSALS = {
@@ -75,7 +78,7 @@ async def _post_registration(http: httpx.AsyncClient, platform: PlatformConfigur
         response = await http.post(platform.registration_endpoint, content=json.dumps(payload), headers=headers)
     except httpx.HTTPError as exc:
         raise RegistrationFailed(502, "platform_unreachable",
-                                 f"La plateforme n'a pas répondu à la demande d'enregistrement ({type(exc).__name__}).",
+                                 "La plateforme n'a pas répondu à la demande d'enregistrement.",
                                  "Vérifiez dans la plateforme qu'aucun outil n'a été créé, puis recommencez.") from exc
     if response.status_code not in (200, 201):
         message = _refusal_message(response)
@@ -145,32 +148,77 @@ def _save(sessions: sessionmaker[Session], platform: PlatformConfiguration, clie
         return view.id
 
 
-def _preflight(settings: DynRegSettings, urls: ToolUrls, config_url: str | None,
-               token: str | None) -> tuple[str, str | None]:
-    """Checks needing no network: enabled, configuration URL present and allowed, token sane and not expired."""
-    if not settings.enabled:
-        raise RegistrationFailed(403, "dynamic_registration_disabled",
-                                 "L'enregistrement dynamique est désactivé sur ce serveur Pix LTI.",
-                                 "Demandez à l'administrateur de Pix LTI d'ajouter la plateforme (configuration "
-                                 "manuelle : pix-lti moodle-config).")
+def _config_host(urls: ToolUrls, config_url: str | None) -> tuple[str, str]:
+    """The configuration URL, trimmed, and its host; a 400 when it is missing or malformed."""
     config_url = (config_url or "").strip()
     if not config_url:
         raise RegistrationFailed(400, "missing_configuration",
                                  "L'adresse de configuration de la plateforme (openid_configuration) manque.",
                                  "Cette page s'ouvre depuis la plateforme : collez l'adresse d'enregistrement de "
                                  f"l'outil ({urls.registration_url}) dans l'écran de gestion des outils.")
-    host = urlsplit(config_url).hostname or ""
-    if not settings.allows(host):
-        raise RegistrationFailed(403, "platform_not_allowed",
-                                 f"Ce serveur Pix LTI n'accepte pas l'enregistrement de la plateforme {host}.",
-                                 "Demandez à l'administrateur de Pix LTI d'autoriser cette plateforme "
-                                 "(PIX_LTI_DYNREG_ALLOWED_HOSTS) ou de l'ajouter lui-même.")
+    try:
+        parts = urlsplit(config_url)
+        host = (parts.hostname or "").lower()
+        parts.port  # noqa: B018 (a malformed port raises ValueError)
+    except ValueError:
+        host, parts = "", None
+    if (parts is None or parts.scheme not in ("https", "http") or not host or len(config_url) > MAX_URL_LENGTH
+            or len(host) > 253 or any(ord(c) <= 0x20 for c in config_url)):
+        raise RegistrationFailed(400, "bad_configuration_url",
+                                 "L'adresse de configuration de la plateforme (openid_configuration) est invalide.",
+                                 RETRY_FROM_PLATFORM)
+    return check_url(config_url, "l'adresse de configuration (openid_configuration)"), host
+
+
+def _preflight(settings: DynRegSettings, urls: ToolUrls, config_url: str | None,
+               token: str | None) -> tuple[str, str, str | None]:
+    """Checks needing no network: enabled, configuration URL present and well formed, token sane and not expired."""
+    if not settings.enabled:
+        raise RegistrationFailed(403, "dynamic_registration_disabled",
+                                 "L'enregistrement dynamique est désactivé sur ce serveur Pix LTI.",
+                                 "Demandez à l'administrateur de Pix LTI d'ajouter la plateforme (configuration "
+                                 "manuelle : pix-lti moodle-config).")
+    config_url, host = _config_host(urls, config_url)
     token = (token or "").strip() or None
     if token and len(token) > MAX_TOKEN_LENGTH:
         raise RegistrationFailed(400, "bad_token", "Le jeton d'enregistrement est trop long.", RETRY_FROM_PLATFORM)
     if token:
         check_token_expiry(token)
-    return config_url, token
+    return config_url, host, token
+
+
+def _admit_host(sessions: sessionmaker[Session], settings: DynRegSettings, host: str) -> None:
+    """On the allow-list, or approved by an administrator; otherwise the attempt waits for approval."""
+    if settings.allows(host):
+        return
+    with sessions() as session:
+        status = host_status(session, host)
+        if status == APPROVED:
+            return
+        if status != REFUSED:
+            status = record_attempt(session, host)
+    if status == REFUSED:
+        raise RegistrationFailed(403, "platform_refused_by_admin",
+                                 f"L'administrateur de Pix LTI n'a pas autorisé l'enregistrement de la plateforme "
+                                 f"{host}.", "Contactez l'administrateur de Pix LTI.")
+    raise RegistrationFailed(403, "platform_pending_approval",
+                             f"La plateforme {host} doit d'abord être approuvée par l'administrateur de Pix LTI : "
+                             "sa demande est enregistrée.",
+                             "Demandez à l'administrateur de Pix LTI de l'approuver (administration, Plateformes, "
+                             "ou pix-lti registration host-approve), puis recommencez l'enregistrement depuis la "
+                             "plateforme.")
+
+
+async def _check_address(settings: DynRegSettings, url: str, resolver: Resolver) -> None:
+    parts = urlsplit(url)
+    try:
+        await check_public_host(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80),
+                                allow_private=settings.allow_private_addresses, resolver=resolver)
+    except AddressRefused as exc:
+        raise RegistrationFailed(403, "address_not_allowed",
+                                 "Ce serveur Pix LTI ne contacte que des plateformes à une adresse publique.",
+                                 "Si la plateforme est sur le réseau local, l'administrateur de Pix LTI peut "
+                                 "l'autoriser (PIX_LTI_DYNREG_ALLOW_PRIVATE_ADDRESSES).") from exc
 
 
 async def _claim_token(store: ShortLivedStore, sessions: sessionmaker[Session], digest: str) -> None:
@@ -186,15 +234,24 @@ async def _claim_token(store: ShortLivedStore, sessions: sessionmaker[Session], 
 
 async def register_tool(http: httpx.AsyncClient, store: ShortLivedStore, sessions: sessionmaker[Session],
                         urls: ToolUrls, config_url: str | None, token: str | None,
-                        settings: DynRegSettings | None = None) -> RegistrationOutcome:
-    """Configuration → checks → POST with the token → registration, deployment, used token and audit entry in one
-    transaction. Any failure leaves nothing behind on the tool's side (and frees the token for a retry)."""
-    config_url, token = _preflight(settings or DynRegSettings(), urls, config_url, token)
+                        settings: DynRegSettings | None = None, resolver: Resolver = system_resolver,
+                        ) -> RegistrationOutcome:
+    """Allowed host → configuration → checks → POST with the token → registration, deployment, used token and audit
+    entry in one transaction. Any failure leaves nothing behind on the tool's side (and frees the token for a
+    retry). Only hosts on the allow-list or approved are contacted, and only at public addresses."""
+    settings = settings or DynRegSettings()
+    config_url, host, token = _preflight(settings, urls, config_url, token)
+    await run_in_threadpool(_admit_host, sessions, settings, host)
     digest = token_hash(token) if token else None
     if digest:
         await _claim_token(store, sessions, digest)
     try:
+        await _check_address(settings, config_url, resolver)
         platform = await fetch_configuration(http, config_url)
+        endpoint_host = (urlsplit(platform.registration_endpoint).hostname or "").lower()
+        if endpoint_host != host:
+            await run_in_threadpool(_admit_host, sessions, settings, endpoint_host)
+        await _check_address(settings, platform.registration_endpoint, resolver)
         payload = build_registration(urls, platform)
         client_id, deployment_id = await _post_registration(http, platform, payload, token)
         registration_id = await run_in_threadpool(_save, sessions, platform, client_id, deployment_id, digest)

@@ -4,6 +4,7 @@ memberships (following `Link: <…>; rel="next"`). Every call has a total deadli
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -98,13 +99,16 @@ def _member(raw: Any) -> Member | None:
     return Member(raw["user_id"][:255], roles, status, text("name"), text("given_name"), text("family_name"))
 
 
-async def fetch_memberships(http: httpx.AsyncClient, url: str, token: str, *, timeout: float,
-                            max_pages: int) -> list[Member]:
+async def fetch_memberships(http: httpx.AsyncClient, url: str, token: str, *, timeout: float, max_pages: int,
+                            check_url: Callable[[str], str] | None = None) -> list[Member]:
+    """Every page of the roster; `check_url` vets each `next` page before the token is sent to it."""
     members: dict[str, Member] = {}
     next_url: str | None = url
     for _ in range(max_pages):
         if next_url is None:
             return list(members.values())
+        if check_url is not None:
+            next_url = check_url(next_url)
         response = await send(http, "GET", next_url, timeout=timeout,
                               headers={"Authorization": f"Bearer {token}", "Accept": MEMBERSHIPS_TYPE})
         check_response(response, "liste des participants")

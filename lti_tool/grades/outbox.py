@@ -114,14 +114,15 @@ class PlatformClient:
     client_id: str
     token_url: str
     active: bool
+    issuer: str = ""
 
 
 def platforms(session: Session, ids: set[int]) -> dict[int, PlatformClient]:
     rows = session.execute(
-        select(Registration.id, Registration.client_id, Registration.auth_token_url, Registration.status)
-        .where(Registration.id.in_(ids))
+        select(Registration.id, Registration.client_id, Registration.auth_token_url, Registration.status,
+               Registration.issuer).where(Registration.id.in_(ids))
     ).all()
-    return {r.id: PlatformClient(r.id, r.client_id, r.auth_token_url, r.status == "active") for r in rows}
+    return {r.id: PlatformClient(r.id, r.client_id, r.auth_token_url, r.status == "active", r.issuer) for r in rows}
 
 
 def line_item_url(session: Session, activity_id: int) -> str | None:

@@ -19,3 +19,9 @@ class GradesSettings(BaseSettings):
     request_timeout_seconds: float = 10.0  # total deadline of one outbound call
     token_margin_seconds: int = 60  # a cached access token is dropped this long before it expires
     max_roster_pages: int = 200
+    # hosts, besides the platform's issuer and token endpoint hosts, that may receive its token ("host *.domain")
+    service_hosts: str = ""
+
+    @property
+    def service_host_patterns(self) -> tuple[str, ...]:
+        return tuple(self.service_hosts.lower().replace(",", " ").split())

@@ -24,6 +24,7 @@ from lti_tool.grades.launch_services import SCOPE_MEMBERSHIPS, SCOPE_SCORE
 from lti_tool.grades.models import DEAD, DELIVERED, KIND_ROSTER, KIND_SCORE, PENDING
 from lti_tool.grades.outbox import Claimed, Outcome, PlatformClient
 from lti_tool.grades.roster import replace_roster
+from lti_tool.grades.service_urls import ServicePlatform, check_service_url
 from lti_tool.grades.settings import GradesSettings
 from lti_tool.persistence.models import utcnow
 from lti_tool.store.base import ShortLivedStore
@@ -124,11 +125,12 @@ class Worker:
         if platform is None or not platform.active:
             return Outcome(item.id, item.lease_until, DEAD, "plateforme inconnue ou désactivée")
         client = ServiceClient(platform.registration_id, platform.client_id, platform.token_url)
+        service = ServicePlatform(platform.issuer, platform.token_url)
         try:
             if item.kind == KIND_SCORE:
-                await self._deliver_score(item, client)
+                await self._deliver_score(item, client, service)
             elif item.kind == KIND_ROSTER:
-                await self._refresh_roster(item, client)
+                await self._refresh_roster(item, client, service)
             else:
                 return Outcome(item.id, item.lease_until, DEAD, f"type d'envoi inconnu : {item.kind}")
         except DeliveryError as exc:
@@ -160,19 +162,28 @@ class Worker:
             await self.tokens.drop(client, scopes, token)
             return await call(await self.tokens.get(client, scopes))
 
-    async def _deliver_score(self, item: Claimed, client: ServiceClient) -> None:
+    def _checked(self, url: object, service: ServicePlatform) -> str:
+        """A service URL the platform's token may go to (its own hosts or the allow-list), else a dead letter."""
+        return check_service_url(url, service, self.settings.service_host_patterns)
+
+    async def _deliver_score(self, item: Claimed, client: ServiceClient, service: ServicePlatform) -> None:
         payload: dict[str, Any] = item.payload
         score = payload["score"]
         scopes = list(payload.get("scopes") or [SCOPE_SCORE])
-        lineitem = payload.get("lineitem") or await self._line_item(item, client, scopes)
+        if payload.get("lineitem"):
+            lineitem = self._checked(payload["lineitem"], service)
+        else:
+            lineitem = self._checked(await self._line_item(item, client, scopes, service), service)
         await self._authorized(client, scopes, lambda token: self.ags.post_score(lineitem, score, token))
 
-    async def _line_item(self, item: Claimed, client: ServiceClient, scopes: list[str]) -> str:
+    async def _line_item(self, item: Claimed, client: ServiceClient, scopes: list[str],
+                         service: ServicePlatform) -> str:
         """The activity's line item when the launch named none: stored, else found or created through
         `lineitems` (once per activity in this process: concurrent scores wait for the first)."""
         payload, activity_id = item.payload, item.activity_id
         if activity_id is None or not payload.get("lineitems"):
             raise DeliveryError("aucune colonne de notes ni service de colonnes offert", retryable=False)
+        lineitems = self._checked(payload["lineitems"], service)
         async with self._line_item_locks.setdefault(activity_id, asyncio.Lock()):
             known = await self._db(lambda s: outbox.line_item_url(s, activity_id))
             if known:
@@ -184,19 +195,20 @@ class Worker:
                                     retry_after=2.0)
             try:
                 found = await self._authorized(client, scopes, lambda token: self.ags.find_or_create_line_item(
-                    payload["lineitems"], resource_link_id=payload["resource_link_id"], label=payload["label"],
+                    lineitems, resource_link_id=payload["resource_link_id"], label=payload["label"],
                     score_maximum=payload["score"]["scoreMaximum"], token=token))
                 return await self._db(lambda s: outbox.save_line_item(s, activity_id, found))
             finally:
                 await self._store.delete(guard)
 
-    async def _refresh_roster(self, item: Claimed, client: ServiceClient) -> None:
-        url, course_id = item.payload["url"], item.course_id
+    async def _refresh_roster(self, item: Claimed, client: ServiceClient, service: ServicePlatform) -> None:
+        course_id = item.course_id
         if course_id is None:
             raise DeliveryError("actualisation de liste sans cours", retryable=False)
+        url = self._checked(item.payload["url"], service)
         members = await self._authorized(client, [SCOPE_MEMBERSHIPS], lambda token: fetch_memberships(
             self._http, url, token, timeout=self.settings.request_timeout_seconds,
-            max_pages=self.settings.max_roster_pages))
+            max_pages=self.settings.max_roster_pages, check_url=lambda page: self._checked(page, service)))
         await self._db(lambda s: replace_roster(s, course_id, members))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Mapping
+from html import escape as html_escape
 from typing import Any, TypeVar
 
 from anyio import from_thread
@@ -101,8 +102,9 @@ class FastAPIRedirect(Redirect[Response]):
         return self._cookies.apply(RedirectResponse(self._location, status_code=302))
 
     def do_js_redirect(self) -> Response:
-        target = json.dumps(self._location)
-        html = f"<!doctype html><meta charset=utf-8><script>window.location.href={target};</script>"
+        target = html_escape(self._location, quote=True)
+        html = (f'<!doctype html><meta charset=utf-8><body data-location="{target}">'
+                '<script src="/static/outil/redirect.js"></script></body>')
         return self._cookies.apply(HTMLResponse(html))
 
     def set_redirect_url(self, location: str) -> None:

@@ -4,18 +4,19 @@
 - state and nonce are random (secrets), and the state record — registration, nonce, target and the
   login parameters — is saved once in the short-lived store under `state:{state}`;
 - the state cookie is `SameSite=None; Secure; Partitioned` on HTTPS so it survives the LMS iframe;
-- inside an iframe (`Sec-Fetch-Dest: iframe`) pylti1p3's cookie check page runs first, in French, and
+- inside an iframe (`Sec-Fetch-Dest: iframe`) pylti1p3's cookie check runs first, in French (a page with no
+  inline script: the CSP forbids it), and
   offers to open the activity in a new window when the browser refuses the tool's cookies.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from pylti1p3.cookies_allowed_check import CookiesAllowedCheckPage
 from pylti1p3.oidc_login import OIDCLogin
 from pylti1p3.registration import Registration
 from starlette.responses import HTMLResponse, Response
@@ -31,16 +32,16 @@ NEW_WINDOW_PARAM = "lti1p3_new_window"
 RegistrationsForLogin = Callable[[str, str | None], list[RegistrationView]]
 
 
-class FrenchCookiesCheckPage(CookiesAllowedCheckPage):
-    """pylti1p3's page, in French, with a `Partitioned` test cookie (what the tool's cookies are)."""
+def cookies_check_page(params: dict[str, str], secure: bool, main_text: str, click_text: str,
+                       loading_text: str) -> str:
+    """pylti1p3's cookie check page, in French, with a `Partitioned` test cookie (what the tool's cookies are);
+    its script is a static file (`cookies.js`) reading the login parameters from a data attribute."""
+    from lti_tool.web.pages import TEMPLATES  # the web layer's templates; imported late (no import cycle)
 
-    def get_js_block(self) -> str:
-        return super().get_js_block().replace("'; SameSite=None; secure'", "'; SameSite=None; Secure; Partitioned'")
-
-    def get_html(self) -> str:
-        return super().get_html().replace('<html lang="en">', '<html lang="fr">').replace(
-            "<title></title>", "<title>Pix LTI — ouverture de l'activité</title>"
-        )
+    return TEMPLATES.env.get_template("verification_cookies.html").render(
+        params_json=json.dumps(params), main_text=main_text, click_text=click_text, loading_text=loading_text,
+        cookie_attributes="; SameSite=None; Secure; Partitioned" if secure else "",
+    )
 
 
 class ToolOIDCLogin(OIDCLogin[FastAPIRequest, Any, StoreSessionService, CookieJar, Response]):
@@ -65,12 +66,10 @@ class ToolOIDCLogin(OIDCLogin[FastAPIRequest, Any, StoreSessionService, CookieJa
         return self._cookie_service.apply(HTMLResponse(html))
 
     def get_cookies_allowed_js_check(self) -> str:
-        protocol = "https" if self._request.is_secure() else "http"
         params = {NEW_WINDOW_PARAM: "1"}
         params.update({k: v for k in LOGIN_PARAMS if (v := self._get_request_param(k))})
-        page = FrenchCookiesCheckPage(params, protocol, self._cookies_unavailable_msg_main_text,
-                                      self._cookies_unavailable_msg_click_text, self._cookies_check_loading_text)
-        return page.get_html()
+        return cookies_check_page(params, self._request.is_secure(), self._cookies_unavailable_msg_main_text,
+                                  self._cookies_unavailable_msg_click_text, self._cookies_check_loading_text)
 
     def validate_oidc_login(self) -> Registration:
         params = {k: self._get_request_param(k) for k in (*LOGIN_PARAMS, "target_link_uri")}

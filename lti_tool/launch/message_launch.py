@@ -8,7 +8,8 @@ overridden where pylti1p3 is weak:
   exp, iat, iss, aud required, client_id ∈ aud, azp when several audiences, leeway both ways;
 - nonce: equal to the login's, and consumed once (SET NX) — a replayed id_token is refused;
 - deployment: known for that registration;
-- message: pylti1p3's validators plus the LTI claims the tool relies on.
+- message: pylti1p3's validators plus the LTI claims the tool relies on; a deep-linking return URL only on
+  the platform's own host (or the allow-list), in https (`return_url`).
 
 Runs in a worker thread; store and key lookups go back to the event loop through the adapters.
 """
@@ -28,6 +29,7 @@ from lti_tool.launch import claims as lti_claims
 from lti_tool.launch.adapters import CookieJar, FastAPIRequest, StoreSessionService
 from lti_tool.launch.errors import ASK_ADMIN, RELAUNCH, LaunchRefused, bad_token
 from lti_tool.launch.message import LaunchMessage
+from lti_tool.launch.return_url import ReturnUrlPolicy, check_return_url
 from lti_tool.launch.tool_conf import platform_registration
 from lti_tool.registrations import RegistrationView
 
@@ -53,11 +55,12 @@ class CookiesBlocked(LaunchRefused):
 class ToolMessageLaunch(MessageLaunch[FastAPIRequest, Any, StoreSessionService, CookieJar]):
     def __init__(self, request: FastAPIRequest, tool_config: Any, session_service: StoreSessionService,
                  cookie_service: CookieJar, *, registration_by_id: RegistrationById, key_lookup: KeyLookup,
-                 leeway_seconds: int) -> None:
+                 leeway_seconds: int, return_urls: ReturnUrlPolicy | None = None) -> None:
         super().__init__(request, tool_config, session_service=session_service, cookie_service=cookie_service)
         self._registration_by_id = registration_by_id
         self._key_lookup = key_lookup
         self._leeway = leeway_seconds
+        self._return_urls = return_urls or ReturnUrlPolicy()
         self._state_record: dict[str, Any] = {}
         self._view: RegistrationView | None = None
 
@@ -205,6 +208,10 @@ class ToolMessageLaunch(MessageLaunch[FastAPIRequest, Any, StoreSessionService, 
         except LtiException as exc:
             code = "no_dl_settings" if message_type == lti_claims.DEEP_LINKING else "bad_message"
             raise bad_token(f"Le message LTI est incomplet : {exc}.", code) from exc
+        if message_type == lti_claims.DEEP_LINKING:
+            assert self._view is not None
+            settings = self._jwt["body"][lti_claims.DL + "deep_linking_settings"]
+            check_return_url(str(settings["deep_link_return_url"]).strip(), self._view, self._return_urls)
         return self
 
 

@@ -18,9 +18,11 @@ from content_bank.loader import default_referential
 from ent_gar_connector import routes as gar_routes
 from lti_tool import keys
 from lti_tool.admin import routes as admin_routes
+from lti_tool.dynreg.settings import DynRegSettings
 from lti_tool.launch.errors import LaunchRefused
 from lti_tool.launch.jwks_cache import JwksCache
 from lti_tool.launch.tool_conf import DbToolConf
+from lti_tool.outbound import Resolver, guarded_client, system_resolver
 from lti_tool.persistence.db import make_engine, make_session_factory, ping, run_migrations
 from lti_tool.settings import Settings, get_settings
 from lti_tool.store import make_store
@@ -30,9 +32,12 @@ from lti_tool.web import (
     lti_routes,
     quick_test_routes,
     registration_routes,
+    static_routes,
     student_routes,
 )
+from lti_tool.web.body_limit import BodyLimit, BodyLimits
 from lti_tool.web.campaign_routes import router as campaign_router
+from lti_tool.web.outage import install_outage_handlers
 from lti_tool.web.pages import refusal
 from lti_tool.web.registration_cache import RegistrationCache
 from lti_tool.web.security import install_security_headers
@@ -59,7 +64,9 @@ def bootstrap(settings: Settings) -> None:
         engine.dispose()
 
 
-def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBaseTransport | None = None,
+               resolver: Resolver | None = None) -> FastAPI:
+    """`http_transport` and `resolver` replace the network in tests (platforms served in process)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -83,12 +90,19 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
         jwks = JwksCache(store, http, settings.jwks_cache_seconds, settings.jwks_refetch_interval_seconds)
 
         registrations = RegistrationCache(sessions, settings.registration_cache_seconds)
+        # dynamic registration fetches URLs given by whoever opens /lti/register: public addresses only, checked
+        # when each connection opens (no DNS rebinding), unless PIX_LTI_DYNREG_ALLOW_PRIVATE_ADDRESSES
+        app.state.dynreg_http = http if http_transport is not None else guarded_client(
+            settings.http_timeout_seconds, allow_private=DynRegSettings().allow_private_addresses)
+        app.state.dynreg_resolver = resolver or system_resolver
         app.state.tool = ToolState(settings, engine, sessions, store, http, jwks, DbToolConf(sessions),
                                    SessionCodec(secret), registrations)
         try:
             yield
         finally:
             await http.aclose()
+            if app.state.dynreg_http is not http:
+                await app.state.dynreg_http.aclose()
             await store.close()
             engine.dispose()
 
@@ -98,11 +112,16 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     app.include_router(activity_routes.router)
     app.include_router(student_routes.router)
     app.include_router(quick_test_routes.router)
-    install_security_headers(app)
+    app.add_middleware(BodyLimit, limits=BodyLimits(settings.max_form_bytes, settings.max_launch_bytes,
+                                                    settings.max_saml_bytes, settings.max_upload_bytes))
+    install_security_headers(app)  # added last: outermost, so the 413 and 503 pages get the headers too
     app.include_router(registration_routes.router)
     app.include_router(admin_routes.router)
     app.include_router(gar_routes.router)
     app.include_router(campaign_router)
+    app.include_router(static_routes.router)
+
+    install_outage_handlers(app, settings.outage_retry_after_seconds)
 
     @app.exception_handler(LaunchRefused)
     async def _refused(request: Request, exc: LaunchRefused) -> Response:
@@ -120,11 +139,15 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:
+        """200 when every dependency answers; otherwise 503, `Retry-After`, and the list of those down."""
         state: ToolState = request.app.state.tool
         database = await run_in_threadpool(ping, state.engine)
         redis: bool | str = await state.store.ping() if state.settings.redis_url else "non configuré (mémoire locale)"
-        ok = database and redis is not False
-        return JSONResponse({"status": "ok" if ok else "degraded", "database": database, "redis": redis},
-                            status_code=200 if ok else 503)
+        down = [name for name, up in (("database", database), ("redis", redis)) if up is False]
+        headers = {"cache-control": "no-store"}
+        if down:
+            headers["retry-after"] = str(settings.outage_retry_after_seconds)
+        return JSONResponse({"status": "degraded" if down else "ok", "database": database, "redis": redis,
+                             "down": down}, status_code=503 if down else 200, headers=headers)
 
     return app

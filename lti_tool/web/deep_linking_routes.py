@@ -34,6 +34,7 @@ from lti_tool.launch.errors import RELAUNCH, LaunchRefused
 from lti_tool.web.campaign_routes import campaign_service
 from lti_tool.web.lti_routes import SESSION_COOKIE, tool
 from lti_tool.web.pages import render
+from lti_tool.web.security import allow_form_action
 from lti_tool.web.tokens import SessionData
 
 router = APIRouter()
@@ -191,5 +192,6 @@ async def selection_submit(request: Request, launch_id: str) -> Response:
 
     kid, pem = await run_in_threadpool(signing_key)
     signed = jwt.encode(claims, pem, algorithm="RS256", headers={"kid": kid})
+    allow_form_action(request, launch["deep_link_return_url"])  # checked at launch (launch.return_url)
     return render(request, "selection/retour.html", action=launch["deep_link_return_url"], jwt=signed,
                   titles=[item["title"] for item in items])

@@ -543,3 +543,38 @@ def translator(locale: str) -> Callable[..., str]:
             return text
 
     return t
+
+
+# The pages a request gets when it cannot be served at all: a body too large (413), a dependency down (503).
+MESSAGES["fr"].update({
+    "edge.why": "Pourquoi :",
+    "edge.what": "Que faire :",
+    "edge.too_large.title": "Envoi trop volumineux",
+    "edge.too_large.reason": "Les données envoyées dépassent la taille acceptée ({limit}).",
+    "edge.too_large.advice": "Revenez à la page précédente et envoyez moins de données (un fichier plus petit, "
+                             "un texte plus court), ou relancez l'activité depuis votre plateforme.",
+    "edge.unavailable.title": "Service momentanément indisponible",
+    "edge.unavailable.reason": "Pix LTI ne peut pas joindre l'un de ses services ({dependency}) en ce moment.",
+    "edge.unavailable.advice": "Réessayez dans une minute : vos réponses déjà validées sont enregistrées.",
+    "edge.dependency.database": "base de données",
+    "edge.dependency.store": "stockage des sessions",
+    "edge.server_error.title": "Erreur du service",
+    "edge.server_error.reason": "Pix LTI a rencontré une erreur inattendue en traitant cette page.",
+    "edge.server_error.advice": "Réessayez ; si l'erreur revient, signalez-la avec l'heure de l'essai.",
+})
+MESSAGES["en"].update({
+    "edge.why": "Why:",
+    "edge.what": "What to do:",
+    "edge.too_large.title": "Too much data sent",
+    "edge.too_large.reason": "The data sent is larger than accepted ({limit}).",
+    "edge.too_large.advice": "Go back and send less (a smaller file, a shorter text), or launch the activity again "
+                             "from your platform.",
+    "edge.unavailable.title": "Service temporarily unavailable",
+    "edge.unavailable.reason": "Pix LTI cannot reach one of its services ({dependency}) right now.",
+    "edge.unavailable.advice": "Try again in a minute: the answers you already validated are saved.",
+    "edge.dependency.database": "database",
+    "edge.dependency.store": "session store",
+    "edge.server_error.title": "Service error",
+    "edge.server_error.reason": "Pix LTI met an unexpected error while serving this page.",
+    "edge.server_error.advice": "Try again; if it happens again, report it with the time of the attempt.",
+})

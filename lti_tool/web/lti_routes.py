@@ -24,6 +24,7 @@ from lti_tool.launch.message import LaunchMessage
 from lti_tool.launch.message_launch import CookiesBlocked, ToolMessageLaunch
 from lti_tool.launch.oidc_login import login_param
 from lti_tool.launch.provisioning import Provisioned, provision
+from lti_tool.launch.return_url import ReturnUrlPolicy
 from lti_tool.web.cookies import set_cookie
 from lti_tool.web.pages import render
 from lti_tool.web.state import ToolState
@@ -112,6 +113,7 @@ async def launch(request: Request) -> Response:
         lti_request, state.tool_conf, sessions, cookies, registration_by_id=state.registrations.by_id_sync,
         key_lookup=lambda url, kid: state.jwks.cached_key(url, kid) or _BRIDGE.run(state.jwks.key_for, url, kid),
         leeway_seconds=state.settings.clock_leeway_seconds,
+        return_urls=ReturnUrlPolicy.from_settings(state.settings.deep_link_return_hosts, state.settings.base_url),
     )
 
     def validate_and_provision() -> tuple[LaunchMessage, Provisioned]:

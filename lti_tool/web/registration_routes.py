@@ -12,6 +12,7 @@ from lti_tool.dynreg.errors import RegistrationFailed
 from lti_tool.dynreg.service import register_tool
 from lti_tool.dynreg.tool_profile import ToolUrls
 from lti_tool.web.pages import render
+from lti_tool.web.security import content_security_policy
 from lti_tool.web.state import ToolState
 
 router = APIRouter()
@@ -21,10 +22,13 @@ log = logging.getLogger("lti_tool.dynreg")
 def _frame_ancestors(config_url: str | None) -> str:
     """The platform opens this page in an iframe before it is registered: allow the origin of its configuration
     URL (the issuer's host, checked by the service) instead of the registered platforms only."""
-    parts = urlsplit(config_url or "")
-    ok = parts.scheme in ("http", "https") and parts.hostname and all(c not in parts.netloc for c in " ;,'\"*")
+    try:
+        parts = urlsplit(config_url or "")
+        ok = parts.scheme in ("http", "https") and parts.hostname and all(c not in parts.netloc for c in " ;,'\"*")
+    except ValueError:  # a malformed URL: the service refuses it with a 400
+        ok = False
     origin = f" {parts.scheme}://{parts.netloc}" if ok else ""
-    return f"frame-ancestors 'self'{origin}; object-src 'none'; base-uri 'self'"
+    return content_security_policy(frame_ancestors="'self'" + origin)
 
 
 @router.get("/lti/register")
@@ -33,8 +37,9 @@ async def dynamic_registration(request: Request) -> HTMLResponse:
     params = request.query_params
     csp = {"content-security-policy": _frame_ancestors(params.get("openid_configuration"))}
     try:
-        outcome = await register_tool(state.http, state.store, state.sessions, ToolUrls(state.settings.base_url),
-                                      params.get("openid_configuration"), params.get("registration_token"))
+        outcome = await register_tool(request.app.state.dynreg_http, state.store, state.sessions,
+                                      ToolUrls(state.settings.base_url), params.get("openid_configuration"),
+                                      params.get("registration_token"), resolver=request.app.state.dynreg_resolver)
     except RegistrationFailed as exc:
         log.info("dynamic registration failed: %s (%s)", exc.code, exc.reason)
         response = render(request, "dynreg.html", status_code=exc.status, ok=False, reason=exc.reason,

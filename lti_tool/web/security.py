@@ -1,8 +1,11 @@
-"""Security headers on every response. Framing is allowed only for the origins of active registered
-platforms (their issuers and login URLs), plus `PIX_LTI_FRAME_ANCESTORS` (space-separated, e.g. ENT portals)."""
+"""Security headers on every response: a strict Content-Security-Policy (no inline script or style, forms
+posted only to the tool — and, on the deep-linking return page, to the registered platform's return URL),
+`nosniff` and the referrer policy. Framing is allowed only for the origins of active registered platforms
+(their issuers and login URLs), plus `PIX_LTI_FRAME_ANCESTORS` (space-separated, e.g. ENT portals)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from urllib.parse import urlsplit
@@ -14,6 +17,22 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lti_tool.registrations import list_registrations
+
+log = logging.getLogger("lti_tool.web")
+FORM_ACTION_STATE = "csp_form_action"  # request.state: an extra origin the page's form may post to
+
+
+def content_security_policy(frame_ancestors: str, form_action: str = "'self'") -> str:
+    """The policy of every HTML page: scripts and styles only from the tool's own static files."""
+    return (f"frame-ancestors {frame_ancestors}; default-src 'self'; script-src 'self'; style-src 'self'; "
+            f"img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action {form_action}")
+
+
+def allow_form_action(request: Request, url: str) -> None:
+    """Let this response's page post a form to the origin of `url` (e.g. the platform's deep-linking return)."""
+    origin = _origin(url)
+    if origin:
+        setattr(request.state, FORM_ACTION_STATE, origin)
 
 
 def _origin(url: str) -> str | None:
@@ -39,6 +58,10 @@ class FrameAncestors:
         origins |= {o for o in (_origin(x) for x in os.environ.get("PIX_LTI_FRAME_ANCESTORS", "").split()) if o}
         return " ".join(["'self'", *sorted(origins)])
 
+    def last_known(self) -> str:
+        """The list as last read, without touching the database."""
+        return self._value or "'self'"
+
     async def value(self, request: Request) -> str:
         if self._value is not None and (time.monotonic() < self._expires or self._refreshing):
             return self._value  # fresh, or being refreshed by another request: no stampede on the database
@@ -48,6 +71,11 @@ class FrameAncestors:
         self._refreshing = True
         try:
             value = await run_in_threadpool(self._load, state.sessions)
+        except Exception as exc:  # database down: the last known list (or the tool alone), tried again in 5 s
+            log.warning("frame-ancestors: registrations unreadable (%s)", type(exc).__name__)
+            value = self._value or "'self'"
+            self._value, self._expires = self._value, time.monotonic() + 5.0
+            return value
         finally:
             self._refreshing = False
         self._value, self._expires = value, time.monotonic() + min(self.ttl, state.settings.registration_cache_seconds)
@@ -55,8 +83,9 @@ class FrameAncestors:
 
 
 class SecurityHeaders:
-    """Pure ASGI middleware (no per-request task group, unlike `@app.middleware("http")`): adds the CSP with
-    `frame-ancestors`, `nosniff` and the referrer policy to every HTTP response that does not set them."""
+    """Pure ASGI middleware (no per-request task group, unlike `@app.middleware("http")`): adds the CSP
+    (`content_security_policy`, with the registered platforms in `frame-ancestors`), `nosniff` and the referrer
+    policy to every HTTP response that does not set them."""
 
     def __init__(self, app: ASGIApp, ancestors: FrameAncestors) -> None:
         self.app = app
@@ -71,10 +100,11 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 if "content-security-policy" not in headers:
-                    value = await self.ancestors.value(Request(scope))
-                    headers["content-security-policy"] = (
-                        f"frame-ancestors {value}; object-src 'none'; base-uri 'self'"
-                    )
+                    request = Request(scope)
+                    value = await self.ancestors.value(request)
+                    extra = getattr(request.state, FORM_ACTION_STATE, None)
+                    form_action = "'self'" + (f" {extra}" if extra else "")
+                    headers["content-security-policy"] = content_security_policy(value, form_action)
                 headers.setdefault("x-content-type-options", "nosniff")
                 headers.setdefault("referrer-policy", "strict-origin-when-cross-origin")
             await send(message)
@@ -83,4 +113,6 @@ class SecurityHeaders:
 
 
 def install_security_headers(app: FastAPI, ttl_seconds: float = 30.0) -> None:
-    app.add_middleware(SecurityHeaders, ancestors=FrameAncestors(ttl_seconds))
+    ancestors = FrameAncestors(ttl_seconds)
+    app.state.frame_ancestors = ancestors  # for pages answered outside the middleware (the 500 page)
+    app.add_middleware(SecurityHeaders, ancestors=ancestors)

@@ -135,3 +135,14 @@ def test_recent_launches_from_the_cli_read_redis(cli, monkeypatch) -> None:  # t
     monkeypatch.setenv("PIX_LTI_REDIS_URL", url)
     out = cli("admin", "launches")
     assert "refused\tbad_nonce\thttps://m.example.org" in out and "déjà servi" in out
+
+
+def test_platform_hosts_for_dynamic_registration_are_approved_or_refused_from_the_cli(cli) -> None:  # type: ignore[no-untyped-def]
+    assert "Aucune demande." in cli("registration", "hosts")
+    assert "approuvée" in cli("registration", "host-approve", "Moodle.Lycee.fr")
+    assert "refusée" in cli("registration", "host-refuse", "ent.example.org")
+    listed = cli("registration", "hosts")
+    assert "moodle.lycee.fr\tapproved" in listed and "ent.example.org\trefused" in listed
+    assert "Hôte refusé" in cli("registration", "host-approve", "https://evil/x", ok=False)
+    actions = [e.action for e in _audit(cli.url)]
+    assert actions[-2:] == ["registration.host.approve", "registration.host.refuse"]

@@ -168,3 +168,22 @@ def test_real_launches_and_refusals_reach_the_admin_launch_log(logged_in: Tool) 
     assert page.status_code == 200
     assert "unknown_deployment" in page.text and "dep-unknown" in page.text
     assert "accepté" in page.text and logged_in.platform.issuer in page.text
+
+
+def test_an_admin_approves_a_platform_waiting_for_dynamic_registration(logged_in: Tool) -> None:
+    from lti_tool.dynreg.host_approvals import record_attempt
+
+    with logged_in.sessions()() as session:
+        record_attempt(session, "Moodle.Lycee-Attente.fr")
+    page = logged_in.client.get("/admin/registrations")
+    assert "moodle.lycee-attente.fr" in page.text and "en attente" in page.text
+    approved = _post(logged_in, "/admin/registration-hosts", host="moodle.lycee-attente.fr", decision="approve")
+    assert approved.status_code == 303
+    page = logged_in.client.get(approved.headers["location"])
+    assert "approuvée" in page.text
+    assert "registration.host.approve" in [e.action for e in _audit(logged_in)]
+    bad = _post(logged_in, "/admin/registration-hosts", host="https://x/y", decision="approve")
+    assert bad.status_code == 400 and "Décision impossible" in bad.text
+    forged = logged_in.client.post("/admin/registration-hosts", data={"host": "a.fr", "decision": "approve",
+                                                                       "csrf": "forged"})
+    assert forged.status_code == 403

@@ -35,7 +35,8 @@ def test_moodle_registration_stores_client_and_deployment_then_a_real_launch_wor
     assert response.status_code == 200, response.text
     assert "Pix LTI est enregistré" in response.text
     assert "Gérer les outils" in response.text and "Moodle marks the tool as pending" in response.text
-    assert '"org.imsglobal.lti.close"' in response.text
+    assert '<script src="/static/outil/dynreg.js">' in response.text and 'data-auto-close="1"' in response.text
+    assert '"org.imsglobal.lti.close"' in dyn_tool.client.get("/static/outil/dynreg.js").text
 
     (client_id, tool_type), = moodle.tools.items()
     assert tool_type["state"] == "pending" and tool_type["content_item"] is True
@@ -137,15 +138,16 @@ def test_endpoints_must_be_absolute_https(sqlite_tool: Tool, field: str, value: 
     moodle = MoodleLikePlatform()
     moodle.config_overrides[field] = value
     response = _start(sqlite_tool, moodle)
-    assert response.status_code == 502
+    assert response.status_code == 400  # a configuration that cannot be used is bad input, not a gateway error
     assert moodle.received == [] and _counts(sqlite_tool)[0] == 1
 
 
-def test_configuration_url_must_be_https_except_on_localhost(sqlite_tool: Tool) -> None:
+def test_configuration_url_must_be_https_except_on_localhost(sqlite_tool: Tool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PIX_LTI_DYNREG_ALLOWED_HOSTS", "moodle.example.org")
     response = sqlite_tool.client.get("/lti/register", params={
         "openid_configuration": "http://moodle.example.org/mod/lti/openid-configuration.php",
         "registration_token": "t"})
-    assert response.status_code == 502 and "insecure_endpoint" in response.text
+    assert response.status_code == 400 and "insecure_endpoint" in response.text
 
 
 def test_unreachable_platform_is_reported_and_token_stays_usable(dyn_tool: Tool) -> None:
@@ -154,7 +156,7 @@ def test_unreachable_platform_is_reported_and_token_stays_usable(dyn_tool: Tool)
     token = moodle.new_registration_token()
     before = _counts(dyn_tool)
     response = _start(dyn_tool, moodle, token)
-    assert response.status_code == 502 and "injoignable" in response.text
+    assert response.status_code == 400 and "pas pu être lue à cette adresse" in response.text
     assert _counts(dyn_tool) == before
     moodle.unreachable = False
     assert _start(dyn_tool, moodle, token).status_code == 200
@@ -280,7 +282,7 @@ def test_an_allow_list_limits_which_platforms_may_register(sqlite_tool: Tool, mo
     moodle = MoodleLikePlatform()
     monkeypatch.setenv("PIX_LTI_DYNREG_ALLOWED_HOSTS", "moodle.lycee-exemple.fr *.ac-exemple.fr")
     refused = _start(sqlite_tool, moodle)
-    assert refused.status_code == 403 and "platform_not_allowed" in refused.text and moodle.received == []
+    assert refused.status_code == 403 and "platform_pending_approval" in refused.text and moodle.received == []
     monkeypatch.setenv("PIX_LTI_DYNREG_ALLOWED_HOSTS", "*.platform.test")
     assert _start(sqlite_tool, moodle).status_code == 200
 

@@ -166,3 +166,27 @@ def test_keyboard_only_student_can_start_and_answer(servers, browser) -> None:  
     page.keyboard.press("Enter")
     frame.locator(f'[data-answered="{challenge}"]').get_by_text("Question passée").wait_for(timeout=20_000)
     page.close()
+
+
+def test_under_the_strict_csp_the_deep_linking_return_form_posts_itself_to_the_platform(servers, browser) -> None:  # type: ignore[no-untyped-def]
+    """The teacher's picker and the auto-submitted return run with `script-src 'self'` (no inline script): the
+    browser reports no CSP violation and the demo platform receives the signed response."""
+    tool, platform = servers
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    policies: dict[str, str] = {}
+    page.on("response", lambda r: policies.update({r.url.split("?")[0]: r.headers.get("content-security-policy", "")}))
+    page.goto(platform + "/")
+    page.locator('a[href="/demo/start?user=enseignant&activity=c11&message=select"]').click()
+    frame = page.frame_locator('iframe[name="outil"]')
+    frame.locator('input[value="competence:2.1"]').check(timeout=20_000)
+    picker = next(policy for url, policy in policies.items() if url.startswith(tool + "/lti/selection/"))
+    assert "script-src 'self'" in picker and "default-src 'self'" in picker and "form-action 'self';" in picker + ";"
+    frame.get_by_role("button", name="Ajouter au cours").click()
+    frame.get_by_text("activité(s) ajoutée(s) au cours").wait_for(timeout=20_000)  # the platform's page
+    assert "2.1" in frame.locator("ul").inner_text()
+    returned = next(policy for url, policy in policies.items() if url.startswith(tool + "/lti/selection/"))
+    assert f"form-action 'self' {platform}" in returned  # the return page may post to the platform only
+    assert violations == []
+    page.close()

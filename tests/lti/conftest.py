@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
+from lti_tool.outbound import system_resolver
 from lti_tool.persistence.db import make_engine
 from lti_tool.persistence.models import Account, Activity, Course
 from lti_tool.registrations import add_registration
@@ -126,6 +127,16 @@ class Tool:
         return self.post_launch(platform.sign(claims, **(sign or {})), query["state"])
 
 
+PUBLIC_TEST_ADDRESS = "93.184.215.14"  # what the test platforms' names resolve to (served in process)
+
+
+async def test_resolver(host: str, port: int) -> list[str]:
+    """DNS for the test platforms (`*.test`): a public address; any other name resolves for real."""
+    if host.endswith(".test"):
+        return [PUBLIC_TEST_ADDRESS]
+    return await system_resolver(host, port)
+
+
 def _tool(settings: Settings, platform: Platform) -> Iterator[Tool]:
     platforms: list[Platform] = []
 
@@ -135,7 +146,7 @@ def _tool(settings: Settings, platform: Platform) -> Iterator[Tool]:
                 return candidate.handle(request)
         return httpx.Response(404)
 
-    app = create_app(settings, http_transport=httpx.MockTransport(route))
+    app = create_app(settings, http_transport=httpx.MockTransport(route), resolver=test_resolver)
     with TestClient(app, base_url=BASE) as client:
         tool = Tool(client, settings, platform, platforms)
         tool.register(platform)

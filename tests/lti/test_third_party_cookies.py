@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 from pylti1p3.message_launch import MessageLaunch
 from pylti1p3.oidc_login import OIDCLogin
 
-from lti_tool.launch.login import ToolOIDCLogin
+from lti_tool.launch.login import ToolOIDCLogin, cookies_check_page
 from lti_tool.launch.message_launch import ToolMessageLaunch
 from tests.lti.conftest import LAUNCH_URL, Tool
 
@@ -32,8 +32,17 @@ def test_login_inside_an_iframe_first_checks_cookies_in_french(tool: Tool) -> No
     assert response.status_code == 200
     page = response.text
     assert '<html lang="fr">' in page and "nouvelle fenêtre" in page
-    assert "Partitioned" in page and "lti1p3_new_window" in page
+    assert "lti1p3_new_window" in page
+    assert '<script src="/static/outil/cookies.js">' in page and "<script>" not in page  # no inline script (CSP)
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert tool.client.get("/static/outil/cookies.js").status_code == 200
     assert "set-cookie" not in response.headers  # nothing stored before the browser proves it keeps cookies
+
+
+def test_on_https_the_cookie_check_tests_a_partitioned_cookie() -> None:
+    page = cookies_check_page({"iss": "https://p.test/<x>"}, True, "bloqué", "ouvrir", "…")
+    assert 'data-cookie-attributes="; SameSite=None; Secure; Partitioned"' in page
+    assert "&lt;x&gt;" in page and "<x>" not in page
 
 
 def test_after_the_cookie_check_the_login_redirects_to_the_platform(tool: Tool) -> None:

@@ -91,4 +91,4 @@ def test_healthz_reports_unreachable_redis(tmp_path) -> None:  # type: ignore[no
     with TestClient(create_app(settings)) as client:
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "degraded", "database": True, "redis": False}
+    assert response.json() == {"status": "degraded", "database": True, "redis": False, "down": ["redis"]}
