@@ -42,7 +42,8 @@ def apply_tolerances(text: str, tolerances: Collection[Tolerance]) -> str:
     if Tolerance.T1 in tolerances:
         text = "".join(_strip_accents(text).lower().split())
     if Tolerance.T2 in tolerances:
-        text = "".join(ch for ch in text if ch.isalnum() or ch == " ").strip()
+        # punctuation removed, then runs of spaces collapsed into one ("a , b" → "a b", as the service does)
+        text = " ".join("".join(ch for ch in text if ch.isalnum() or ch == " ").split())
     return text
 
 

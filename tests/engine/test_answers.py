@@ -123,6 +123,13 @@ def test_t2_ignores_a_trailing_punctuation_mark_after_a_space():
     assert is_correct(qroc("Bonjour", tolerances=[T2]), "Bonjour !")
 
 
+def test_t2_collapses_the_spaces_left_by_removed_punctuation():
+    # conformance: "a , b" loses its comma and leaves two spaces, collapsed into one like the service
+    assert apply_tolerances("Paris , Lyon", [T2]) == "Paris Lyon"
+    assert is_correct(qroc("Paris Lyon", tolerances=[T2]), "Paris ,  Lyon")
+    assert is_correct(qroc("Paris - Lyon", tolerances=[T2]), "Paris Lyon")
+
+
 def test_without_t2_punctuation_matters():
     assert not is_correct(qroc("cest"), "c'est")
     assert not is_correct(qroc("cest", tolerances=[T1]), "c'est")
