@@ -8,7 +8,7 @@ import typer
 
 from content_bank.loader import DEFAULT_BANK, load_bank
 from engine.certification.config import DEFAULT_CERTIFICATION_CONFIG
-from engine.certification.simulation import CandidateModel, simulate_certifications, with_max_exposure
+from engine.certification.simulation import CandidateModel, configured, simulate_certifications
 from engine.selection import STRATEGIES
 from engine.simulation import ResponseModel, simulate
 
@@ -64,6 +64,10 @@ def certify_simulate_command(
     bank: Path = typer.Option(DEFAULT_BANK, "--bank"),
     max_exposure: float = typer.Option(None, "--max-exposure", min=0.01, max=1.0,
                                        help="v3 : part maximale de candidats ayant vu une épreuve"),
+    competence_prior_variance: float = typer.Option(
+        None, "--competence-prior-variance", min=0.01,
+        help="v3 : niveau de chaque compétence estimé sur ses propres réponses (a priori centré sur la capacité "
+             "globale, de cette variance) au lieu de la seule capacité globale"),
 ) -> None:
     """Simulated certifiable candidates (correlated per-competence abilities) are certified twice on
     different questions; print, for each version side by side, score RMSE, level agreement, test-retest
@@ -73,13 +77,15 @@ def certify_simulate_command(
     if unknown:
         raise typer.BadParameter(f"unknown version {unknown}; known: v2, v3")
     referential = load_bank(bank)
-    config = with_max_exposure(DEFAULT_CERTIFICATION_CONFIG, max_exposure)
+    config = configured(DEFAULT_CERTIFICATION_CONFIG, max_exposure=max_exposure,
+                        competence_prior_variance=competence_prior_variance)
     result = simulate_certifications(referential, list(dict.fromkeys(names)), candidates, seed, config=config)
     model = CandidateModel()
     typer.echo(f"candidates: {candidates} certifiable ({result.not_certifiable} of {result.candidates_drawn} drawn "
                f"were not); positioning questions, mean: {result.positioning_questions_mean:.1f}; "
                f"competence correlation {model.competence_correlation:.2f}; seed {seed}"
-               + (f"; v3 max exposure {max_exposure:.0%}" if max_exposure else ""))
+               + (f"; v3 max exposure {max_exposure:.0%}" if max_exposure else "")
+               + (f"; v3 competence prior variance {competence_prior_variance}" if competence_prior_variance else ""))
     header = f"{'measure':<34}" + "".join(f"{n:>10}" for n in result.reports)
     typer.echo(header)
     for key, label, fmt in CERTIFY_ROWS:

@@ -83,3 +83,14 @@ def estimate_capacity(items: Sequence[ItemAnswer], options: FlashOptions) -> Cap
         index += 2 if double else 1
     variance = float(posterior @ (GRID - capacity) ** 2) - ERROR_RATE_CLASS_INTERVAL**2 / 12
     return CapacityEstimate(capacity, math.sqrt(max(variance, 0.0)))
+
+
+def shrunk_capacity(items: Sequence[ItemAnswer], centre: float, variance: float) -> float:
+    """A capacity on a subset of the answers (one competence's), by expected a posteriori with a normal
+    prior centred on the overall capacity: with few answers it stays near the centre (this project's
+    per-competence estimate; the service reads every competence level off the overall capacity)."""
+    weights = np.exp(-((GRID - centre) ** 2) / (2 * variance))
+    for item in items:
+        weights = weights * _item_likelihood(item)
+    total = float(weights.sum())
+    return float(weights @ GRID) / total if total > 0 and math.isfinite(total) else centre

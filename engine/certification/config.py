@@ -133,10 +133,17 @@ class V3Scoring:
     """
 
     mesh_bounds: tuple[float, ...] = field(default_factory=_bank_mesh_bounds)
+    # None: every competence level is read off the overall capacity (the service's rule). A variance: each
+    # competence gets its own capacity from its answers, with a normal prior of that variance centred on
+    # the overall capacity (this project's option; 0.6 ≈ (0.7 level × 1.1)², the spread of a person's
+    # competences around their general level in the simulation's model)
+    competence_prior_variance: float | None = None
     default_competence_bounds: tuple[float, ...] = field(default_factory=_bank_competence_bounds)
     competence_bounds: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if self.competence_prior_variance is not None and self.competence_prior_variance <= 0:
+            raise ValueError("competence_prior_variance must be positive")
         if len(self.mesh_bounds) != len(MESH_WEIGHTS) + 1:
             raise ValueError(f"mesh_bounds needs {len(MESH_WEIGHTS) + 1} capacities")
         for bounds in (self.mesh_bounds, self.default_competence_bounds, *self.competence_bounds.values()):

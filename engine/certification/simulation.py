@@ -277,5 +277,8 @@ def simulate_certifications(referential: Referential, versions: Sequence[str], c
                             {v: r.summary(len(pool.challenges)) for v, r in reports.items()})
 
 
-def with_max_exposure(config: CertificationConfig, max_exposure: float | None) -> CertificationConfig:
-    return replace(config, flash=replace(config.flash, max_exposure=max_exposure))
+def configured(config: CertificationConfig, *, max_exposure: float | None = None,
+               competence_prior_variance: float | None = None) -> CertificationConfig:
+    """The configuration with the simulation command's options."""
+    return replace(config, flash=replace(config.flash, max_exposure=max_exposure),
+                   v3_scoring=replace(config.v3_scoring, competence_prior_variance=competence_prior_variance))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from engine.answers import AnswerStatus
-from engine.certification.capacity import CapacityEstimate, ItemAnswer, estimate_capacity
+from engine.certification.capacity import CapacityEstimate, ItemAnswer, estimate_capacity, shrunk_capacity
 from engine.certification.config import (
     COMPETENCE_COUNT,
     DEFAULT_CERTIFICATION_CONFIG,
@@ -223,6 +223,21 @@ def complete_with_skips(pool: ChallengePool, record: CertificationRecord, option
     return replace(completed, end=record.end), skips
 
 
+def competence_capacities(pool: ChallengePool, record: CertificationRecord, overall: float,
+                          scoring: V3Scoring) -> dict[str, float]:
+    """The capacity each competence level is read from: the overall one (the service's rule), or with
+    `scoring.competence_prior_variance`, the competence's own answers shrunk towards the overall one."""
+    variance = scoring.competence_prior_variance
+    if variance is None:
+        return dict.fromkeys(pool.competence_codes, overall)
+    by_competence: dict[str, list[ItemAnswer]] = {code: [] for code in pool.competence_codes}
+    for answer in scored_answers(record):
+        if answer.challenge_id in pool.index:
+            code = pool.competence_codes[pool.competence[pool.index[answer.challenge_id]]]
+            by_competence[code].append(pool.item(answer.challenge_id, record.is_correct(answer)))
+    return {code: shrunk_capacity(items, overall, variance) for code, items in by_competence.items()}
+
+
 def score_v3(pool: ChallengePool, record: CertificationRecord,
              config: CertificationConfig = DEFAULT_CERTIFICATION_CONFIG) -> V3Result:
     """Score a v3 test; call it again after a (de-)neutralisation to rescore.
@@ -251,7 +266,7 @@ def score_v3(pool: ChallengePool, record: CertificationRecord,
             scored, skips = complete_with_skips(pool, record, options)
     estimate = capacity_of(pool, scored, options)
     score = score_for_capacity(estimate.capacity, config.v3_scoring, max_level)
-    levels = {code: competence_level(estimate.capacity, config.v3_scoring.bounds_for(code), max_level)
-              for code in pool.competence_codes}
+    levels = {code: competence_level(capacity, config.v3_scoring.bounds_for(code), max_level)
+              for code, capacity in competence_capacities(pool, scored, estimate.capacity, config.v3_scoring).items()}
     return V3Result(status, score, estimate.capacity, estimate.error_rate, MESH_NAMES[mesh_index(score)],
                     global_level(score), levels, answered, skips, max_level)

@@ -335,3 +335,28 @@ def test_focused_out_answers_count_as_wrong_unless_the_candidate_has_an_accessib
 
 def test_the_certification_date_is_part_of_the_record():
     assert v3_record().certification_date == DAY
+
+
+# -- per-competence capacities (this project's option) ---------------------------------------------------
+
+def test_by_default_every_competence_level_is_read_off_the_overall_capacity():
+    result = score_v3(POOL, full_test())
+    assert len(set(result.competence_levels.values())) == 1
+
+
+def test_with_a_competence_prior_each_competence_follows_its_own_answers_around_the_overall_capacity():
+    # right on everything of 1.1 to 1.3, right below 0.5 elsewhere: those three competences rise above the rest
+    strong = {"1.1", "1.2", "1.3"}
+
+    def answer(challenge):
+        return AnswerStatus.OK if competence(challenge.id) in strong else MIDDLE(challenge)
+
+    record = full_test(answer=answer)
+    own = score_v3(POOL, record, CertificationConfig(v3_scoring=V3Scoring(competence_prior_variance=0.6)))
+    overall = score_v3(POOL, record)
+    assert own.score == overall.score  # the score is unchanged: only competence levels move
+    failed = {competence(a.challenge_id) for a in record.answers if a.status is AnswerStatus.KO}
+    assert failed and not failed & strong
+    assert min(own.competence_levels[c] for c in strong) >= max(own.competence_levels.values())
+    assert min(own.competence_levels[c] for c in strong) > max(own.competence_levels[c] for c in failed)
+    assert max(own.competence_levels[c] for c in failed) < overall.competence_levels["2.1"]
