@@ -110,7 +110,9 @@ def parse_indexes(value: AnswerValue) -> frozenset[int] | None:
 
 
 def _match_one(challenge: Challenge, answer: str, accepted: Iterable[str], config: EngineConfig) -> bool:
-    if challenge.numeric:
+    """A number challenge compares numbers; an answer that is not a number falls back to text matching
+    under the challenge's tolerances (as the service does: "12 €" matches "12" under t2)."""
+    if challenge.numeric and parse_number(answer) is not None:
         return matches_number(answer, accepted)
     return matches_text(answer, accepted, challenge.tolerances, config)
 
