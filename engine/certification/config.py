@@ -158,6 +158,8 @@ class V3Scoring:
 class CertificationConfig:
     flash: FlashOptions = field(default_factory=FlashOptions)
     v3_scoring: V3Scoring = field(default_factory=V3Scoring)
+    # §9: 1 h 45 plus the candidate's extra time
+    duration_minutes: int = 105
     # §9: an abandoned v3 test with at least 20 answers is completed by simulated skips; fewer → rejected
     # (the service's `minimumAnswersRequiredToValidateACertification`)
     minimum_answers: int = 20

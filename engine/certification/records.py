@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from engine.answers import AnswerStatus
@@ -170,3 +170,15 @@ def max_reachable_level_on(day: date, schedule: Sequence[tuple[date, int]]) -> i
     if level is None:
         raise CertificationError("no_max_level", f"no maximum reachable level is defined on {day.isoformat()}")
     return level
+
+
+def time_limit(started_at: datetime, extra_time_percent: int, duration_minutes: int = 105) -> datetime:
+    """When the test ends for lack of time: 1 h 45 (`duration_minutes`) plus the candidate's extra time
+    (a percentage of it, set at enrolment). The engine has no clock: the caller compares with its `now`."""
+    if not 0 <= extra_time_percent <= 100:
+        raise CertificationError("invalid_extra_time", "extra time must be a percentage within 0..100")
+    return started_at + timedelta(minutes=duration_minutes * (100 + extra_time_percent) / 100)
+
+
+def is_time_up(started_at: datetime, now: datetime, extra_time_percent: int = 0, duration_minutes: int = 105) -> bool:
+    return now >= time_limit(started_at, extra_time_percent, duration_minutes)

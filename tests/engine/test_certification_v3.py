@@ -4,7 +4,7 @@ technical abort, neutralisation and rescoring, focused-out answers, maximum reac
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from certification_helpers import DAY, by_difficulty, full_referential, run_v3, v3_record
@@ -26,8 +26,10 @@ from engine.certification.records import (
     IncidentCategory,
     apply_incidents,
     deneutralise,
+    is_time_up,
     max_reachable_level_on,
     neutralise,
+    time_limit,
 )
 from engine.certification.v3 import (
     ChallengePool,
@@ -360,3 +362,17 @@ def test_with_a_competence_prior_each_competence_follows_its_own_answers_around_
     assert min(own.competence_levels[c] for c in strong) >= max(own.competence_levels.values())
     assert min(own.competence_levels[c] for c in strong) > max(own.competence_levels[c] for c in failed)
     assert max(own.competence_levels[c] for c in failed) < overall.competence_levels["2.1"]
+
+
+
+# -- time --------------------------------------------------------------------------------------------------
+
+def test_the_test_lasts_1_h_45_plus_the_candidates_extra_time():
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    assert time_limit(start, 0) == start + timedelta(minutes=105)
+    assert time_limit(start, 30) == start + timedelta(minutes=136.5)
+    assert not is_time_up(start, start + timedelta(minutes=104, seconds=59))
+    assert is_time_up(start, start + timedelta(minutes=105))
+    assert not is_time_up(start, start + timedelta(minutes=120), extra_time_percent=30)
+    with pytest.raises(CertificationError):
+        time_limit(start, 150)
