@@ -31,7 +31,6 @@ from engine.certification.config import DEFAULT_CERTIFICATION_CONFIG, PIX_PER_LE
 from engine.certification.records import CertificationRecord, CertificationStatus, CertificationVersion, EndReason
 from engine.certification.v2 import ProfileCompetence, score_v2, select_v2_challenges
 from engine.certification.v3 import (
-    MESH_GLOBAL_LEVELS,
     ChallengePool,
     global_level,
     max_reachable_score,
@@ -41,14 +40,13 @@ from engine.certification.v3 import (
 )
 from engine.competence_test import LearnerRecord, answer_challenge, start_competence_test
 from engine.config import DEFAULT_CONFIG
-from engine.knowledge import current_knowledge
+from engine.knowledge import KnowledgeElement, current_knowledge
 from engine.referential import Challenge, ChallengeType, Referential
 from engine.scoring import build_scorecard, certifiability
 from engine.simulation import right_answer, wrong_answer
 
 EPOCH = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 CERTIFICATION_DAY = date(2026, 3, 2)
-GLOBAL_LEVEL_ORDER = tuple(dict.fromkeys(MESH_GLOBAL_LEVELS))
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +91,7 @@ def p_correct(candidate: Candidate, referential: Referential, challenge: Challen
 
 @dataclass(frozen=True)
 class Profile:
-    knowledge: Mapping
+    knowledge: Mapping[str, KnowledgeElement]
     competences: tuple[ProfileCompetence, ...]
     seen: frozenset[str]
     questions: int

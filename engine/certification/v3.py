@@ -12,6 +12,7 @@ import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 import numpy as np
 
@@ -151,7 +152,7 @@ def next_challenge_v3(pool: ChallengePool, record: CertificationRecord, options:
     return top[1 + rng.randrange(len(top) - 1)]
 
 
-class GlobalLevel:
+class GlobalLevel(StrEnum):
     PRE_BEGINNER = "pre_beginner"
     BEGINNER = "beginner"
     INDEPENDENT = "independent"
@@ -159,7 +160,7 @@ class GlobalLevel:
     EXPERT = "expert"
 
 
-MESH_GLOBAL_LEVELS: tuple[str, ...] = (
+MESH_GLOBAL_LEVELS: tuple[GlobalLevel, ...] = (
     GlobalLevel.PRE_BEGINNER, GlobalLevel.BEGINNER, GlobalLevel.BEGINNER, GlobalLevel.INDEPENDENT,
     GlobalLevel.INDEPENDENT, GlobalLevel.ADVANCED, GlobalLevel.ADVANCED, GlobalLevel.EXPERT, GlobalLevel.EXPERT,
 )
@@ -190,7 +191,7 @@ def mesh_index(score: int) -> int:
     return max(i for i, start in enumerate(MESH_STARTS) if score >= start)
 
 
-def global_level(score: int) -> str:
+def global_level(score: int) -> GlobalLevel:
     return MESH_GLOBAL_LEVELS[mesh_index(score)]
 
 
@@ -205,7 +206,7 @@ class V3Result:
     capacity: float | None
     error_rate: float | None
     mesh: str | None
-    global_level: str | None
+    global_level: GlobalLevel | None
     competence_levels: Mapping[str, int]
     answered: int
     simulated_skips: int
