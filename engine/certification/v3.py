@@ -99,7 +99,7 @@ def _narrow(mask: np.ndarray, keep: np.ndarray) -> np.ndarray:
 
 def next_challenge_v3(pool: ChallengePool, record: CertificationRecord, options: FlashOptions | None = None,
                       exposure: Mapping[str, float] | None = None) -> Challenge | None:
-    """The next challenge, or None when the test is over (32 answers, or nothing left to ask).
+    """The next challenge, or None when the test is over (ended, 32 answers, or nothing left to ask).
 
     Rules, in the service's order: never the same challenge, skill or (one question per tube) tube
     twice; through every competence first; forced competences only, if any; not a competence of the
@@ -112,7 +112,7 @@ def next_challenge_v3(pool: ChallengePool, record: CertificationRecord, options:
     """
     options = options or DEFAULT_CERTIFICATION_CONFIG.flash
     count = len(record.answers)
-    if count >= options.maximum_length:
+    if record.end is not None or count >= options.maximum_length:
         return None
     asked = [pool.index[a.challenge_id] for a in record.answers if a.challenge_id in pool.index]
     mask = np.ones(len(pool.challenges), dtype=bool)

@@ -278,6 +278,10 @@ def test_a_technical_abort_with_20_answers_is_scored_on_its_answers_without_skip
     assert result.status is CertificationStatus.VALIDATED and result.simulated_skips == 0
 
 
+def test_an_ended_test_asks_nothing_more():
+    assert next_challenge_v3(POOL, partial(20, EndReason.TIME_UP)) is None
+
+
 def test_no_answer_after_the_end():
     with pytest.raises(CertificationError):
         partial(20, EndReason.TIME_UP).with_answer("x", AnswerStatus.OK)
