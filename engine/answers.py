@@ -42,7 +42,8 @@ def apply_tolerances(text: str, tolerances: Collection[Tolerance]) -> str:
     if Tolerance.T1 in tolerances:
         text = "".join(_strip_accents(text).lower().split())
     if Tolerance.T2 in tolerances:
-        text = "".join(ch for ch in text if ch.isalnum() or ch == " ").strip()
+        # punctuation removed, then runs of spaces collapsed into one ("a , b" → "a b", as the service does)
+        text = " ".join("".join(ch for ch in text if ch.isalnum() or ch == " ").split())
     return text
 
 
@@ -109,7 +110,9 @@ def parse_indexes(value: AnswerValue) -> frozenset[int] | None:
 
 
 def _match_one(challenge: Challenge, answer: str, accepted: Iterable[str], config: EngineConfig) -> bool:
-    if challenge.numeric:
+    """A number challenge compares numbers; an answer that is not a number falls back to text matching
+    under the challenge's tolerances (as the service does: "12 €" matches "12" under t2)."""
+    if challenge.numeric and parse_number(answer) is not None:
         return matches_number(answer, accepted)
     return matches_text(answer, accepted, challenge.tolerances, config)
 

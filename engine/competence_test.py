@@ -118,7 +118,9 @@ def selection_context(referential: Referential, assessment: Assessment, record: 
              config: EngineConfig) -> SelectionContext:
     """What the selection strategy sees for this assessment (competence or campaign test)."""
     state = current_knowledge(record.knowledge_elements)
-    assessed = assessed_skills(state, now=now, improving=assessment.improving,
+    # when improving, the age of failures is measured at the test's creation (as the service does), so the
+    # skills open again stay the same for the whole test
+    assessed = assessed_skills(state, now=assessment.created_at, improving=assessment.improving,
                                retry_delay_days=config.retry_delay_days)
     # within the assessment itself, every skill already met is assessed
     assessed |= {ke.skill_name for ke in record.knowledge_elements if ke.assessment_id == assessment.id}

@@ -20,6 +20,8 @@ class EngineConfig:
     # lifecycle (§6)
     reset_delay_days: int = 7
     retry_delay_days: int = 4
+    # campaigns (§7): their own delay before a new sending (4 days in the service too)
+    campaign_retry_delay_days: int = 4
     # certifiability (§8)
     certifiable_competence_count: int = 5
     certifiable_min_level: int = 1

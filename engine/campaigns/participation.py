@@ -91,9 +91,9 @@ def share(participation: Participation, snapshot: Mapping[str, Any], *, now: dat
 def remaining_days_before_retry(participation: Participation, now: datetime,
                                 config: EngineConfig = DEFAULT_CONFIG) -> int:
     if participation.shared_at is None:
-        return config.retry_delay_days
+        return config.campaign_retry_delay_days
     elapsed = (now - participation.shared_at).total_seconds() / SECONDS_PER_DAY
-    return max(0, math.ceil(config.retry_delay_days - elapsed))
+    return max(0, math.ceil(config.campaign_retry_delay_days - elapsed))
 
 
 def retry_refusal(participation: Participation, *, multiple_sendings: bool, now: datetime,

@@ -62,6 +62,11 @@ class SelectionContext:
         unseen = [c for c in playable if c.id not in self.seen_challenge_ids]
         return unseen or list(playable)
 
+    @cached_property
+    def answered_challenge_ids(self) -> frozenset[str]:
+        """Challenges answered in this assessment: never asked again in it."""
+        return frozenset(a.challenge_id for a in self.answers)
+
     @property
     def last_answer(self) -> PastAnswer | None:
         return self.answers[-1] if self.answers else None

@@ -7,7 +7,6 @@ import random
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from engine.answers import AnswerStatus
 from engine.config import DEFAULT_CONFIG, EngineConfig
 from engine.referential import Challenge, Skill
 from engine.selection.base import SelectionContext
@@ -47,11 +46,18 @@ class SmartRandom:
 
     # -- the parts of §5.1, each testable on its own ---------------------------------------------
     def candidates(self, ctx: SelectionContext) -> list[Skill]:
-        """Target skills not yet assessed that still have a playable challenge."""
+        """Target skills not yet assessed that still have a playable challenge not yet answered here.
+
+        A challenge answered in this assessment is never asked again, even when its answer wrote no
+        knowledge element (a skill that became a target after a content change, say): its skill is
+        left out while it has no other challenge, and its other variants are the only ones offered.
+        """
         skills = ctx.referential.skills
+        answered = ctx.answered_challenge_ids
         return [
             skills[name] for name in ctx.target_skills
-            if name not in ctx.assessed and ctx.referential.playable_challenges(name, ctx.locale)
+            if name not in ctx.assessed
+            and any(c.id not in answered for c in ctx.referential.playable_challenges(name, ctx.locale))
         ]
 
     def easy_tubes(self, ctx: SelectionContext) -> set[str]:
@@ -111,7 +117,7 @@ class SmartRandom:
         if not cands:
             return [], level
         cands = self._prefer_easy_tubes(ctx, cands)
-        if self._avoiding_timed(ctx):  # answers exist here: only after a timed-out timed challenge
+        if self._avoiding_timed(ctx):  # answers exist here: only after a timed challenge
             cands = self._avoid_timed(ctx, cands)
         rewards = [(self.reward(ctx, s, level), s) for s in cands]
         best = max(r for r, _ in rewards)
@@ -123,17 +129,22 @@ class SmartRandom:
             return None
         rng = ctx.rng("smart-random")
         skill = _pick(rng, sorted(skills, key=lambda s: s.name))
-        challenges = sorted(ctx.playable_challenges(skill.name), key=lambda c: c.id)
-        if self._avoiding_timed(ctx):  # first challenge, or after a timed-out timed one: untimed variants first
+        answered = ctx.answered_challenge_ids
+        challenges = sorted((c for c in ctx.playable_challenges(skill.name) if c.id not in answered),
+                            key=lambda c: c.id)
+        if self._avoiding_timed(ctx):  # first challenge, or after any timed one: untimed variants first
             challenges = [c for c in challenges if not c.is_timed] or challenges
         return _pick(rng, challenges)
 
     @staticmethod
     def _avoiding_timed(ctx: SelectionContext) -> bool:
+        """First challenge, or the last one answered carried a timer (whatever its answer's status: the
+        service looks only at whether the last challenge was timed)."""
         last = ctx.last_answer
         if last is None:
             return True
-        return last.status is AnswerStatus.TIMED_OUT and ctx.referential.challenges[last.challenge_id].is_timed
+        challenge = ctx.referential.challenges.get(last.challenge_id)
+        return challenge is not None and challenge.is_timed
 
 
 T = TypeVar("T")

@@ -18,6 +18,7 @@ from engine.campaigns.participation import (
     retry,
     share,
 )
+from engine.config import EngineConfig
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RESULTS = {"profile": {}, "campaign": {"mastery_percent": 40}}
@@ -83,3 +84,11 @@ def test_no_retry_at_full_mastery_and_no_delay_for_a_profiles_collection() -> No
     profiles = shared(CampaignType.PROFILES_COLLECTION, {"profile": {}})
     again = retry(profiles, "p2", multiple_sendings=True, now=NOW + timedelta(minutes=5))
     assert again.status is ParticipationStatus.COMPLETED and again.attempt == 2
+
+
+def test_campaigns_have_their_own_retry_delay() -> None:
+    # decided with the service: the delay before a new sending is the campaigns' own setting
+    config = EngineConfig(campaign_retry_delay_days=2, retry_delay_days=7)
+    sent = shared()
+    assert remaining_days_before_retry(sent, NOW + timedelta(days=1, hours=1), config) == 1
+    assert can_retry(sent, multiple_sendings=True, now=NOW + timedelta(days=2), config=config)

@@ -17,8 +17,10 @@ from engine.competence_test import (
     reset_competence,
     retry_competence_test,
     scorecard,
+    selection_context,
     start_competence_test,
 )
+from engine.config import DEFAULT_CONFIG
 from engine.knowledge import KnowledgeStatus, current_knowledge
 from engine.profile import build_profile
 from engine.scoring import ScorecardStatus
@@ -239,6 +241,20 @@ def test_retry_allowed_exactly_4_days_after_the_last_activity(ref):
     learner = half_learner(ref)
     step = learner.retry("1.1", T0 + days(4))
     assert step.challenge is not None and ref.skills[step.challenge.skill_name].level >= 4
+
+
+def test_when_improving_the_age_of_failures_is_measured_at_the_tests_creation(ref):
+    # decided with the service: a failure 3.5 days old when the retry test was created stays assessed for
+    # the whole test, even once it is more than 4 days old (measured at each step's `now`, it would reopen)
+    learner = half_learner(ref)
+    failure = next(ke for ke in learner.elements if not ke.is_validated)
+    moved = [replace(ke, created_at=T0 + days(1.5)) if ke is failure else ke for ke in learner.elements]
+    created = T0 + days(5)
+    improving = replace(learner.assessments[0], id="retry", improving=True, created_at=created,
+                        state=AssessmentState.STARTED, answers=())
+    record = LearnerRecord(tuple(moved), (*learner.assessments, improving))
+    context = selection_context(ref, improving, record, created + days(0.6), DEFAULT_CONFIG)
+    assert failure.skill_name in context.assessed
 
 
 # -- reset ("Remettre à zéro") ---------------------------------------------------------------------------

@@ -148,9 +148,21 @@ def test_timed_skills_are_avoided_after_a_timed_out_timed_challenge():
     assert possible(ctx) == (["@calme1"], 2.0)
 
 
-def test_timed_skills_are_not_avoided_after_a_plain_ko():
-    ctx = context(timed_referential(), [("@chrono4", AnswerStatus.KO)])
-    assert possible(ctx) == (["@chrono2"], 2.0)
+@pytest.mark.parametrize("status", [AnswerStatus.KO, AnswerStatus.OK, AnswerStatus.SKIPPED])
+def test_timed_skills_are_avoided_after_any_timed_challenge_whatever_its_answer(status):
+    # conformance: the service looks only at whether the last challenge carried a timer (the old rule,
+    # "after a timed-out one", would let chrono2 win after a plain ko)
+    ctx = context(timed_referential(), [("@chrono4", status)])
+    skills, _ = possible(ctx)
+    assert skills and all(name.startswith("@calme") for name in skills)
+
+
+def test_timed_skills_are_not_avoided_after_an_untimed_challenge():
+    ref = make_referential({"1.1": [tube("chrono", [2, 3, 4, 5, 6], timed_levels=[2, 3, 4, 5, 6]),
+                                    tube("calme", [1, 4])]})
+    ctx = context(ref, [("@calme4", AnswerStatus.KO)])
+    skills, _ = possible(ctx)
+    assert any(name.startswith("@chrono") for name in skills)
 
 
 def test_timed_skills_remain_when_nothing_else_is_left():
@@ -282,3 +294,26 @@ def test_avoiding_timed_skills_never_ends_the_test_while_timed_ones_fit_the_leve
     skills, level = possible(ctx)
     assert level == 2.0
     assert skills == ["@chrono2"]  # rewards at 2.0 over untested {1, 2, 3}: chrono2 = 2.0 > 1.538
+
+
+# -- a challenge already answered is never asked again -----------------------------------------------
+
+def test_a_challenge_answered_without_knowledge_element_is_never_asked_again():
+    # conformance: a challenge answered in the assessment whose answer wrote no knowledge element
+    # (its skill was not a target then) must not come back; its skill's other variant may
+    ref = make_referential({"1.1": [tube("mail", skills=[skill(1, [qcu("mail-1-a"), qcu("mail-1-b")], tube="mail")])]})
+    answers = (PastAnswer("mail-1-a", AnswerStatus.OK),)
+    for i in range(30):
+        ctx = SelectionContext(referential=ref, target_skills=("@mail1",), state={}, assessed=frozenset(),
+                               answers=answers, seed=f"s{i}")
+        assert STRATEGY.next_challenge(ctx).id == "mail-1-b"
+
+
+def test_a_skill_whose_only_challenge_was_answered_is_not_a_candidate():
+    ref = make_referential({"1.1": [tube("mail", skills=[skill(1, [qcu("mail-1-a")], tube="mail"),
+                                                         skill(2, [qcu("mail-2-a")], tube="mail")])]})
+    answers = (PastAnswer("mail-1-a", AnswerStatus.OK), PastAnswer("mail-2-a", AnswerStatus.KO))
+    ctx = SelectionContext(referential=ref, target_skills=("@mail1", "@mail2"), state={}, assessed=frozenset(),
+                           answers=answers, seed="s")
+    assert STRATEGY.candidates(ctx) == []
+    assert STRATEGY.next_challenge(ctx) is None
