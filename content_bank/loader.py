@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from content_bank.render_check import rendering_problems
 from engine.content_schema import ContentBankError, ContentProblem, build_referential
 from engine.referential import Referential
 
@@ -82,6 +83,8 @@ def load_bank(folder: Path | str) -> Referential:
         referential = build_referential((FRAMEWORK_FILE, framework), competence_docs, media)
     except ContentBankError as exc:
         problems.extend(exc.problems)
+    else:
+        problems.extend(rendering_problems(referential))
     if problems:
         raise ContentBankError(problems)
     return referential

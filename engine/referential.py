@@ -120,6 +120,7 @@ class Challenge:
     locales: tuple[str, ...] = ("fr-fr",)
     status: ChallengeStatus = ChallengeStatus.VALIDATED
     focused: bool = False
+    typography_check: bool = True  # false for a challenge that shows typography mistakes on purpose
     difficulty: float = 0.0  # IRT b
     discriminant: float = 1.5  # IRT a
 

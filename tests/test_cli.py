@@ -27,7 +27,7 @@ def _write_bank(root: Path) -> Path:
             for tube, levels in (("a", range(1, 4)), ("b", range(4, 7))):
                 tubes.append({"name": f"t{key}{tube}", "title": "Sujet", "skills": [
                     {"level": lvl, "tutorial": {"title": "Notion", "text": "Explication."},
-                     "challenges": [{"id": f"c{key}-{tube}-{lvl}{v}", "type": "QCU", "instruction": "Question ?",
+                     "challenges": [{"id": f"c{key}-{tube}-{lvl}{v}", "type": "QCU", "instruction": "Question\u202f?",
                                      "proposals": ["oui", "non", "peut-être"], "solution": 1} for v in "ab"]}
                     for lvl in levels]})
             (root / "competences" / f"{code}.yaml").write_text(
