@@ -56,6 +56,20 @@ def _read_document(path: Path, name: str, problems: list[ContentProblem]) -> Any
     return None
 
 
+def read_bank_documents(folder: Path, overrides: dict[Path, str] | None = None) -> dict[str, Any]:
+    """The parsed competence documents of a bank (file name → document), `overrides` replacing the
+    text of some files; unreadable files are left out (for tools that compare two versions)."""
+    docs: dict[str, Any] = {}
+    for path in sorted((folder / COMPETENCES_DIR).glob("*.y*ml")):
+        text = (overrides or {}).get(path)
+        try:
+            docs[path.name] = yaml.load(text if text is not None else path.read_text(encoding="utf-8"),
+                                        Loader=_StrictLoader)  # noqa: S506 - strict subclass of SafeLoader
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+    return docs
+
+
 def load_bank(folder: Path | str) -> Referential:
     """Load and validate the bank in `folder`; raise `ContentBankError` listing every problem."""
     root = Path(folder)

@@ -17,8 +17,8 @@ NNBSP = "\u202f"
 _PROTECTED = re.compile(r"(`+)(?:(?!\1).)+?\1|(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 _BEFORE_COLON = re.compile(r" +:(?=[\s\"'»*_)\]]|$)")
 _BEFORE_OTHER = re.compile(r" +([;?!])(?=[\s\"'»*_)\]?!]|$)")
-_OPEN_QUOTE = re.compile(r"« *")
-_CLOSE_QUOTE = re.compile(r" *»")
+_OPEN_QUOTE = re.compile(r"«[ \u00a0\u202f]*")
+_CLOSE_QUOTE = re.compile(r"[ \u00a0\u202f]*»")
 _HOURS = re.compile(r"\b(\d{1,2})h(\d{2})?\b")
 
 # fields whose value a pupil reads; any other key starts a region that is copied untouched

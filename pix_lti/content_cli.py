@@ -28,3 +28,44 @@ def check(path: Path = typer.Argument(DEFAULT_BANK, help="Dossier de la banque d
         f"OK: {len(ref.competences)} compétences, {len(ref.tubes)} sujets (tubes), {len(ref.skills)} acquis, "
         f"{len(ref.challenges)} épreuves ({', '.join(f'{k} {v}' for k, v in sorted(types.items()))})."
     )
+
+
+@content_app.command("typography")
+def typography(
+    path: Path = typer.Argument(DEFAULT_BANK, help="Dossier de la banque de contenus"),
+    write: bool = typer.Option(False, "--write", help="Réécrire les fichiers (sinon : les lister)"),
+) -> None:
+    """Turn the plain spaces French wants non-breaking into U+00A0/U+202F in the pupil-read texts.
+
+    Never touches ids or accepted answers, never inserts a missing space; refuses to write when the
+    rewritten bank would not hold the same challenges and solutions.
+    """
+    from content_bank.loader import read_bank_documents
+    from content_bank.typography import rewrite_yaml
+
+    competence_dir = path / "competences"
+    files = sorted(p for p in competence_dir.glob("*") if p.suffix in (".yaml", ".yml"))
+    rewritten = {p: rewrite_yaml(p.read_text(encoding="utf-8")) for p in files}
+    changed = [p for p in files if rewritten[p] != p.read_text(encoding="utf-8")]
+    before = read_bank_documents(path)
+    after = read_bank_documents(path, overrides={p: text for p, text in rewritten.items()})
+    if _solutions(before) != _solutions(after):
+        typer.echo("Réécriture refusée : elle changerait des identifiants ou des réponses acceptées.", err=True)
+        raise typer.Exit(code=1)
+    for p in changed:
+        typer.echo(f"{p.relative_to(path).as_posix()}: {'réécrit' if write else 'à réécrire'}")
+        if write:
+            p.write_text(rewritten[p], encoding="utf-8")
+    typer.echo(f"{len(changed)} fichier(s) {'réécrit(s)' if write else 'à réécrire (--write pour le faire)'}.")
+
+
+def _solutions(documents: dict[str, object]) -> list[tuple[object, object]]:
+    """Every challenge id with its solution, in file order."""
+    found: list[tuple[object, object]] = []
+    for _, doc in sorted(documents.items()):
+        for tube in (doc or {}).get("tubes") or [] if isinstance(doc, dict) else []:
+            for skill in (tube or {}).get("skills") or []:
+                for challenge in (skill or {}).get("challenges") or []:
+                    if isinstance(challenge, dict):
+                        found.append((challenge.get("id"), challenge.get("solution")))
+    return found
