@@ -32,6 +32,7 @@ class SkillStatus(StrEnum):
 
 class Tolerance(StrEnum):
     T1 = "t1"
+    T1S = "t1s"  # t1 that keeps white space (search syntax: `-mot` is not `- mot`)
     T2 = "t2"
     T3 = "t3"
 
