@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +103,8 @@ def load_bank(folder: Path | str) -> Referential:
     return referential
 
 
-@lru_cache(maxsize=1)
 def default_referential() -> Referential:
-    """The bank that ships with the product, loaded once per process."""
-    return load_bank(DEFAULT_BANK)
+    """The bank this process serves (`PIX_LTI_CONTENT_PATH` or the shipped one), loaded once."""
+    from content_bank.active import active_bank
+
+    return active_bank().referential

@@ -429,7 +429,7 @@ def _parse_tube(raw: Any, code: str, file: str, media: set[str], tubes: dict[str
                       tutorial=tutorial, status=status)
         if status is SkillStatus.ACTIVE and tutorial is None and "tutorial" not in raw_skill:
             c.add(file, skill_name, "missing tutorial")
-        operative = 0
+        operative = proposable = 0
         for raw_challenge in raw_skill.get("challenges") or []:
             challenge = _parse_challenge(raw_challenge, skill, file, media, c)
             if challenge is None:
@@ -440,8 +440,11 @@ def _parse_tube(raw: Any, code: str, file: str, media: set[str], tubes: dict[str
             challenges[challenge.id] = challenge
             challenge_files[challenge.id] = file
             operative += challenge.is_operative
+            proposable += challenge.is_proposable
         if status is SkillStatus.ACTIVE and operative == 0:
             c.add(file, skill_name, "active skill has no operative challenge")
+        elif status is SkillStatus.ACTIVE and proposable == 0:
+            c.add(file, skill_name, "active skill has no validated challenge (it could never be asked)")
         skills[skill_name] = skill
         tube_skills.append(skill)
     if not any(s.is_active for s in tube_skills):
