@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 
 import uvicorn
 
+from content_bank.active import refusal_message
 from demo_platform.app import CLIENT_ID, DEPLOYMENT_ID, create_demo_app
+from engine.content_schema import ContentBankError
 from lti_tool.grades.runner import run_worker
 from lti_tool.persistence.db import make_engine, make_session_factory
 from lti_tool.registrations import add_registration
@@ -31,7 +34,11 @@ def run_demo(host: str, tool_port: int, platform_port: int) -> None:
     tool_url, issuer = f"http://{host}:{tool_port}", f"http://{host}:{platform_port}"
     os.environ["PIX_LTI_BASE_URL"] = tool_url
     settings = Settings()
-    bootstrap(settings)
+    try:
+        bootstrap(settings)
+    except ContentBankError as exc:
+        print(refusal_message(exc), file=sys.stderr)
+        raise SystemExit(1) from None
     register_demo(settings, issuer)
     print(f"Outil Pix LTI : {tool_url}   (base : {settings.database_url})")
     print(f"Plateforme de démonstration : {issuer}/  ← ouvrez cette adresse")
