@@ -69,3 +69,54 @@ def _solutions(documents: dict[str, object]) -> list[tuple[object, object]]:
                     if isinstance(challenge, dict):
                         found.append((challenge.get("id"), challenge.get("solution")))
     return found
+
+
+@content_app.command("calibrate")
+def calibrate_command(
+    path: Path = typer.Argument(DEFAULT_BANK, help="Dossier de la banque de contenus"),
+    database_url: str = typer.Option("", "--database-url", help="Base des réponses (défaut : PIX_LTI_DATABASE_URL)"),
+    min_answers: int = typer.Option(30, "--min-answers", min=2, help="Réponses minimales par épreuve"),
+    output: Path | None = typer.Option(None, "--output", help="Fichier écrit (défaut : PATH/calibration.yaml)"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Calculer et afficher sans écrire"),
+) -> None:
+    """Fit each challenge's 2PL IRT values from the stored answers and write calibration.yaml."""
+    from datetime import UTC, datetime
+
+    from content_bank.calibration import Response, calibrate
+    from content_bank.calibration_file import CALIBRATION_FILE, write_calibration
+    from learning.calibration_answers import stored_answers
+    from lti_tool.persistence.db import make_engine, make_session_factory
+    from lti_tool.settings import Settings
+
+    try:
+        referential = load_bank(path)
+    except ContentBankError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(f"{len(exc.problems)} problème(s) : la banque n'est pas chargée.", err=True)
+        raise typer.Exit(code=1) from None
+    engine = make_engine(database_url or Settings().database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            responses = [Response(who, cid, right) for who, cid, right in stored_answers(session)]
+    finally:
+        engine.dispose()
+    result = calibrate(referential, responses, min_answers=min_answers)
+    typer.echo(f"{result.answers} réponses de {result.respondents} personnes ; "
+               f"{len(result.values)} épreuves calibrées sur {len(referential.challenges)}.")
+    labels = {"too_few_answers": "trop peu de réponses", "too_easy": "trop facile", "too_hard": "trop difficile",
+              "negative_discrimination": "discrimination négative", "no_fit": "pas d'ajustement"}
+    shown = [f for f in result.findings if f.kind != "too_few_answers"]
+    few = len(result.findings) - len(shown)
+    for finding in shown:
+        typer.echo(f"À revoir : {finding.challenge_id} : {labels[finding.kind]} ({finding.detail})")
+    if few:
+        typer.echo(f"{few} épreuve(s) gardent leurs valeurs provisoires faute de {min_answers} réponses.")
+    if dry_run:
+        return
+    if not result.values:
+        typer.echo("Aucune épreuve calibrée : fichier non écrit.", err=True)
+        raise typer.Exit(code=1)
+    target = output or path / CALIBRATION_FILE
+    write_calibration(target, result.to_calibration(datetime.now(UTC).isoformat(timespec="seconds")))
+    typer.echo(f"Écrit : {target}")
