@@ -16,18 +16,25 @@ content_app = typer.Typer(help="Banque de contenus : vérification.", no_args_is
 @content_app.command("check")
 def check(path: Path = typer.Argument(DEFAULT_BANK, help="Dossier de la banque de contenus")) -> None:
     """Check a content bank strictly; list every problem (file, id, reason); exit 1 if any."""
+    from content_bank.active import load_bank_with_info
+
     try:
-        ref = load_bank(path)
+        loaded = load_bank_with_info(path)
     except ContentBankError as exc:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
         typer.echo(f"{len(exc.problems)} problème(s) : la banque n'est pas chargée.", err=True)
         raise typer.Exit(code=1) from None
+    ref, info = loaded.referential, loaded.info
     types = Counter(c.type.value for c in ref.challenges.values())
+    statuses = ", ".join(f"{k} {v}" for k, v in info.challenges_by_status.items())
     typer.echo(
         f"OK: {len(ref.competences)} compétences, {len(ref.tubes)} sujets (tubes), {len(ref.skills)} acquis, "
-        f"{len(ref.challenges)} épreuves ({', '.join(f'{k} {v}' for k, v in sorted(types.items()))})."
+        f"{len(ref.challenges)} épreuves ({', '.join(f'{k} {v}' for k, v in sorted(types.items()))}; {statuses})."
     )
+    calibration = f"calibrée le {info.calibration.calibrated_at} ({len(info.calibration.values)} épreuves)" \
+        if info.calibration else "valeurs IRT provisoires"
+    typer.echo(f"Version {info.version}, empreinte {info.fingerprint}, {calibration}.")
 
 
 @content_app.command("typography")

@@ -131,3 +131,17 @@ def test_calibrate_command_fits_stored_answers_and_the_bank_loads_the_file(bank,
     difficulty, discrimination, _ = recovery(simulation, fitted)
     assert difficulty >= 0.99 and discrimination >= 0.9
     assert (copy / CALIBRATION_FILE).is_file()
+
+
+def test_content_check_refuses_a_bank_whose_calibration_file_is_wrong(tmp_path):
+    copy = tmp_path / "bank"
+    shutil.copytree(DEFAULT_BANK, copy)
+    (copy / CALIBRATION_FILE).write_text("challenges:\n  11-req-1a: {difficulty: 0.5, discriminant: 0}\n",
+                                         encoding="utf-8")
+    result = CliRunner().invoke(app, ["content", "check", str(copy)])
+    assert result.exit_code == 1
+    assert "calibration.yaml: 11-req-1a: discriminant 0.0 must be positive" in result.output
+    (copy / CALIBRATION_FILE).write_text("challenges:\n  11-req-1a: {difficulty: 0.5, discriminant: 1.2}\n",
+                                         encoding="utf-8")
+    result = CliRunner().invoke(app, ["content", "check", str(copy)])
+    assert result.exit_code == 0 and "(1 épreuves)" in result.output
