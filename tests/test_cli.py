@@ -96,3 +96,9 @@ def test_engine_simulate_refuses_an_unknown_strategy(tmp_path: Path) -> None:
     result = runner.invoke(app, ["engine", "simulate", "--strategy", "magic", "--bank", str(tmp_path)])
     assert result.exit_code != 0
     assert "unknown strategy" in result.output
+
+
+def test_engine_simulate_refuses_an_unknown_competence(tmp_path: Path) -> None:
+    bank = _write_bank(tmp_path / "bank")
+    result = runner.invoke(app, ["engine", "simulate", "--competence", "9.9", "--bank", str(bank)])
+    assert result.exit_code != 0 and "unknown competence" in result.output

@@ -50,3 +50,13 @@ def test_an_unknown_status_is_refused():
     with pytest.raises(ContentBankError) as info:
         make_referential({"1.1": [tube("url", skills=[skill(1, [qcu("u-a"), qcu("u-b", status="brouillon")])])]})
     assert any("unknown status 'brouillon'" in p.reason for p in info.value.problems)
+
+
+def test_simulation_can_be_limited_to_some_competences():
+    from engine.simulation import simulate
+
+    ref = make_referential({"1.1": [tube("url", [1, 2, 3, 4, 5, 6])]})  # other competences: level 1 only
+    only_11 = simulate(ref, "smart-random", 30, 5, competences=("1.1",))
+    everywhere = simulate(ref, "smart-random", 30, 5)
+    assert only_11.learners == everywhere.learners == 30
+    assert only_11.mean_questions > everywhere.mean_questions  # 1.1 is the only competence with 6 levels
