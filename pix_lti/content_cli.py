@@ -52,11 +52,17 @@ def typography(
 
     competence_dir = path / "competences"
     files = sorted(p for p in competence_dir.glob("*") if p.suffix in (".yaml", ".yml"))
+    before = read_bank_documents(path)
+    unreadable = [p for p in files if p.name not in before]
+    if unreadable:
+        for p in unreadable:
+            typer.echo(f"{p.relative_to(path).as_posix()}: illisible (YAML invalide) : corrigez-le d'abord "
+                       f"(pix-lti content check).", err=True)
+        raise typer.Exit(code=1)
     rewritten = {p: rewrite_yaml(p.read_text(encoding="utf-8")) for p in files}
     changed = [p for p in files if rewritten[p] != p.read_text(encoding="utf-8")]
-    before = read_bank_documents(path)
     after = read_bank_documents(path, overrides={p: text for p, text in rewritten.items()})
-    if _solutions(before) != _solutions(after):
+    if set(after) != set(before) or _solutions(before) != _solutions(after):
         typer.echo("Réécriture refusée : elle changerait des identifiants ou des réponses acceptées.", err=True)
         raise typer.Exit(code=1)
     for p in changed:

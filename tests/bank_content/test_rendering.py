@@ -86,3 +86,30 @@ def test_every_table_of_the_shipped_bank_renders_as_a_table():
 
 def test_inline_rendering_keeps_proposals_on_one_line():
     assert str(render_inline("`=B2+C2`")) == "<code>=B2+C2</code>"
+
+
+def test_typography_command_adds_non_breaking_spaces_once_and_never_touches_answers(tmp_path):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from content_bank.loader import DEFAULT_BANK, load_bank
+    from pix_lti.cli import app
+
+    bank = tmp_path / "bank"
+    shutil.copytree(DEFAULT_BANK, bank)
+    path = bank / "competences" / "1.1.yaml"
+    original = path.read_text(encoding="utf-8")
+    plain = original.replace("\u00a0", " ").replace("\u202f", " ")
+    path.write_text(plain, encoding="utf-8")
+    assert CliRunner().invoke(app, ["content", "check", str(bank)]).exit_code == 1  # plain spaces refused
+    result = CliRunner().invoke(app, ["content", "typography", str(bank), "--write"])
+    assert result.exit_code == 0 and "competences/1.1.yaml: réécrit" in result.output
+    fixed = load_bank(bank)  # passes every check again
+    assert {c.id: c.solution for c in fixed.challenges.values()} == \
+        {c.id: c.solution for c in load_bank(DEFAULT_BANK).challenges.values()}
+    assert "0 fichier(s)" in CliRunner().invoke(app, ["content", "typography", str(bank)]).output  # idempotent
+    path.write_text("competence: [", encoding="utf-8")
+    broken = CliRunner().invoke(app, ["content", "typography", str(bank), "--write"])
+    assert broken.exit_code == 1 and "illisible" in broken.output
+    assert path.read_text(encoding="utf-8") == "competence: ["
