@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from content_bank.loader import DEFAULT_BANK, load_bank
+from engine.content_schema import ContentBankError
 from engine.selection import STRATEGIES
 from engine.simulation import ResponseModel, simulate
 
@@ -29,7 +30,13 @@ def simulate_command(
     unknown = [n for n in names if n not in STRATEGIES]
     if unknown:
         raise typer.BadParameter(f"unknown strategy {unknown}; known: {', '.join(sorted(STRATEGIES))}")
-    referential = load_bank(bank)
+    try:
+        referential = load_bank(bank)
+    except ContentBankError as exc:
+        for problem in exc.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo(f"{len(exc.problems)} problème(s) : la banque n'est pas chargée.", err=True)
+        raise typer.Exit(code=1) from None
     unknown_competences = sorted(set(competence or ()) - set(referential.competences))
     if unknown_competences:
         raise typer.BadParameter(f"unknown competence {unknown_competences}")

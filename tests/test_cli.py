@@ -102,3 +102,10 @@ def test_engine_simulate_refuses_an_unknown_competence(tmp_path: Path) -> None:
     bank = _write_bank(tmp_path / "bank")
     result = runner.invoke(app, ["engine", "simulate", "--competence", "9.9", "--bank", str(bank)])
     assert result.exit_code != 0 and "unknown competence" in result.output
+
+
+def test_engine_simulate_refuses_a_broken_bank_with_its_problems(tmp_path: Path) -> None:
+    bank = _write_bank(tmp_path / "bank")
+    (bank / "competences" / "1.1.yaml").write_text("competence: [", encoding="utf-8")
+    result = runner.invoke(app, ["engine", "simulate", "--learners", "2", "--bank", str(bank)])
+    assert result.exit_code == 1 and "cannot be parsed" in result.output and "Traceback" not in result.output
