@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from content_bank.render_check import rendering_problems
 from engine.content_schema import ContentBankError, ContentProblem, build_referential
 from engine.referential import Referential
 
@@ -55,6 +55,20 @@ def _read_document(path: Path, name: str, problems: list[ContentProblem]) -> Any
     return None
 
 
+def read_bank_documents(folder: Path, overrides: dict[Path, str] | None = None) -> dict[str, Any]:
+    """The parsed competence documents of a bank (file name → document), `overrides` replacing the
+    text of some files; unreadable files are left out (for tools that compare two versions)."""
+    docs: dict[str, Any] = {}
+    for path in sorted((folder / COMPETENCES_DIR).glob("*.y*ml")):
+        text = (overrides or {}).get(path)
+        try:
+            docs[path.name] = yaml.load(text if text is not None else path.read_text(encoding="utf-8"),
+                                        Loader=_StrictLoader)  # noqa: S506 - strict subclass of SafeLoader
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+    return docs
+
+
 def load_bank(folder: Path | str) -> Referential:
     """Load and validate the bank in `folder`; raise `ContentBankError` listing every problem."""
     root = Path(folder)
@@ -82,12 +96,15 @@ def load_bank(folder: Path | str) -> Referential:
         referential = build_referential((FRAMEWORK_FILE, framework), competence_docs, media)
     except ContentBankError as exc:
         problems.extend(exc.problems)
+    else:
+        problems.extend(rendering_problems(referential))
     if problems:
         raise ContentBankError(problems)
     return referential
 
 
-@lru_cache(maxsize=1)
 def default_referential() -> Referential:
-    """The bank that ships with the product, loaded once per process."""
-    return load_bank(DEFAULT_BANK)
+    """The bank this process serves (`PIX_LTI_CONTENT_PATH` or the shipped one), loaded once."""
+    from content_bank.active import active_bank
+
+    return active_bank().referential

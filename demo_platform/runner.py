@@ -10,13 +10,16 @@ import asyncio
 import contextlib
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator
 
 import uvicorn
 from sqlalchemy import select
 
+from content_bank.active import refusal_message
 from demo_platform.app import CLIENT_ID, DEPLOYMENT_ID, create_demo_app
 from demo_platform.ports import Listener
+from engine.content_schema import ContentBankError
 from lti_tool.grades.runner import run_worker
 from lti_tool.persistence.db import make_engine, make_session_factory
 from lti_tool.persistence.models import Registration
@@ -61,7 +64,11 @@ def run_demo(host: str, tool: Listener, platform: Listener, announce: Callable[[
     tool_url, issuer = f"http://{_url_host(host)}:{tool.port}", f"http://{_url_host(host)}:{platform.port}"
     os.environ["PIX_LTI_BASE_URL"] = tool_url
     settings = Settings()
-    bootstrap(settings)
+    try:
+        bootstrap(settings)
+    except ContentBankError as exc:
+        print(refusal_message(exc), file=sys.stderr)
+        raise SystemExit(1) from None
     register_demo(settings, issuer)
     # SIGINT/SIGTERM wait (blocked, not lost) until the loop's handlers are in place; the banner comes
     # after that, so that a signal sent once it is shown always stops the demo cleanly.

@@ -37,10 +37,16 @@ def _strip_accents(text: str) -> str:
 
 
 def apply_tolerances(text: str, tolerances: Collection[Tolerance]) -> str:
-    """Normalise `text` under the t1 and t2 tolerances (t3 acts at comparison time). Idempotent."""
+    """Normalise `text` under the t1, t1s and t2 tolerances (t3 acts at comparison time). Idempotent.
+
+    t1 ignores case, accents and every white space; t1s ignores case and accents but keeps one space
+    wherever the answer has white space (for search syntax, where `-mot` and `- mot` differ).
+    """
     text = pretreat(text)
     if Tolerance.T1 in tolerances:
         text = "".join(_strip_accents(text).lower().split())
+    elif Tolerance.T1S in tolerances:
+        text = " ".join(_strip_accents(text).lower().split())
     if Tolerance.T2 in tolerances:
         # punctuation removed, then runs of spaces collapsed into one ("a , b" → "a b", as the service does)
         text = " ".join("".join(ch for ch in text if ch.isalnum() or ch == " ").split())

@@ -46,7 +46,7 @@ SKILL_FIELDS = {"level", "status", "tutorial", "challenges"}
 TUTORIAL_FIELDS = {"title", "text", "links"}
 CHALLENGE_FIELDS = {
     "id", "type", "instruction", "proposals", "inputs", "format", "solution", "tolerances", "timer",
-    "illustration", "attachments", "locales", "status", "focused", "irt",
+    "illustration", "attachments", "locales", "status", "focused", "irt", "typography_check",
 }
 
 
@@ -319,6 +319,9 @@ def _parse_challenge(doc: Any, skill: Skill, file: str, media: set[str], c: _Col
     except ValueError:
         c.add(file, cid, f"unknown status {doc.get('status')!r}")
         status = ChallengeStatus.VALIDATED
+    typography_check = doc.get("typography_check", True)
+    if not isinstance(typography_check, bool):
+        c.add(file, cid, "typography_check must be true or false")
     irt = doc.get("irt") or {}
     difficulty = irt.get("difficulty", provisional_irt_difficulty(skill.level)) if isinstance(irt, dict) else None
     discriminant = irt.get("discriminant", IRT_DEFAULT_DISCRIMINANT) if isinstance(irt, dict) else None
@@ -330,7 +333,8 @@ def _parse_challenge(doc: Any, skill: Skill, file: str, media: set[str], c: _Col
         id=cid, skill_name=skill.name, type=ctype, instruction=doc["instruction"], solution=solution,
         proposals=proposals, inputs=inputs, numeric=numeric, tolerances=frozenset(tolerances), timer=timer,
         illustration=illustration, attachments=attachments, locales=tuple(locales), status=status,
-        focused=bool(doc.get("focused", False)), difficulty=float(difficulty), discriminant=float(discriminant),
+        focused=bool(doc.get("focused", False)), typography_check=typography_check is not False,
+        difficulty=float(difficulty), discriminant=float(discriminant),
     )
 
 
@@ -425,7 +429,7 @@ def _parse_tube(raw: Any, code: str, file: str, media: set[str], tubes: dict[str
                       tutorial=tutorial, status=status)
         if status is SkillStatus.ACTIVE and tutorial is None and "tutorial" not in raw_skill:
             c.add(file, skill_name, "missing tutorial")
-        operative = 0
+        operative = proposable = 0
         for raw_challenge in raw_skill.get("challenges") or []:
             challenge = _parse_challenge(raw_challenge, skill, file, media, c)
             if challenge is None:
@@ -436,8 +440,11 @@ def _parse_tube(raw: Any, code: str, file: str, media: set[str], tubes: dict[str
             challenges[challenge.id] = challenge
             challenge_files[challenge.id] = file
             operative += challenge.is_operative
+            proposable += challenge.is_proposable
         if status is SkillStatus.ACTIVE and operative == 0:
             c.add(file, skill_name, "active skill has no operative challenge")
+        elif status is SkillStatus.ACTIVE and proposable == 0:
+            c.add(file, skill_name, "active skill has no validated challenge (it could never be asked)")
         skills[skill_name] = skill
         tube_skills.append(skill)
     if not any(s.is_active for s in tube_skills):

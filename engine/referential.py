@@ -20,6 +20,11 @@ class ChallengeType(StrEnum):
 
 
 class ChallengeStatus(StrEnum):
+    """Where a challenge may appear: only `validated` ones are proposed (positioning, campaigns, and
+    certification); `archived` ones are never proposed again but their past answers still score;
+    `draft` and `obsolete` ones are never proposed."""
+
+    DRAFT = "draft"
     VALIDATED = "validated"
     ARCHIVED = "archived"
     OBSOLETE = "obsolete"
@@ -32,6 +37,7 @@ class SkillStatus(StrEnum):
 
 class Tolerance(StrEnum):
     T1 = "t1"
+    T1S = "t1s"  # t1 that keeps white space (search syntax: `-mot` is not `- mot`)
     T2 = "t2"
     T3 = "t3"
 
@@ -120,20 +126,27 @@ class Challenge:
     locales: tuple[str, ...] = ("fr-fr",)
     status: ChallengeStatus = ChallengeStatus.VALIDATED
     focused: bool = False
+    typography_check: bool = True  # false for a challenge that shows typography mistakes on purpose
     difficulty: float = 0.0  # IRT b
     discriminant: float = 1.5  # IRT a
 
     @property
     def is_operative(self) -> bool:
+        """Its answers count (validated or archived)."""
         return self.status in (ChallengeStatus.VALIDATED, ChallengeStatus.ARCHIVED)
+
+    @property
+    def is_proposable(self) -> bool:
+        """It may be shown to a learner: validated only."""
+        return self.status is ChallengeStatus.VALIDATED
 
     @property
     def is_timed(self) -> bool:
         return self.timer is not None
 
     def is_playable_in(self, locale: str) -> bool:
-        """Operative and offered in the learner's locale (language match when the region differs)."""
-        return self.is_operative and _locale_matches(locale, self.locales)
+        """Proposable (validated) and offered in the learner's locale (language match when the region differs)."""
+        return self.is_proposable and _locale_matches(locale, self.locales)
 
 
 def _locale_matches(locale: str, locales: Iterable[str]) -> bool:
@@ -170,7 +183,7 @@ class Referential:
         return self._by_skill.get(skill_name, ())
 
     def playable_challenges(self, skill_name: str, locale: str) -> tuple[Challenge, ...]:
-        """Operative challenges of a skill offered in `locale` (memoised: the referential is immutable)."""
+        """Validated challenges of a skill offered in `locale` (memoised: the referential is immutable)."""
         key = (skill_name, locale.lower())
         found = self._playable.get(key)
         if found is None:

@@ -136,10 +136,12 @@ def summarise(strategy: str, outcomes: Sequence[LearnerOutcome]) -> SimulationRe
 
 
 def simulate(referential: Referential, strategy: str, learners: int, seed: int,
-             model: ResponseModel = ResponseModel(), config: EngineConfig = DEFAULT_CONFIG) -> SimulationReport:
-    """`learners` simulated learners, each on a random competence at a random true level 0..max."""
+             model: ResponseModel = ResponseModel(), config: EngineConfig = DEFAULT_CONFIG,
+             competences: tuple[str, ...] = ()) -> SimulationReport:
+    """`learners` simulated learners, each on a random competence (among `competences`, all when empty)
+    at a random true level 0..max."""
     population = random.Random(seed)
-    competences = sorted(referential.competences)
+    competences = tuple(sorted(competences or referential.competences))
     outcomes = []
     for i in range(learners):
         code = population.choice(competences)

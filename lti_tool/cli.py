@@ -78,6 +78,19 @@ def keys_rotate() -> None:
     typer.echo(f"Nouvelle clé {key.kid} ; les précédentes restent publiées {settings.key_grace_seconds} s.")
 
 
+def _bootstrap_or_exit(settings: Settings) -> None:
+    """Bootstrap, or say clearly why the content bank refuses the start and exit with status 1."""
+    from content_bank.active import refusal_message
+    from engine.content_schema import ContentBankError
+    from lti_tool.web.app import bootstrap
+
+    try:
+        bootstrap(settings)
+    except ContentBankError as exc:
+        typer.echo(refusal_message(exc), err=True)
+        raise typer.Exit(1) from None
+
+
 def serve(
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port"),
@@ -86,13 +99,11 @@ def serve(
     """Démarre l'outil LTI (uvicorn)."""
     import uvicorn
 
-    from lti_tool.web.app import bootstrap
-
     settings = Settings()
     if workers > 1 and not settings.redis_url:
         typer.echo("PIX_LTI_REDIS_URL est requis avec plusieurs workers (état OIDC partagé).", err=True)
         raise typer.Exit(2)
-    bootstrap(settings)
+    _bootstrap_or_exit(settings)
     os.environ.setdefault("PIX_LTI_BASE_URL", settings.base_url)
     uvicorn.run("lti_tool.web.asgi:app", host=host, port=port, workers=workers, log_level="warning",
                 access_log=False)

@@ -27,7 +27,7 @@ def _write_bank(root: Path) -> Path:
             for tube, levels in (("a", range(1, 4)), ("b", range(4, 7))):
                 tubes.append({"name": f"t{key}{tube}", "title": "Sujet", "skills": [
                     {"level": lvl, "tutorial": {"title": "Notion", "text": "Explication."},
-                     "challenges": [{"id": f"c{key}-{tube}-{lvl}{v}", "type": "QCU", "instruction": "Question ?",
+                     "challenges": [{"id": f"c{key}-{tube}-{lvl}{v}", "type": "QCU", "instruction": "Question\u202f?",
                                      "proposals": ["oui", "non", "peut-être"], "solution": 1} for v in "ab"]}
                     for lvl in levels]})
             (root / "competences" / f"{code}.yaml").write_text(
@@ -96,3 +96,16 @@ def test_engine_simulate_refuses_an_unknown_strategy(tmp_path: Path) -> None:
     result = runner.invoke(app, ["engine", "simulate", "--strategy", "magic", "--bank", str(tmp_path)])
     assert result.exit_code != 0
     assert "unknown strategy" in result.output
+
+
+def test_engine_simulate_refuses_an_unknown_competence(tmp_path: Path) -> None:
+    bank = _write_bank(tmp_path / "bank")
+    result = runner.invoke(app, ["engine", "simulate", "--competence", "9.9", "--bank", str(bank)])
+    assert result.exit_code != 0 and "unknown competence" in result.output
+
+
+def test_engine_simulate_refuses_a_broken_bank_with_its_problems(tmp_path: Path) -> None:
+    bank = _write_bank(tmp_path / "bank")
+    (bank / "competences" / "1.1.yaml").write_text("competence: [", encoding="utf-8")
+    result = runner.invoke(app, ["engine", "simulate", "--learners", "2", "--bank", str(bank)])
+    assert result.exit_code == 1 and "cannot be parsed" in result.output and "Traceback" not in result.output

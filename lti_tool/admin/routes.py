@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+from content_bank.active import active_bank
 from lti_tool import keys
 from lti_tool.admin import accounts, audit, grades_view, registration_admin, throttle
 from lti_tool.admin.launch_log import recent_launch_events
@@ -194,7 +195,8 @@ async def dashboard(request: Request) -> Response:
     regs = await _db(request, list_registrations)
     events = await recent_launch_events(_state(request).store, 20)
     grades = await _db(request, grades_view.summary)
-    return _page(request, admin, "dashboard.html", registrations=regs, events=events, grades=grades)
+    return _page(request, admin, "dashboard.html", registrations=regs, events=events, grades=grades,
+                 bank=active_bank().info)
 
 
 @router.get("/registrations")

@@ -14,7 +14,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
+from content_bank.active import active_bank, refusal_message
 from content_bank.loader import default_referential
+from engine.content_schema import ContentBankError
 from ent_gar_connector import routes as gar_routes
 from lti_tool import keys
 from lti_tool.admin import routes as admin_routes
@@ -53,7 +55,9 @@ _HTTP_REASONS = {
 
 
 def bootstrap(settings: Settings) -> None:
-    """Migrate the schema and make sure a signing key and a session secret exist (idempotent)."""
+    """Check the content bank, migrate the schema and make sure a signing key and a session secret exist
+    (idempotent). A broken bank raises `ContentBankError` before anything is written."""
+    active_bank()
     engine = make_engine(settings.database_url)
     try:
         run_migrations(engine)
@@ -83,7 +87,11 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
                 return keys.session_secret(session, settings.session_secret)
 
         secret = await run_in_threadpool(init)
-        await run_in_threadpool(default_referential)  # the content bank, parsed once before the first request
+        try:  # the content bank, parsed once before the first request; a broken one stops the start
+            await run_in_threadpool(default_referential)
+        except ContentBankError as exc:
+            log.error("%s", refusal_message(exc))
+            raise
         store = make_store(settings.redis_url)
         timeout = httpx.Timeout(settings.http_timeout_seconds)
         http = httpx.AsyncClient(timeout=timeout, transport=http_transport, follow_redirects=False)
@@ -147,7 +155,11 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
         headers = {"cache-control": "no-store"}
         if down:
             headers["retry-after"] = str(settings.outage_retry_after_seconds)
+        bank = active_bank().info
         return JSONResponse({"status": "degraded" if down else "ok", "database": database, "redis": redis,
-                             "down": down}, status_code=503 if down else 200, headers=headers)
+                             "down": down,
+                             "content_bank": {"version": bank.version, "fingerprint": bank.fingerprint,
+                                              "private": bank.private}},
+                            status_code=503 if down else 200, headers=headers)
 
     return app

@@ -62,7 +62,7 @@ def framework_doc() -> dict[str, Any]:
 
 def qcu(cid: str, *, solution: int = 1, proposals: Iterable[str] = ("Oui", "Non", "Peut-être"),
         **extra: Any) -> dict[str, Any]:
-    return {"id": cid, "type": "QCU", "instruction": f"Question {cid} ?", "proposals": list(proposals),
+    return {"id": cid, "type": "QCU", "instruction": f"Question {cid}\u202f?", "proposals": list(proposals),
             "solution": solution, **extra}
 
 

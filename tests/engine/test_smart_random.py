@@ -224,13 +224,13 @@ def test_the_pick_among_best_skills_and_variants_depends_on_the_seed():
     assert picked == {f"{t}-3-{i}" for t in ("url", "web", "mail") for i in (1, 2)}
 
 
-def test_picks_only_operative_challenges_in_the_learner_locale():
+def test_picks_only_validated_challenges_in_the_learner_locale():
     ref = make_referential({"1.1": [tube("url", skills=[skill(2, [
-        qcu("url-ok"), qcu("url-archived", status="archived"), qcu("url-obsolete", status="obsolete"),
-        qcu("url-en", locales=["en"]),
+        qcu("url-ok"), qcu("url-ok-2"), qcu("url-archived", status="archived"),
+        qcu("url-obsolete", status="obsolete"), qcu("url-draft", status="draft"), qcu("url-en", locales=["en"]),
     ])])]})
     picked = {STRATEGY.next_challenge(context(ref, seed=f"s{i}")).id for i in range(60)}
-    assert picked == {"url-ok", "url-archived"}
+    assert picked == {"url-ok", "url-ok-2"}  # archived, obsolete and draft ones are never proposed
     picked = {STRATEGY.next_challenge(context(ref, seed=f"s{i}", locale="en-gb")).id for i in range(30)}
     assert picked == {"url-en"}
 
