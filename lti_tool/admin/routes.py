@@ -30,6 +30,7 @@ from lti_tool.admin.session import (
 )
 from lti_tool.persistence.models import ToolKey
 from lti_tool.registrations import get_registration, list_registrations, registration_usage
+from lti_tool.web import params
 from lti_tool.web.pages import render
 from lti_tool.web.state import ToolState
 
@@ -233,11 +234,17 @@ async def _registration_page(request: Request, admin: AdminSession, registration
     return _page(request, admin, "registration.html", status_code=status_code, reg=reg, usage=usage, error=error)
 
 
+def _no_such_registration(request: Request, admin: AdminSession) -> Response:
+    return _page(request, admin, "error.html", status_code=404, message="Aucune plateforme à cette adresse.")
+
+
 @router.get("/registrations/{registration_id}")
-async def registration_page(request: Request, registration_id: int) -> Response:
+async def registration_page(request: Request, registration_id: str) -> Response:
     if not (admin := await _admin(request)):
         return _to_login()
-    return await _registration_page(request, admin, registration_id)
+    if (parsed := params.record_id(registration_id)) is None:
+        return _no_such_registration(request, admin)
+    return await _registration_page(request, admin, parsed)
 
 
 _ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
@@ -255,19 +262,21 @@ _ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
 
 
 @router.post("/registrations/{registration_id}/{action}")
-async def registration_action(request: Request, registration_id: int, action: str) -> Response:
+async def registration_action(request: Request, registration_id: str, action: str) -> Response:
     if not (admin := await _admin(request)):
         return _to_login()
     if (form := await _form(request, admin)) is None:
         return _csrf_refused(request, admin)
+    if (parsed := params.record_id(registration_id)) is None:
+        return _no_such_registration(request, admin)
     if action not in _ACTIONS:
         return _page(request, admin, "error.html", status_code=404, message="Action inconnue.")
     operation, notice = _ACTIONS[action]
     try:
-        await _db(request, lambda s: operation(s, _actor(admin), registration_id, form))
+        await _db(request, lambda s: operation(s, _actor(admin), parsed, form))
     except AdminError as exc:
-        return await _registration_page(request, admin, registration_id, status_code=400, error=str(exc))
-    target = "/admin/registrations" if action == "delete" else f"/admin/registrations/{registration_id}"
+        return await _registration_page(request, admin, parsed, status_code=400, error=str(exc))
+    target = "/admin/registrations" if action == "delete" else f"/admin/registrations/{parsed}"
     return RedirectResponse(f"{target}?ok={notice}", status_code=303)
 
 
@@ -292,9 +301,11 @@ async def grades_retry(request: Request) -> Response:
         return _to_login()
     if (form := await _form(request, admin)) is None:
         return _csrf_refused(request, admin)
-    ids = [int(i) for i in form.get("ids", "").split(",") if i.strip().isdigit()] or None
+    ids = params.id_list(form.get("ids", ""))
+    if ids is None:
+        return _page(request, admin, "error.html", status_code=400, message="Liste d'envois illisible.")
     try:
-        await _db(request, lambda s: grades_view.retry(s, _actor(admin), ids))
+        await _db(request, lambda s: grades_view.retry(s, _actor(admin), ids or None))
     except AdminError as exc:
         return _page(request, admin, "error.html", status_code=400, message=str(exc))
     return RedirectResponse("/admin/grades?ok=retried", status_code=303)

@@ -4,12 +4,13 @@ its role, is never read here."""
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.responses import Response
+
+from lti_tool.web.params import same_secret
 
 COOKIE = "pix_lti_admin"
 LOGIN_COOKIE = "pix_lti_admin_login"
@@ -56,11 +57,11 @@ class AdminCodec:
             expected = self._login.loads(cookie, max_age=LOGIN_FORM_SECONDS)
         except BadSignature:
             return False
-        return isinstance(expected, str) and hmac.compare_digest(expected, token)
+        return isinstance(expected, str) and same_secret(expected, token)
 
 
 def same_token(expected: str, given: str | None) -> bool:
-    return bool(given) and hmac.compare_digest(expected.encode(), (given or "").encode())
+    return same_secret(expected, given)
 
 
 def set_admin_cookie(response: Response, name: str, value: str, max_age: int, secure: bool) -> None:
