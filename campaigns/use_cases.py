@@ -186,7 +186,7 @@ def start_test(session: Session, referential: Referential, account_id: int, part
                                assessment_id=assessment_id, seed=seed, improving=row.attempt > 1,
                                strategy=strategy, config=config)
     if step.assessment.id == assessment_id:
-        learning_repo.insert_assessment(session, account_id, step.assessment)
+        learning_repo.insert_assessment(session, account_id, step.assessment, handed_out_at=now)
         row.assessment_id = assessment_id
         if step.assessment.is_completed:
             repo.apply(row, rules.complete(repo.to_participation(row, campaign.type), now=now))
