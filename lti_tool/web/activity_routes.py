@@ -34,11 +34,13 @@ def _person(account: Account, locale: str = "fr") -> str:
     return full or ("(name not sent by the platform)" if locale == "en" else "(nom non transmis par la plateforme)")
 
 
-@router.get("/activites/{activity_id:digits}")
+@router.get("/activites/{activity_id}")
 async def activity_page(request: Request, activity_id: str) -> Response:
-    data = session_data(request)
     parsed = params.record_id(activity_id)
-    if parsed is None or data.activity_id != parsed:
+    if parsed is None:
+        raise LaunchRefused(400, "Cette adresse d'activité est invalide.", RELAUNCH, "bad_activity")
+    data = session_data(request)
+    if data.activity_id != parsed:
         raise LaunchRefused(403, "Votre session ne donne pas accès à cette activité.", RELAUNCH, "wrong_activity")
     state = tool(request)
 

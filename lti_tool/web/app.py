@@ -27,6 +27,7 @@ from lti_tool.store import make_store
 from lti_tool.web import activity_routes, deep_linking_routes, lti_routes, registration_routes, student_routes
 from lti_tool.web.campaign_routes import router as campaign_router
 from lti_tool.web.pages import refusal
+from lti_tool.web.privacy import PrivateResponses
 from lti_tool.web.registration_cache import RegistrationCache
 from lti_tool.web.security import install_security_headers
 from lti_tool.web.state import ToolState
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     app.include_router(deep_linking_routes.router)  # before activity_routes: first match wins
     app.include_router(activity_routes.router)
     app.include_router(student_routes.router)
+    app.add_middleware(PrivateResponses)  # inside the security headers: its referrer policy is the one kept
     install_security_headers(app)
     app.include_router(registration_routes.router)
     app.include_router(admin_routes.router)
