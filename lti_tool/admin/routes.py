@@ -154,9 +154,11 @@ async def login(request: Request) -> Response:
     address = request.client.host if request.client else "-"
     wait = await throttle.seconds_locked(state.store, username, address)
     if wait:
-        log.warning("admin login locked for %r from %s", username, address)
-        return _login_page(request, codec, 429,
-                           f"Trop d'essais infructueux : réessayez dans {wait // 60 + 1} minute(s).")
+        log.warning("admin login delayed %s s for %r from %s", wait, username, address)
+        delay = f"{wait} seconde(s)" if wait < 60 else f"{wait // 60 + 1} minute(s)"
+        response = _login_page(request, codec, 429, f"Trop d'essais infructueux : réessayez dans {delay}.")
+        response.headers["retry-after"] = str(wait)
+        return response
     account = await _db(request, lambda s: accounts.authenticate(s, username, password))
     if account is None:
         await throttle.record_failure(state.store, username, address)
