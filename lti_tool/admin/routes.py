@@ -3,7 +3,6 @@ form, login throttled in the shared store, every change audited."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -76,17 +75,16 @@ async def _db(request: Request, work: Callable[[Session], T]) -> T:
 
 
 async def _admin(request: Request) -> AdminSession | None:
-    """The admin session of this request, if its account still exists and is active."""
+    """The admin session of this request, if its account still exists, is active and has not logged out since
+    (the cookie's generation is the account's, in the database)."""
     cookie = request.cookies.get(COOKIE)
     session = (await _codec(request)).read_session(cookie)
-    if session is None or await _state(request).store.get(_logged_out_key(cookie or "")):
+    if session is None:
         return None
     account = await _db(request, lambda s: accounts.active_account(s, session.account_id))
-    return session if account is not None and account.username == session.username else None
-
-
-def _logged_out_key(cookie: str) -> str:
-    return "admin-logged-out:" + hashlib.sha256(cookie.encode()).hexdigest()
+    if account is None or account.username != session.username:
+        return None
+    return session if account.session_generation == session.generation else None
 
 
 def _to_login() -> RedirectResponse:
@@ -165,7 +163,7 @@ async def login(request: Request) -> Response:
         log.info("admin login failed for %r from %s", username, address)
         return _login_page(request, codec, 401, "Identifiant ou mot de passe incorrect.")
     await throttle.clear_username(state.store, username)
-    _, cookie = codec.new_session(account.id, account.username)
+    _, cookie = codec.new_session(account.id, account.username, account.session_generation)
     response = RedirectResponse("/admin/", status_code=303)
     set_admin_cookie(response, COOKIE, cookie, MAX_AGE_SECONDS, state.settings.secure_cookies)
     clear_admin_cookie(response, LOGIN_COOKIE, state.settings.secure_cookies)
@@ -174,10 +172,10 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
-    """Ends the session for good: the signed cookie is remembered as logged out (shared store) until it expires."""
-    cookie = request.cookies.get(COOKIE)
-    if cookie and (await _codec(request)).read_session(cookie):
-        await _state(request).store.set(_logged_out_key(cookie), "1", MAX_AGE_SECONDS)
+    """Ends the session for good: the account's session generation is incremented in the database, so this cookie
+    (and any other of the account) no longer opens the admin area, whatever happens to Redis."""
+    if (admin := await _admin(request)) is not None:
+        await _db(request, lambda s: accounts.end_sessions(s, admin.account_id))
     response = _to_login()
     clear_admin_cookie(response, COOKIE, _state(request).settings.secure_cookies)
     return response

@@ -25,6 +25,7 @@ class AdminSession:
     account_id: int
     username: str
     csrf: str
+    generation: int = 0  # the account's session generation when the cookie was made
 
 
 class AdminCodec:
@@ -32,16 +33,16 @@ class AdminCodec:
         self._session = URLSafeTimedSerializer(secret, salt=SALT)
         self._login = URLSafeTimedSerializer(secret, salt=LOGIN_SALT)
 
-    def new_session(self, account_id: int, username: str) -> tuple[AdminSession, str]:
-        session = AdminSession(account_id, username, secrets.token_urlsafe(24))
-        return session, self._session.dumps({"a": account_id, "u": username, "c": session.csrf})
+    def new_session(self, account_id: int, username: str, generation: int = 0) -> tuple[AdminSession, str]:
+        session = AdminSession(account_id, username, secrets.token_urlsafe(24), generation)
+        return session, self._session.dumps({"a": account_id, "u": username, "c": session.csrf, "g": generation})
 
     def read_session(self, token: str | None) -> AdminSession | None:
         if not token:
             return None
         try:
             raw = self._session.loads(token, max_age=MAX_AGE_SECONDS)
-            return AdminSession(int(raw["a"]), str(raw["u"]), str(raw["c"]))
+            return AdminSession(int(raw["a"]), str(raw["u"]), str(raw["c"]), int(raw.get("g", 0)))
         except (BadSignature, KeyError, TypeError, ValueError):
             return None
 

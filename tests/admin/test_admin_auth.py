@@ -168,3 +168,25 @@ def test_admin_pages_are_never_framed_nor_cached(logged_in: Tool) -> None:
             response = logged_in.client.get(path)
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
         assert response.headers["cache-control"] == "no-store"
+
+
+def test_a_logged_out_cookie_stays_refused_after_the_store_is_emptied(admin_tool: Tool) -> None:
+    """Logout is kept in the database: a Redis restart (here: the store emptied) does not revive the cookie."""
+    import asyncio
+
+    import redis
+
+    assert login(admin_tool).status_code == 303
+    cookie = admin_tool.client.cookies.get("pix_lti_admin")
+    page = admin_tool.client.get("/admin/")
+    assert page.status_code == 200
+    assert admin_tool.client.post("/admin/logout", follow_redirects=False).status_code == 303
+    if admin_tool.settings.redis_url:
+        redis.Redis.from_url(admin_tool.settings.redis_url).flushdb()
+    else:
+        asyncio.run(admin_tool.client.app.state.tool.store.close())  # the in-process store forgets everything
+    admin_tool.client.cookies.set("pix_lti_admin", cookie, path="/admin")
+    assert admin_tool.client.get("/admin/", follow_redirects=False).status_code == 303  # back to the login page
+    admin_tool.client.cookies.clear()
+    assert login(admin_tool).status_code == 303  # a new login works
+    assert admin_tool.client.get("/admin/", follow_redirects=False).status_code == 200
