@@ -37,6 +37,7 @@ from engine.config import DEFAULT_CONFIG, EngineConfig
 from engine.knowledge import current_knowledge
 from engine.profile import Profile, build_profile
 from engine.referential import Referential
+from engine.text import clean_name
 from learning import repository as learning_repo
 from learning.models import AssessmentRow
 from lti_tool.grades import hooks as grade_hooks
@@ -90,7 +91,7 @@ def create_campaign(session: Session, referential: Referential, draft: CampaignD
                     now: datetime) -> CampaignRow:
     if not access.may_manage_organisation(session, creator_id, organisation):
         raise CampaignError(CampaignAccess.FORBIDDEN, "not a teacher of this organisation")
-    name = draft.name.strip()
+    name = clean_name(draft.name, len(draft.name)) or ""
     if not name or len(name) > MAX_NAME:
         raise CampaignError(CampaignAccess.BAD_FORM, "a campaign needs a name (255 characters at most)")
     target_profile_id = None
@@ -185,7 +186,7 @@ def start_test(session: Session, referential: Referential, account_id: int, part
                                assessment_id=assessment_id, seed=seed, improving=row.attempt > 1,
                                strategy=strategy, config=config)
     if step.assessment.id == assessment_id:
-        learning_repo.insert_assessment(session, account_id, step.assessment)
+        learning_repo.insert_assessment(session, account_id, step.assessment, handed_out_at=now)
         row.assessment_id = assessment_id
         if step.assessment.is_completed:
             repo.apply(row, rules.complete(repo.to_participation(row, campaign.type), now=now))

@@ -7,6 +7,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from engine.text import clean_name
+
 log = logging.getLogger("ent_gar_connector")
 
 UAI_FORMAT = re.compile(r"^\d{7}[A-Z]$")
@@ -57,7 +59,7 @@ def valid_uai(uai: str) -> bool:
 def parse_group(value: str) -> GarGroupRef | None:
     """`code##label` (a bare value is both code and label); None when empty."""
     code, _, label = value.partition("##")
-    code, label = code.strip()[:MAX_TEXT], label.strip()[:MAX_TEXT]
+    code, label = clean_name(code, MAX_TEXT) or "", clean_name(label, MAX_TEXT) or ""
     if not code:
         return None
     return GarGroupRef(code, label or code)
@@ -65,8 +67,8 @@ def parse_group(value: str) -> GarGroupRef | None:
 
 def _first(values: Sequence[str] | None) -> str | None:
     for value in values or ():
-        if value.strip():
-            return value.strip()[:MAX_TEXT]
+        if (cleaned := clean_name(value, MAX_TEXT)) is not None:
+            return cleaned
     return None
 
 

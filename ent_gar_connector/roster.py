@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.text import clean_name
 from ent_gar_connector.models import GarRosterEntry
 from ent_gar_connector.provisioning import school_for
 
@@ -101,7 +102,7 @@ def parse_roster(data: bytes) -> tuple[list[RosterLine], list[RosterError]]:
         if len(row) < len(header):
             errors.append(RosterError(number, f"{len(row)} colonnes au lieu de {len(header)}."))
             continue
-        values = {field: row[i].strip() for field, i in index.items()}
+        values = {field: clean_name(row[i], len(row[i])) or "" for field, i in index.items()}
         empty = [name for name, field in COLUMNS.items() if not values[field]]
         if empty:
             errors.append(RosterError(number, f"Champ vide : {', '.join(empty)}."))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import logging
 import re
 import secrets
@@ -26,6 +25,7 @@ from ent_gar_connector.roster import import_roster, parse_date, parse_roster
 from ent_gar_connector.saml_sp import ASK_ADMIN, RETRY, GarServiceProvider, refused
 from ent_gar_connector.settings import GarSettings
 from lti_tool.launch.errors import LaunchRefused
+from lti_tool.web import params
 from lti_tool.web.activity_routes import _session
 from lti_tool.web.cookies import set_cookie
 from lti_tool.web.lti_routes import SESSION_COOKIE, tool
@@ -176,8 +176,7 @@ async def _form(request: Request, page: GarPage) -> dict[str, object]:
         form = await request.form()
     except Exception as exc:
         raise LaunchRefused(400, "Le formulaire reçu est illisible.", "Rechargez la page.", "bad_form") from exc
-    sent = form.get("csrf")
-    if not isinstance(sent, str) or not hmac.compare_digest(sent, page.csrf):
+    if not params.same_secret(page.csrf, form.get("csrf")):
         raise LaunchRefused(403, "Le formulaire a expiré ou ne vient pas de cette page.", "Rechargez la page.",
                             "bad_csrf")
     return dict(form)

@@ -25,7 +25,7 @@ class AssessmentRow(Base):
     improving: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(16))
     current_challenge_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    # when the current challenge was first shown: the server-side clock of timed challenges
+    # when the current challenge was handed out (made current): the server-side clock of timed challenges
     challenge_shown_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -64,7 +64,8 @@ _MARK_SHOWN = (_A.update().where(_A.c.id == bindparam("assessment_id"), _A.c.cha
 _UPDATE_ASSESSMENT = _A.update().where(_A.c.id == bindparam("assessment_id")).values(
     state=bindparam("state"), current_challenge_id=bindparam("current_challenge_id"),
     updated_at=bindparam("updated_at"))
-_UPDATE_ASSESSMENT_NEW_CHALLENGE = _UPDATE_ASSESSMENT.values(challenge_shown_at=None)  # its clock starts when shown
+# a new current challenge: its clock starts now, when the server hands it out (not when a page shows it)
+_UPDATE_ASSESSMENT_NEW_CHALLENGE = _UPDATE_ASSESSMENT.values(challenge_shown_at=bindparam("handed_out_at"))
 _INSERT_ASSESSMENT = _A.insert()
 _INSERT_ANSWER = _ANS.insert()
 _INSERT_ELEMENTS = _KE.insert()
@@ -198,26 +199,33 @@ def get_test_view(session: Session, account_id: int, assessment_id: str, previou
     }).first()
 
 
-def insert_assessment(session: Session, account_id: int, assessment: Assessment) -> None:
-    """Core insert (the ORM's unit of work cost a third of starting a test)."""
+def insert_assessment(session: Session, account_id: int, assessment: Assessment, *, handed_out_at: datetime) -> None:
+    """Core insert (the ORM's unit of work cost a third of starting a test). The first challenge's clock starts
+    at `handed_out_at`."""
     session.connection().execute(_INSERT_ASSESSMENT, {
         "id": assessment.id, "account_id": account_id, "type": str(assessment.type),
         "competence_code": assessment.competence_code,
         "campaign_participation_id": assessment.campaign_participation_id,
         "target_skills": list(assessment.target_skills), "strategy": assessment.strategy, "seed": assessment.seed,
         "improving": assessment.improving, "state": str(assessment.state),
-        "current_challenge_id": assessment.current_challenge_id, "challenge_shown_at": None,
+        "current_challenge_id": assessment.current_challenge_id,
+        "challenge_shown_at": handed_out_at if assessment.current_challenge_id else None,
         "created_at": assessment.created_at, "updated_at": assessment.updated_at,
     })
 
 
-def update_assessment(session: Session, assessment: Assessment, *, challenge_changed: bool) -> None:
-    """A prebuilt statement: building one per call (compiling and caching it) cost more than running it."""
-    statement = _UPDATE_ASSESSMENT_NEW_CHALLENGE if challenge_changed else _UPDATE_ASSESSMENT
-    session.connection().execute(statement, {
+def update_assessment(session: Session, assessment: Assessment, *, challenge_changed: bool,
+                      now: datetime | None = None) -> None:
+    """A prebuilt statement: building one per call (compiling and caching it) cost more than running it. When the
+    challenge changed, the new one's clock starts at `now` (the server hands it out)."""
+    values: dict[str, Any] = {
         "assessment_id": assessment.id, "state": str(assessment.state),
         "current_challenge_id": assessment.current_challenge_id, "updated_at": assessment.updated_at,
-    })
+    }
+    if challenge_changed:
+        values["handed_out_at"] = now if assessment.current_challenge_id else None
+    session.connection().execute(_UPDATE_ASSESSMENT_NEW_CHALLENGE if challenge_changed else _UPDATE_ASSESSMENT,
+                                 values)
 
 
 def mark_shown(session: Session, assessment_id: str, at: datetime) -> None:

@@ -128,7 +128,7 @@ def start_test(session: Session, referential: Referential, account_id: int, code
     step = begin(referential, record, code, now=now, assessment_id=assessment_id, seed=seed, strategy=strategy,
                  config=config)
     if step.assessment.id == assessment_id:  # a new test
-        repo.insert_assessment(session, account_id, step.assessment)
+        repo.insert_assessment(session, account_id, step.assessment, handed_out_at=now)
         session.flush()
         if step.assessment.is_completed:  # nothing left to ask: it ends at once; the gradebook reads it all
             _results_changed(session, referential, account_id,
@@ -142,7 +142,7 @@ def reset(session: Session, referential: Referential, account_id: int, code: str
     outcome = reset_competence(referential, record, code, now=now, config=config)
     repo.insert_knowledge_elements(session, account_id, outcome.knowledge_elements)
     if outcome.aborted is not None:
-        repo.update_assessment(session, outcome.aborted, challenge_changed=True)
+        repo.update_assessment(session, outcome.aborted, challenge_changed=True, now=now)
     session.flush()
     after = replace(record, knowledge_elements=(*record.knowledge_elements, *outcome.knowledge_elements))
     _results_changed(session, referential, account_id, after, now, config)
@@ -152,7 +152,8 @@ def reset(session: Session, referential: Referential, account_id: int, code: str
 def current_test(session: Session, referential: Referential, account_id: int, assessment_id: str, *,
                  now: datetime, previous: str | None = None) -> TestView:
     """The test's current challenge, read in one statement, with the outcome of the answer to `previous` when
-    there is one. The first display of a timed challenge starts its clock (the only write)."""
+    there is one. A timed challenge's clock started when it was handed out (made current); a row from before that
+    rule, without a start, starts it at its first display (the only write)."""
     row = repo.get_test_view(session, account_id, assessment_id, previous)
     if row is None:
         raise LearningError(LearningRefusal.UNKNOWN_ASSESSMENT, "no such assessment for this learner")
@@ -187,7 +188,7 @@ def answer(session: Session, referential: Referential, account_id: int, assessme
     recorded = step.assessment.answers[-1]
     repo.insert_answer(session, account_id, assessment_id, recorded)
     repo.insert_knowledge_elements(session, account_id, step.new_knowledge_elements)
-    repo.update_assessment(session, step.assessment, challenge_changed=True)
+    repo.update_assessment(session, step.assessment, challenge_changed=True, now=now)
     session.flush()  # a concurrent double submission fails here on (assessment_id, challenge_id)
     if step.assessment.is_completed:  # the whole profile, read back after the writes, for the gradebook
         _results_changed(session, referential, account_id, lambda: repo.load_profile_record(session, account_id),

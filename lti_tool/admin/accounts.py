@@ -32,10 +32,19 @@ class AccountView:
     active: bool
     created_at: datetime
     last_login_at: datetime | None
+    session_generation: int = 0
 
 
 def _view(a: AdminAccount) -> AccountView:
-    return AccountView(a.id, a.username, a.active, a.created_at, a.last_login_at)
+    return AccountView(a.id, a.username, a.active, a.created_at, a.last_login_at, a.session_generation or 0)
+
+
+def end_sessions(session: Session, account_id: int) -> None:
+    """Every admin cookie of this account stops working (durably: in the database)."""
+    account = session.get(AdminAccount, account_id)
+    if account is not None:
+        account.session_generation = (account.session_generation or 0) + 1
+        session.commit()
 
 
 def normalize(username: str) -> str:

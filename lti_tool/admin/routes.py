@@ -3,7 +3,6 @@ form, login throttled in the shared store, every change audited."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -32,6 +31,7 @@ from lti_tool.admin.session import (
 from lti_tool.dynreg import host_approvals
 from lti_tool.persistence.models import ToolKey
 from lti_tool.registrations import get_registration, list_registrations, registration_usage
+from lti_tool.web import params
 from lti_tool.web.pages import render
 from lti_tool.web.security import content_security_policy
 from lti_tool.web.state import ToolState
@@ -80,17 +80,16 @@ async def _db(request: Request, work: Callable[[Session], T]) -> T:
 
 
 async def _admin(request: Request) -> AdminSession | None:
-    """The admin session of this request, if its account still exists and is active."""
+    """The admin session of this request, if its account still exists, is active and has not logged out since
+    (the cookie's generation is the account's, in the database)."""
     cookie = request.cookies.get(COOKIE)
     session = (await _codec(request)).read_session(cookie)
-    if session is None or await _state(request).store.get(_logged_out_key(cookie or "")):
+    if session is None:
         return None
     account = await _db(request, lambda s: accounts.active_account(s, session.account_id))
-    return session if account is not None and account.username == session.username else None
-
-
-def _logged_out_key(cookie: str) -> str:
-    return "admin-logged-out:" + hashlib.sha256(cookie.encode()).hexdigest()
+    if account is None or account.username != session.username:
+        return None
+    return session if account.session_generation == session.generation else None
 
 
 def _to_login() -> RedirectResponse:
@@ -158,16 +157,18 @@ async def login(request: Request) -> Response:
     address = request.client.host if request.client else "-"
     wait = await throttle.seconds_locked(state.store, username, address)
     if wait:
-        log.warning("admin login locked for %r from %s", username, address)
-        return _login_page(request, codec, 429,
-                           f"Trop d'essais infructueux : réessayez dans {wait // 60 + 1} minute(s).")
+        log.warning("admin login delayed %s s for %r from %s", wait, username, address)
+        delay = f"{wait} seconde(s)" if wait < 60 else f"{wait // 60 + 1} minute(s)"
+        response = _login_page(request, codec, 429, f"Trop d'essais infructueux : réessayez dans {delay}.")
+        response.headers["retry-after"] = str(wait)
+        return response
     account = await _db(request, lambda s: accounts.authenticate(s, username, password))
     if account is None:
         await throttle.record_failure(state.store, username, address)
         log.info("admin login failed for %r from %s", username, address)
         return _login_page(request, codec, 401, "Identifiant ou mot de passe incorrect.")
     await throttle.clear_username(state.store, username)
-    _, cookie = codec.new_session(account.id, account.username)
+    _, cookie = codec.new_session(account.id, account.username, account.session_generation)
     response = RedirectResponse("/admin/", status_code=303)
     set_admin_cookie(response, COOKIE, cookie, MAX_AGE_SECONDS, state.settings.secure_cookies)
     clear_admin_cookie(response, LOGIN_COOKIE, state.settings.secure_cookies)
@@ -176,10 +177,10 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
-    """Ends the session for good: the signed cookie is remembered as logged out (shared store) until it expires."""
-    cookie = request.cookies.get(COOKIE)
-    if cookie and (await _codec(request)).read_session(cookie):
-        await _state(request).store.set(_logged_out_key(cookie), "1", MAX_AGE_SECONDS)
+    """Ends the session for good: the account's session generation is incremented in the database, so this cookie
+    (and any other of the account) no longer opens the admin area, whatever happens to Redis."""
+    if (admin := await _admin(request)) is not None:
+        await _db(request, lambda s: accounts.end_sessions(s, admin.account_id))
     response = _to_login()
     clear_admin_cookie(response, COOKIE, _state(request).settings.secure_cookies)
     return response
@@ -263,11 +264,17 @@ async def _registration_page(request: Request, admin: AdminSession, registration
     return _page(request, admin, "registration.html", status_code=status_code, reg=reg, usage=usage, error=error)
 
 
+def _no_such_registration(request: Request, admin: AdminSession) -> Response:
+    return _page(request, admin, "error.html", status_code=404, message="Aucune plateforme à cette adresse.")
+
+
 @router.get("/registrations/{registration_id}")
-async def registration_page(request: Request, registration_id: int) -> Response:
+async def registration_page(request: Request, registration_id: str) -> Response:
     if not (admin := await _admin(request)):
         return _to_login()
-    return await _registration_page(request, admin, registration_id)
+    if (parsed := params.record_id(registration_id)) is None:
+        return _no_such_registration(request, admin)
+    return await _registration_page(request, admin, parsed)
 
 
 _ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
@@ -285,19 +292,21 @@ _ACTIONS: dict[str, tuple[Callable[..., Any], str]] = {
 
 
 @router.post("/registrations/{registration_id}/{action}")
-async def registration_action(request: Request, registration_id: int, action: str) -> Response:
+async def registration_action(request: Request, registration_id: str, action: str) -> Response:
     if not (admin := await _admin(request)):
         return _to_login()
     if (form := await _form(request, admin)) is None:
         return _csrf_refused(request, admin)
+    if (parsed := params.record_id(registration_id)) is None:
+        return _no_such_registration(request, admin)
     if action not in _ACTIONS:
         return _page(request, admin, "error.html", status_code=404, message="Action inconnue.")
     operation, notice = _ACTIONS[action]
     try:
-        await _db(request, lambda s: operation(s, _actor(admin), registration_id, form))
+        await _db(request, lambda s: operation(s, _actor(admin), parsed, form))
     except AdminError as exc:
-        return await _registration_page(request, admin, registration_id, status_code=400, error=str(exc))
-    target = "/admin/registrations" if action == "delete" else f"/admin/registrations/{registration_id}"
+        return await _registration_page(request, admin, parsed, status_code=400, error=str(exc))
+    target = "/admin/registrations" if action == "delete" else f"/admin/registrations/{parsed}"
     return RedirectResponse(f"{target}?ok={notice}", status_code=303)
 
 
@@ -322,9 +331,11 @@ async def grades_retry(request: Request) -> Response:
         return _to_login()
     if (form := await _form(request, admin)) is None:
         return _csrf_refused(request, admin)
-    ids = [int(i) for i in form.get("ids", "").split(",") if i.strip().isdigit()] or None
+    ids = params.id_list(form.get("ids", ""))
+    if ids is None:
+        return _page(request, admin, "error.html", status_code=400, message="Liste d'envois illisible.")
     try:
-        await _db(request, lambda s: grades_view.retry(s, _actor(admin), ids))
+        await _db(request, lambda s: grades_view.retry(s, _actor(admin), ids or None))
     except AdminError as exc:
         return _page(request, admin, "error.html", status_code=400, message=str(exc))
     return RedirectResponse("/admin/grades?ok=retried", status_code=303)

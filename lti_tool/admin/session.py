@@ -4,12 +4,13 @@ its role, is never read here."""
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.responses import Response
+
+from lti_tool.web.params import same_secret
 
 COOKIE = "pix_lti_admin"
 LOGIN_COOKIE = "pix_lti_admin_login"
@@ -24,6 +25,7 @@ class AdminSession:
     account_id: int
     username: str
     csrf: str
+    generation: int = 0  # the account's session generation when the cookie was made
 
 
 class AdminCodec:
@@ -31,16 +33,16 @@ class AdminCodec:
         self._session = URLSafeTimedSerializer(secret, salt=SALT)
         self._login = URLSafeTimedSerializer(secret, salt=LOGIN_SALT)
 
-    def new_session(self, account_id: int, username: str) -> tuple[AdminSession, str]:
-        session = AdminSession(account_id, username, secrets.token_urlsafe(24))
-        return session, self._session.dumps({"a": account_id, "u": username, "c": session.csrf})
+    def new_session(self, account_id: int, username: str, generation: int = 0) -> tuple[AdminSession, str]:
+        session = AdminSession(account_id, username, secrets.token_urlsafe(24), generation)
+        return session, self._session.dumps({"a": account_id, "u": username, "c": session.csrf, "g": generation})
 
     def read_session(self, token: str | None) -> AdminSession | None:
         if not token:
             return None
         try:
             raw = self._session.loads(token, max_age=MAX_AGE_SECONDS)
-            return AdminSession(int(raw["a"]), str(raw["u"]), str(raw["c"]))
+            return AdminSession(int(raw["a"]), str(raw["u"]), str(raw["c"]), int(raw.get("g", 0)))
         except (BadSignature, KeyError, TypeError, ValueError):
             return None
 
@@ -56,11 +58,11 @@ class AdminCodec:
             expected = self._login.loads(cookie, max_age=LOGIN_FORM_SECONDS)
         except BadSignature:
             return False
-        return isinstance(expected, str) and hmac.compare_digest(expected, token)
+        return isinstance(expected, str) and same_secret(expected, token)
 
 
 def same_token(expected: str, given: str | None) -> bool:
-    return bool(given) and hmac.compare_digest(expected.encode(), (given or "").encode())
+    return same_secret(expected, given)
 
 
 def set_admin_cookie(response: Response, name: str, value: str, max_age: int, secure: bool) -> None:

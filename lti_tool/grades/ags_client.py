@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
+from engine.text import clean_name, storable_identifier
 from lti_tool.grades.errors import DeliveryError, check_response, send
 
 SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
@@ -87,16 +88,17 @@ class Member:
 
 
 def _member(raw: Any) -> Member | None:
-    if not isinstance(raw, dict) or not isinstance(raw.get("user_id"), str) or not raw["user_id"]:
+    if not isinstance(raw, dict) or not isinstance(raw.get("user_id"), str):
+        return None
+    if not storable_identifier(raw["user_id"], 255):  # a user id that could never match a launch's sub
         return None
 
     def text(name: str) -> str | None:
-        value = raw.get(name)
-        return value[:255] if isinstance(value, str) and value else None
+        return clean_name(raw.get(name), 255)
 
     roles = tuple(r for r in raw.get("roles", []) if isinstance(r, str)) if isinstance(raw.get("roles"), list) else ()
     status = raw.get("status") if raw.get("status") in ("Active", "Inactive", "Deleted") else "Active"
-    return Member(raw["user_id"][:255], roles, status, text("name"), text("given_name"), text("family_name"))
+    return Member(raw["user_id"], roles, status, text("name"), text("given_name"), text("family_name"))
 
 
 async def fetch_memberships(http: httpx.AsyncClient, url: str, token: str, *, timeout: float, max_pages: int,

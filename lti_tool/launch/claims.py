@@ -7,7 +7,8 @@ import secrets
 import time
 from typing import Any
 
-from lti_tool.launch.errors import bad_token
+from engine.text import clean_name, clean_text, storable_identifier
+from lti_tool.launch.errors import ASK_ADMIN, LaunchRefused, bad_token
 from lti_tool.launch.message import LaunchMessage
 from lti_tool.launch.roles import map_roles
 from lti_tool.registrations import RegistrationView
@@ -17,6 +18,11 @@ DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 RESOURCE_LINK = "LtiResourceLinkRequest"
 DEEP_LINKING = "LtiDeepLinkingRequest"
 SUPPORTED_MESSAGES = (RESOURCE_LINK, DEEP_LINKING)
+# the columns' lengths: names and labels 255, titles 512, identifiers 255 (see lti_tool.persistence.models)
+NAME_LENGTH, TITLE_LENGTH, IDENTIFIER_LENGTH = 255, 512, 255
+DESCRIPTION_LENGTH, CUSTOM_LENGTH, CUSTOM_ENTRIES = 4000, 1000, 64
+_IDENTIFIERS = {"sub": "la personne (sub)", "deployment_id": "le déploiement (deployment_id)",
+                "context.id": "le cours (context.id)", "resource_link.id": "le lien d'activité (resource_link.id)"}
 
 
 def text(value: Any) -> str | None:
@@ -78,23 +84,48 @@ def deployment_of(claims: dict[str, Any]) -> str:
     return deployment_id
 
 
+def _identifier(value: str | None, what: str) -> str | None:
+    """An identifier kept exactly as sent, or a refusal when it cannot be stored (never its value in the reason)."""
+    if value is not None and not storable_identifier(value, IDENTIFIER_LENGTH):
+        raise LaunchRefused(400, f"L'identifiant envoyé pour {_IDENTIFIERS[what]} ne peut pas être enregistré "
+                            f"(plus de {IDENTIFIER_LENGTH} caractères, ou caractères de contrôle).", ASK_ADMIN,
+                            "unstorable_identifier")
+    return value
+
+
+def _custom(claims: dict[str, Any]) -> dict[str, str]:
+    """Custom parameters as text, cleaned and cut; entries with an empty or unusable key are left out."""
+    custom: dict[str, str] = {}
+    for key, value in list(lti_object(claims, "custom").items())[:CUSTOM_ENTRIES]:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            continue
+        name, cleaned = clean_name(str(key), 255), clean_text(str(value), CUSTOM_LENGTH)
+        if name is not None:
+            custom[name] = cleaned or ""
+    return custom
+
+
 def to_message(claims: dict[str, Any], registration: RegistrationView) -> LaunchMessage:
-    """The validated launch, reduced to what the tool keeps (never the email)."""
+    """The validated launch, reduced to what the tool keeps (never the email). Display fields are cleaned and cut
+    to their columns (`engine.text`); identifiers that cannot be stored as sent are refused."""
     message_type = str(claims[LTI + "message_type"])
     link = lti_object(claims, "resource_link")
     context = lti_object(claims, "context")
     settings = claims.get(DL + "deep_linking_settings")
     return_url = text(settings.get("deep_link_return_url")) if isinstance(settings, dict) else None
-    custom = {str(k): str(v) for k, v in lti_object(claims, "custom").items() if isinstance(v, str | int | float)}
     return LaunchMessage(
         launch_id=secrets.token_urlsafe(18), registration_id=registration.id, issuer=registration.issuer,
-        client_id=registration.client_id, deployment_id=deployment_of(claims), message_type=message_type,
-        sub=str(claims["sub"]), role=map_roles([r for r in claims[LTI + "roles"] if isinstance(r, str)]),
-        name=text(claims.get("name")), given_name=text(claims.get("given_name")),
-        family_name=text(claims.get("family_name")),
-        context_id=text(context.get("id")), context_label=text(context.get("label")),
-        context_title=text(context.get("title")), resource_link_id=text(link.get("id")),
-        resource_link_title=text(link.get("title")), resource_link_description=text(link.get("description")),
-        custom=custom, deep_link_return_url=return_url if message_type == DEEP_LINKING else None,
+        client_id=registration.client_id, deployment_id=str(_identifier(deployment_of(claims), "deployment_id")),
+        message_type=message_type, sub=str(_identifier(str(claims["sub"]), "sub")),
+        role=map_roles([r for r in claims[LTI + "roles"] if isinstance(r, str)]),
+        name=clean_name(claims.get("name"), NAME_LENGTH), given_name=clean_name(claims.get("given_name"), NAME_LENGTH),
+        family_name=clean_name(claims.get("family_name"), NAME_LENGTH),
+        context_id=_identifier(text(context.get("id")), "context.id"),
+        context_label=clean_name(context.get("label"), NAME_LENGTH),
+        context_title=clean_name(context.get("title"), TITLE_LENGTH),
+        resource_link_id=_identifier(text(link.get("id")), "resource_link.id"),
+        resource_link_title=clean_name(link.get("title"), TITLE_LENGTH),
+        resource_link_description=clean_text(link.get("description"), DESCRIPTION_LENGTH),
+        custom=_custom(claims), deep_link_return_url=return_url if message_type == DEEP_LINKING else None,
         claims={k: v for k, v in claims.items() if k != "email"},
     )

@@ -14,11 +14,13 @@ _PG_MIGRATION_LOCK = 7_461_001
 
 
 def make_engine(url: str) -> Engine:
+    """`hide_parameters`: a failed statement's error (and so its traceback in the logs) never carries the values
+    it was given — names of minors, claim values."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -28,8 +30,10 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    # connect_timeout: an unreachable server fails a request (503) in seconds instead of hanging it
-    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800, connect_args={"connect_timeout": 5})
+    # connect_timeout: an unreachable server fails a request (503) in seconds instead of hanging it;
+    # hide_parameters: a failed statement's error and traceback carry no values (claims, names)
+    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800, hide_parameters=True,
+                         connect_args={"connect_timeout": 5})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from engine.scoring import ScorecardStatus
 from lti_tool.launch.errors import RELAUNCH, LaunchRefused
 from lti_tool.persistence.models import Account, Activity, Course
+from lti_tool.web import params
 from lti_tool.web.auth import link, session_data
 from lti_tool.web.i18n import translator
 from lti_tool.web.lti_routes import tool
@@ -35,15 +36,18 @@ def _person(account: Account, locale: str = "fr") -> str:
 
 
 @router.get("/activites/{activity_id}")
-async def activity_page(request: Request, activity_id: int) -> Response:
+async def activity_page(request: Request, activity_id: str) -> Response:
+    parsed = params.record_id(activity_id)
+    if parsed is None:
+        raise LaunchRefused(400, "Cette adresse d'activité est invalide.", RELAUNCH, "bad_activity")
     data = session_data(request)
-    if data.activity_id != activity_id:
+    if data.activity_id != parsed:
         raise LaunchRefused(403, "Votre session ne donne pas accès à cette activité.", RELAUNCH, "wrong_activity")
     state = tool(request)
 
     def load() -> tuple[Account | None, Activity | None, Course | None]:
         with state.sessions() as session:
-            activity = session.get(Activity, activity_id)
+            activity = session.get(Activity, data.activity_id)
             course = session.get(Course, activity.course_id) if activity and activity.course_id else None
             return session.get(Account, data.account_id), activity, course
 

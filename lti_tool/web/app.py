@@ -41,6 +41,7 @@ from lti_tool.web.body_limit import BodyLimit, BodyLimits
 from lti_tool.web.campaign_routes import router as campaign_router
 from lti_tool.web.outage import install_outage_handlers
 from lti_tool.web.pages import refusal
+from lti_tool.web.privacy import PrivateResponses
 from lti_tool.web.registration_cache import RegistrationCache
 from lti_tool.web.security import install_security_headers
 from lti_tool.web.state import ToolState
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     app.include_router(quick_test_routes.router)
     app.add_middleware(BodyLimit, limits=BodyLimits(settings.max_form_bytes, settings.max_launch_bytes,
                                                     settings.max_saml_bytes, settings.max_upload_bytes))
+    app.add_middleware(PrivateResponses)  # inside the security headers: its referrer policy is the one kept
     install_security_headers(app)  # added last: outermost, so the 413 and 503 pages get the headers too
     app.include_router(registration_routes.router)
     app.include_router(admin_routes.router)

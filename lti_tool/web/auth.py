@@ -3,13 +3,13 @@ token of forms, and the `lt` propagation that keeps the flow working when third-
 
 from __future__ import annotations
 
-import hmac
 from urllib.parse import urlencode, urlsplit
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
 
 from lti_tool.launch.errors import RELAUNCH, LaunchRefused
+from lti_tool.web import params
 from lti_tool.web.tokens import SessionData
 
 SESSION_COOKIE = "pix_lti_session"
@@ -85,7 +85,6 @@ async def checked_form(request: Request, data: SessionData) -> FormData:
         form = await request.form(max_files=0, max_fields=64)
     except Exception as exc:  # malformed body: a refusal, never a 5xx
         raise LaunchRefused(400, "Le formulaire reçu est illisible.", "Rechargez la page.", "bad_form") from exc
-    sent = form.get(CSRF_FIELD)
-    if not isinstance(sent, str) or not hmac.compare_digest(sent, csrf_token(request, data)):
+    if not params.same_secret(csrf_token(request, data), form.get(CSRF_FIELD)):
         raise _FORGED
     return form

@@ -24,9 +24,10 @@ from campaigns.use_cases import CampaignAccess, CampaignDraft
 from engine.campaigns.participation import CampaignError, CampaignRefusal, CampaignType, ParticipationStatus
 from engine.campaigns.results import read_snapshot
 from lti_tool.launch.errors import LaunchRefused
+from lti_tool.web import params
 from lti_tool.web.auth import checked_form, link, session_data
 from lti_tool.web.i18n import translator
-from lti_tool.web.student_routes import learning, page, redirect
+from lti_tool.web.student_routes import learning, page, path_token, redirect
 from lti_tool.web.tokens import SessionData
 
 router = APIRouter()
@@ -113,6 +114,7 @@ async def join(request: Request) -> Response:
 @router.get("/campagnes/participations/{participation_id}")
 async def participation_page(request: Request, participation_id: str) -> Response:
     data = session_data(request)
+    participation_id = path_token(request, "participation_id")
     service = campaign_service(request)
     try:
         view = await run_in_threadpool(service.view, data.account_id, participation_id)
@@ -126,6 +128,7 @@ async def participation_page(request: Request, participation_id: str) -> Respons
 async def _participation_action(request: Request, participation_id: str, action: str) -> Response:
     data = session_data(request)
     form = await checked_form(request, data)
+    participation_id = path_token(request, "participation_id")
     service = campaign_service(request)
     back = f"/campagnes/participations/{participation_id}"
     try:
@@ -167,6 +170,7 @@ async def retry(request: Request, participation_id: str) -> Response:
 async def campaign_test_end(request: Request, assessment_id: str) -> Response:
     """Where a campaign test ends: back to its campaign page."""
     data = session_data(request)
+    assessment_id = path_token(request, "assessment_id")
     found = await run_in_threadpool(campaign_service(request).participation_of_test, data.account_id, assessment_id)
     if found is None:
         return _refused(request, data, CampaignError(CampaignAccess.UNKNOWN_PARTICIPATION, ""),
@@ -229,11 +233,12 @@ def _draft(form: object, tube_names: set[str]) -> CampaignDraft | str:
     level = get("niveau_max") or ""
     if level not in {str(n) for n in MAX_LEVELS} | {""}:
         return "campaign.form.level"
-    badge = get("badge") or ""
-    if badge and (not isinstance(badge, str) or not badge.isdigit() or not 1 <= int(badge) <= 100):
+    raw_badge = get("badge") or ""
+    badge = params.bounded_int(raw_badge, 1, 100) if raw_badge else None
+    if raw_badge and badge is None:
         return "campaign.form.badge"
-    return CampaignDraft(name.strip(), CampaignType.ASSESSMENT, tubes, int(level) if level else None, multiple,
-                         None, int(badge) if badge else None)
+    return CampaignDraft(name.strip(), CampaignType.ASSESSMENT, tubes, params.bounded_int(level, 2, 6), multiple,
+                         None, badge)
 
 
 @router.post("/campagnes/nouveau")
@@ -260,12 +265,21 @@ async def create_campaign(request: Request) -> Response:
 
 
 def _group(raw: str) -> int | None:
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    return params.record_id(raw)
 
 
-@router.get("/campagnes/{campaign_id:int}")
-async def dashboard_page(request: Request, campaign_id: int, groupe: str = "", vue: str = "") -> Response:
+def _campaign_id(raw: str) -> int:
+    """The campaign of the path (digits only; a number beyond a database id is no campaign): else a 404."""
+    value = params.record_id(raw)
+    if value is None:
+        raise LaunchRefused(404, "Cette page n'existe pas.", "Revenez à la liste de vos parcours.", "not_found")
+    return value
+
+
+@router.get("/campagnes/{campaign_id:digits}")
+async def dashboard_page(request: Request, campaign_id: str, groupe: str = "", vue: str = "") -> Response:
     data = _teacher(request)
+    campaign_id = _campaign_id(campaign_id)
     service = campaign_service(request)
     try:
         board = await run_in_threadpool(service.dashboard, data.account_id, campaign_id, _group(groupe))
@@ -288,9 +302,10 @@ async def dashboard_page(request: Request, campaign_id: int, groupe: str = "", v
                     request, "/campagnes/rejoindre", code=board.campaign.code))
 
 
-@router.get("/campagnes/{campaign_id:int}/export.csv")
-async def export_csv(request: Request, campaign_id: int, groupe: str = "") -> Response:
+@router.get("/campagnes/{campaign_id:digits}/export.csv")
+async def export_csv(request: Request, campaign_id: str, groupe: str = "") -> Response:
     data = _teacher(request)
+    campaign_id = _campaign_id(campaign_id)
     try:
         campaign, body = await run_in_threadpool(campaign_service(request).export, data.account_id, campaign_id,
                                                  _group(groupe))
@@ -304,7 +319,7 @@ async def export_csv(request: Request, campaign_id: int, groupe: str = "") -> Re
 
 @router.get("/campagnes/static/{name}")
 async def static(name: str) -> Response:
-    candidate = (STATIC_DIR / name).resolve()
-    if candidate.parent != STATIC_DIR or not candidate.is_file():
+    candidate = (STATIC_DIR / name).resolve() if params.file_name(name) else None
+    if candidate is None or candidate.parent != STATIC_DIR or not candidate.is_file():
         return Response("Fichier introuvable.", status_code=404, media_type="text/plain; charset=utf-8")
     return FileResponse(candidate, headers={"cache-control": "public, max-age=3600"})

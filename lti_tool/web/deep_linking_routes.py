@@ -31,6 +31,7 @@ from lti_tool.grades.content_items import (
 )
 from lti_tool.grades.scores import Scale, TargetKind
 from lti_tool.launch.errors import RELAUNCH, LaunchRefused
+from lti_tool.web import params
 from lti_tool.web.campaign_routes import campaign_service
 from lti_tool.web.lti_routes import SESSION_COOKIE, tool
 from lti_tool.web.pages import render
@@ -161,8 +162,7 @@ async def selection_submit(request: Request, launch_id: str) -> Response:
     data, launch = await _launch(request, launch_id, token or None)
     state = tool(request)
     expected = await state.store.get(f"dl-csrf:{launch_id}")
-    sent = form.get("csrf")
-    if expected is None or not isinstance(sent, str) or not secrets.compare_digest(expected, sent):
+    if expected is None or not params.same_secret(expected, form.get("csrf")):
         raise LaunchRefused(403, "Le formulaire n'a pas été envoyé depuis la page de sélection (jeton de sécurité).",
                             _RETRY_SELECTION, "bad_csrf")
     campaigns = await _course_campaigns(request, data)

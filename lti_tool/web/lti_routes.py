@@ -25,6 +25,7 @@ from lti_tool.launch.message_launch import CookiesBlocked, ToolMessageLaunch
 from lti_tool.launch.oidc_login import login_param
 from lti_tool.launch.provisioning import Provisioned, provision
 from lti_tool.launch.return_url import ReturnUrlPolicy
+from lti_tool.web import params
 from lti_tool.web.cookies import set_cookie
 from lti_tool.web.pages import render
 from lti_tool.web.state import ToolState
@@ -40,15 +41,23 @@ def tool(request: Request) -> ToolState:
     return request.app.state.tool
 
 
+_UNREADABLE = LaunchRefused(400, "La demande contient des caractères invalides.",
+                            "Lancez l'activité depuis votre plateforme (Moodle, ENT...).", "bad_characters")
+
+
 async def _params(request: Request) -> dict[str, str]:
-    params = {k: v for k, v in request.query_params.items()}
+    """Query and form values of a login or launch; a value with control characters (NUL...) is refused here,
+    before it reaches the database or the store (through `lti_tool.web.params`)."""
+    values = {k: v for k, v in request.query_params.items()}
     if request.method == "POST":
         try:
             form = await request.form()
         except Exception as exc:  # malformed body: a refusal, never a 5xx
             raise LaunchRefused(400, "Le formulaire reçu est illisible.", "Relancez l'activité.", "bad_form") from exc
-        params.update({k: v for k, v in form.items() if isinstance(v, str)})
-    return params
+        values.update({k: v for k, v in form.items() if isinstance(v, str)})
+    if any(params.text(v, len(v)) is None for v in values.values()):
+        raise _UNREADABLE
+    return values
 
 
 def _services(state: ToolState, lti_request: FastAPIRequest, *,
@@ -66,10 +75,10 @@ async def login(request: Request) -> Response:
     """pylti1p3's login runs on the event loop: the registration is read first (cache, or the database in
     the thread pool), the state record is written after (async Redis), so nothing in between blocks."""
     state = tool(request)
-    params = await _params(request)
-    iss, client_id = login_param(params, "iss"), login_param(params, "client_id")
+    values = await _params(request)
+    iss, client_id = login_param(values, "iss"), login_param(values, "client_id")
     candidates = await state.registrations.for_login(iss, client_id) if iss else []
-    lti_request = FastAPIRequest(params, request.cookies, state.settings.secure_cookies)
+    lti_request = FastAPIRequest(values, request.cookies, state.settings.secure_cookies)
     settings = state.settings
     sessions, cookies = _services(state, lti_request, deferred=True)
     oidc = ToolOIDCLogin(lti_request, state.tool_conf, sessions, cookies,
@@ -78,8 +87,8 @@ async def login(request: Request) -> Response:
     try:
         response = oidc.redirect(settings.launch_url)
     except LaunchRefused as refused:
-        await _log_refusal(state, refused, {"iss": params.get("iss"), "aud": params.get("client_id"),
-                                            "deployment_id": params.get("lti_deployment_id")})
+        await _log_refusal(state, refused, {"iss": values.get("iss"), "aud": values.get("client_id"),
+                                            "deployment_id": values.get("lti_deployment_id")})
         raise
     await sessions.data_storage.flush()  # the state is stored before the browser can follow the redirect
     return response

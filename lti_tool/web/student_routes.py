@@ -21,6 +21,8 @@ from engine.competence_test import LifecycleError, Refusal
 from engine.referential import Challenge, ChallengeType, Referential
 from engine.scoring import Scorecard, ScorecardStatus
 from learning.use_cases import AnswerOutcome, LearningError, LearningRefusal, LearningService
+from lti_tool.launch.errors import LaunchRefused
+from lti_tool.web import params
 from lti_tool.web.auth import CSRF_FIELD, checked_form, csrf_token, link, session_data
 from lti_tool.web.i18n import translator
 from lti_tool.web.markdown import render_inline, render_markdown
@@ -71,8 +73,8 @@ def learning(request: Request) -> LearningService:
 def page(request: Request, data: SessionData, name: str, status_code: int = 200, **context: Any) -> Response:
     t = translator(data.locale)
 
-    def url(path: str, **params: str) -> str:
-        return link(request, path, **params)
+    def url(path: str, **query: str) -> str:
+        return link(request, path, **query)
 
     return render(request, name, status_code=status_code, t=t, url=url, locale=data.locale,
                   csrf_field=CSRF_FIELD, csrf=csrf_token(request, data), md=render_markdown, md_inline=render_inline,
@@ -109,8 +111,32 @@ def refused(request: Request, data: SessionData, error: LifecycleError | Learnin
                 back=back or link(request, "/profil"), back_label=back_label or t("nav.profile"))
 
 
-def redirect(request: Request, path: str, **params: str) -> RedirectResponse:
-    return RedirectResponse(link(request, path, **params), status_code=303)
+def redirect(request: Request, path: str, **query: str) -> RedirectResponse:
+    return RedirectResponse(link(request, path, **query), status_code=303)
+
+
+_NOT_FOUND = LaunchRefused(404, "Cette page n'existe pas.", "Revenez à votre profil.", "not_found")
+
+
+def path_token(request: Request, name: str) -> str:
+    """An id of the path (assessment, participation) through the typed parser: a 404 page when unusable."""
+    value = params.token(request.path_params.get(name))
+    if value is None:
+        raise _NOT_FOUND
+    return value
+
+
+def query_token(request: Request, name: str) -> str | None:
+    """An optional id of the query string (`apres`, `defi`); an unusable one counts as absent."""
+    return params.token(request.query_params.get(name))
+
+
+def competence_code(raw: str) -> str:
+    """A competence code of the path ("1.1"): unknown ones are the use case's refusal; unusable ones a 404."""
+    value = params.text(raw, 8)
+    if value is None:
+        raise _NOT_FOUND
+    return value
 
 
 # --- profile ----------------------------------------------------------------------------------------------
@@ -171,6 +197,7 @@ async def retry(request: Request, code: str) -> Response:
 async def _start(request: Request, code: str, *, retry: bool) -> Response:
     data = session_data(request)
     await checked_form(request, data)
+    code = competence_code(code)
     try:
         step = await run_in_threadpool(lambda: learning(request).start(data.account_id, code, retry=retry))
     except LifecycleError as error:
@@ -182,6 +209,7 @@ async def _start(request: Request, code: str, *, retry: bool) -> Response:
 async def reset(request: Request, code: str) -> Response:
     data = session_data(request)
     await checked_form(request, data)
+    code = competence_code(code)
     try:
         await run_in_threadpool(learning(request).reset, data.account_id, code)
     except LifecycleError as error:
@@ -235,8 +263,9 @@ async def _challenge_page(request: Request, data: SessionData, assessment_id: st
 async def challenge_page(request: Request) -> Response:
     """The current challenge; `apres` (a challenge just answered in this test) shows that answer's outcome
     above it, so that answering leads straight to the next challenge."""
-    return await _challenge_page(request, session_data(request), request.path_params["assessment_id"],
-                                 previous=request.query_params.get("apres") or None)
+    data = session_data(request)
+    return await _challenge_page(request, data, path_token(request, "assessment_id"),
+                                 previous=query_token(request, "apres"))
 
 
 # The two requests of every answer are plain Starlette routes: FastAPI's parameter resolution showed up in
@@ -248,6 +277,13 @@ class MalformedAnswer(ValueError):
     pass
 
 
+def _index(raw: str, proposals: int) -> int:
+    index = params.bounded_int(raw, 1, proposals)
+    if index is None:
+        raise ValueError("not a proposal's index")
+    return index
+
+
 def parse_answer(challenge: Challenge, form: FormData) -> AnswerValue | None:
     """The answer as the engine takes it; None when nothing was given; MalformedAnswer when forged."""
     if challenge.type in (ChallengeType.QCU, ChallengeType.QCM):
@@ -255,11 +291,9 @@ def parse_answer(challenge: Challenge, form: FormData) -> AnswerValue | None:
         if not raw:
             return None
         try:
-            picked = sorted({int(v) for v in raw})
+            picked = sorted({_index(v, len(challenge.proposals)) for v in raw})
         except ValueError as exc:
             raise MalformedAnswer("not an index") from exc
-        if any(not 1 <= i <= len(challenge.proposals) for i in picked):
-            raise MalformedAnswer("index out of range")
         if challenge.type is ChallengeType.QCU:
             if len(picked) != 1:
                 raise MalformedAnswer("one answer expected")
@@ -277,8 +311,8 @@ def parse_answer(challenge: Challenge, form: FormData) -> AnswerValue | None:
 
 
 async def answer(request: Request) -> Response:
-    assessment_id: str = request.path_params["assessment_id"]
     data = session_data(request)
+    assessment_id = path_token(request, "assessment_id")
     form = await checked_form(request, data)
     service = learning(request)
     challenge_id = form.get("challenge_id")
@@ -323,8 +357,9 @@ router.add_route("/evaluations/{assessment_id}/reponses", answer, methods=["POST
 
 
 @router.get("/evaluations/{assessment_id}/resultat")
-async def outcome_page(request: Request, assessment_id: str, defi: str = "") -> Response:
+async def outcome_page(request: Request, assessment_id: str) -> Response:
     data = session_data(request)
+    assessment_id, defi = path_token(request, "assessment_id"), query_token(request, "defi") or ""
     service = learning(request)
     try:
         outcome = await run_in_threadpool(service.outcome, data.account_id, assessment_id, defi)
@@ -336,9 +371,10 @@ async def outcome_page(request: Request, assessment_id: str, defi: str = "") -> 
 
 
 @router.get("/evaluations/{assessment_id}/fin")
-async def end_page(request: Request, assessment_id: str, apres: str = "") -> Response:
+async def end_page(request: Request, assessment_id: str) -> Response:
     """The end of a competence test; `apres` (the answer that ended it) shows that answer's outcome first."""
     data = session_data(request)
+    assessment_id, apres = path_token(request, "assessment_id"), query_token(request, "apres") or ""
     service = learning(request)
     try:
         result = await run_in_threadpool(service.result, data.account_id, assessment_id, apres or None)
@@ -358,6 +394,8 @@ async def end_page(request: Request, assessment_id: str, apres: str = "") -> Res
 # --- files ------------------------------------------------------------------------------------------------
 
 def _safe_file(folder: Path, name: str) -> Path | None:
+    if params.file_name(name) is None:
+        return None
     candidate = (folder / name).resolve()
     if candidate.parent != folder or not candidate.is_file():
         return None

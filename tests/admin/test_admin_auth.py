@@ -62,30 +62,65 @@ def test_login_form_needs_its_csrf_token(sqlite_admin_tool: Tool) -> None:
     assert sqlite_admin_tool.client.get("/admin/", follow_redirects=False).status_code == 303
 
 
-def test_five_failures_lock_the_username_even_with_the_right_password(admin_tool: Tool) -> None:
-    for _ in range(5):
+def test_failures_delay_the_next_attempt_even_with_the_right_password(admin_tool: Tool) -> None:
+    for _ in range(3):
         assert login(admin_tool, password="wrong password 123").status_code == 401
-    locked = login(admin_tool)
+    locked = login(admin_tool)  # 3 failures: 2 s to wait before the next attempt
     assert locked.status_code == 429 and "essais infructueux" in locked.text
+    assert 0 < int(locked.headers["retry-after"]) <= 2
     assert admin_tool.client.get("/admin/", follow_redirects=False).status_code == 303
 
 
 def test_the_client_address_is_throttled_across_usernames(sqlite_admin_tool: Tool) -> None:
-    for i in range(20):
+    for i in range(5):  # five free failures per address, whatever the usernames
         assert login(sqlite_admin_tool, username=f"user{i}", password="wrong password 123").status_code == 401
+    assert login(sqlite_admin_tool, username="user9", password="wrong password 123").status_code == 429
     with sqlite_admin_tool.sessions()() as session:
         accounts.create_account(session, "bob", PASSWORD, "test")
     assert login(sqlite_admin_tool, username="bob").status_code == 429
 
 
 def test_a_successful_login_clears_the_username_failures(sqlite_admin_tool: Tool) -> None:
-    for _ in range(4):
+    for _ in range(2):
         login(sqlite_admin_tool, password="wrong password 123")
     assert login(sqlite_admin_tool).status_code == 303
     sqlite_admin_tool.client.cookies.clear()
-    for _ in range(4):
+    for _ in range(2):
         assert login(sqlite_admin_tool, password="wrong password 123").status_code == 401
     assert login(sqlite_admin_tool).status_code == 303
+
+
+async def _failures(store, username: str, address: str, count: int, start: float) -> float:  # type: ignore[no-untyped-def]
+    """`count` failures, each made as soon as the backoff allows it; the time of the last one."""
+    from lti_tool.admin import throttle
+
+    now = start
+    for _ in range(count):
+        now += await throttle.seconds_locked(store, username, address, now)
+        await throttle.record_failure(store, username, address, now)
+    return now
+
+
+def test_an_attacker_cannot_lock_an_account_out_only_slow_it_down() -> None:
+    """Thirty failures on alice's account from the attacker's addresses delay alice by a minute at most (a hard
+    lock for everyone was a denial of service); the attacker's own address waits far longer."""
+    import asyncio
+
+    from lti_tool.admin import throttle
+    from lti_tool.store.memory import MemoryStore
+
+    async def scenario() -> tuple[int, int, int]:
+        store = MemoryStore()
+        last = await _failures(store, "alice", "203.0.113.9", 30, start=1_000_000.0)
+        alice = await throttle.seconds_locked(store, "alice", "198.51.100.7", last)
+        alice_later = await throttle.seconds_locked(store, "alice", "198.51.100.7", last + 61)
+        attacker_later = await throttle.seconds_locked(store, "bob", "203.0.113.9", last + 61)
+        return alice, alice_later, attacker_later
+
+    alice, alice_later, attacker_later = asyncio.run(scenario())
+    assert 0 < alice <= 60
+    assert alice_later == 0
+    assert attacker_later > 60
 
 
 def test_changes_without_the_session_csrf_token_are_refused(logged_in: Tool) -> None:
@@ -133,3 +168,25 @@ def test_admin_pages_are_never_framed_nor_cached(logged_in: Tool) -> None:
             response = logged_in.client.get(path)
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
         assert response.headers["cache-control"] == "no-store"
+
+
+def test_a_logged_out_cookie_stays_refused_after_the_store_is_emptied(admin_tool: Tool) -> None:
+    """Logout is kept in the database: a Redis restart (here: the store emptied) does not revive the cookie."""
+    import asyncio
+
+    import redis
+
+    assert login(admin_tool).status_code == 303
+    cookie = admin_tool.client.cookies.get("pix_lti_admin")
+    page = admin_tool.client.get("/admin/")
+    assert page.status_code == 200
+    assert admin_tool.client.post("/admin/logout", follow_redirects=False).status_code == 303
+    if admin_tool.settings.redis_url:
+        redis.Redis.from_url(admin_tool.settings.redis_url).flushdb()
+    else:
+        asyncio.run(admin_tool.client.app.state.tool.store.close())  # the in-process store forgets everything
+    admin_tool.client.cookies.set("pix_lti_admin", cookie, path="/admin")
+    assert admin_tool.client.get("/admin/", follow_redirects=False).status_code == 303  # back to the login page
+    admin_tool.client.cookies.clear()
+    assert login(admin_tool).status_code == 303  # a new login works
+    assert admin_tool.client.get("/admin/", follow_redirects=False).status_code == 200

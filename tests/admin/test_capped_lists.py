@@ -38,15 +38,17 @@ def test_capped_lists_keep_the_newest_items_first() -> None:
     asyncio.run(run())
 
 
-def test_throttle_window_slides(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_throttle_backoff_doubles_per_account_and_ignores_case() -> None:
     async def run() -> None:
         store = MemoryStore()
-        for i in range(throttle.MAX_PER_USERNAME):
+        for i in range(throttle.PER_ACCOUNT.free):
             assert await throttle.seconds_locked(store, "Alice", "1.2.3.4", now=1000.0 + i) == 0
             await throttle.record_failure(store, "alice", "1.2.3.4", now=1000.0 + i)
-        wait = await throttle.seconds_locked(store, "ALICE", "5.6.7.8", now=1010.0)
-        assert wait == throttle.WINDOW_SECONDS - 10
-        assert await throttle.seconds_locked(store, "alice", "5.6.7.8", now=1000.0 + throttle.WINDOW_SECONDS) == 0
-        assert await throttle.seconds_locked(store, "bob", "5.6.7.8", now=1010.0) == 0
+        last = 1000.0 + throttle.PER_ACCOUNT.free - 1
+        assert await throttle.seconds_locked(store, "ALICE", "5.6.7.8", now=last) == 2
+        await throttle.record_failure(store, "alice", "5.6.7.8", now=last + 2)
+        assert await throttle.seconds_locked(store, "alice", "5.6.7.8", now=last + 2) == 4
+        assert await throttle.seconds_locked(store, "alice", "5.6.7.8", now=last + 6) == 0
+        assert await throttle.seconds_locked(store, "bob", "5.6.7.8", now=last + 2) == 0
 
     asyncio.run(run())

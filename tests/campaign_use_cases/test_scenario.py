@@ -191,3 +191,10 @@ def test_default_stages_stop_at_the_hardest_target_skill() -> None:
     assert [s.level for s in full.stages] == [0, 2, 4, 6]
     assert [(b.key, b.criteria[0].min_rate, len(b.criteria[0].skills)) for b in full.badges] == [
         ("competence-1.1", 80, 6)]
+
+
+def test_a_campaign_name_loses_its_bidi_overrides_and_control_characters(sessions, service: CampaignService) -> None:
+    ids = seed_class(sessions)
+    campaign = service.create(ids["prof"], f"course:{ids['course']}",
+                              CampaignDraft("Parcours \u202eSNT\x00 2de\u200b", CampaignType.PROFILES_COLLECTION))
+    assert campaign.name == "Parcours SNT 2de"

@@ -142,11 +142,14 @@ def test_a_student_completes_a_competence_test_in_the_lms_iframe(servers, browse
     headers = httpx.get(tool_frame.url).headers
     assert f"frame-ancestors 'self' {platform}" in headers["content-security-policy"]
     # the same profile on a 320 px phone screen: no horizontal scrolling
-    phone = browser.new_page(viewport={"width": 320, "height": 640})
+    # (with the browser's cookies: the address carries no session token once the cookie works)
+    phone_context = browser.new_context(viewport={"width": 320, "height": 640})
+    phone_context.add_cookies(page.context.cookies())
+    phone = phone_context.new_page()
     phone.goto(tool_frame.url)
     assert phone.locator('[data-competence="1.1"]').inner_text().count(f"Niveau {level}") == 1
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    phone.close()
+    phone_context.close()
     page.close()
 
 

@@ -169,8 +169,23 @@ def test_a_timed_challenge_counts_from_its_first_display(sessions, account_id, c
     in_time = service.answer(account_id, step.assessment.id, view.challenge.id, right_answer(view.challenge))
     assert in_time.status is AnswerStatus.OK
     nxt = service.current(account_id, step.assessment.id)
-    assert nxt.shown_at == clock.now  # the next challenge's clock starts when it is shown
+    assert nxt.shown_at == clock.now  # the next challenge's clock started when the answer handed it out
     clock.advance(seconds=31)
+    late = service.answer(account_id, step.assessment.id, nxt.challenge.id, right_answer(nxt.challenge))
+    assert late.status is AnswerStatus.TIMED_OUT
+
+
+def test_a_timed_challenge_answered_without_its_page_ever_shown_is_timed_out(sessions, account_id, clock):
+    """The clock starts when the server hands the challenge out (it becomes current), not when a page shows it:
+    a POST of an answer without any display cannot escape the timer."""
+    service = LearningService(sessions, timed_referential(30), clock=clock)
+    step = service.start(account_id, "1.1")
+    clock.advance(seconds=31)
+    first = service.answer(account_id, step.assessment.id, step.challenge.id, right_answer(step.challenge))
+    assert first.status is AnswerStatus.TIMED_OUT
+    clock.advance(seconds=31)  # the next challenge was handed out by that answer, 31 s ago
+    nxt = service.current(account_id, step.assessment.id)
+    assert nxt.remaining_seconds(clock.now) == 0
     late = service.answer(account_id, step.assessment.id, nxt.challenge.id, right_answer(nxt.challenge))
     assert late.status is AnswerStatus.TIMED_OUT
 

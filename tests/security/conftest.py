@@ -1,4 +1,5 @@
-"""The tool and its test platform (tests.grades.conftest's world), shared by the security tests."""
+"""The tool and its test platforms, shared by the security tests: tests.grades.conftest's world and
+the LTI fixtures (the tool on SQLite, or on PostgreSQL + Redis)."""
 
 from tests.grades.conftest import any_world, world  # noqa: F401  (fixtures reused)
-from tests.lti.conftest import postgres_redis  # noqa: F401  (a fixture of any_world)
+from tests.lti.conftest import any_tool, platform, postgres_redis, tool  # noqa: F401

@@ -250,7 +250,9 @@ def test_profile_shows_sixteen_competences_the_total_and_the_certifiability_bann
 
 def test_a_campaign_activity_leads_to_the_campaign_join_page(tool: Tool) -> None:
     response = launch(tool, custom={"campaign": "ABCDEF234"})
-    landing = tool.client.get(response.headers["location"], follow_redirects=False)
+    activity = tool.client.get(response.headers["location"], follow_redirects=False)  # the cookie works: no lt
+    assert activity.status_code == 303 and "lt=" not in activity.headers["location"]
+    landing = tool.client.get(activity.headers["location"], follow_redirects=False)
     assert landing.status_code == 303 and landing.headers["location"].startswith("/campagnes/rejoindre?code=ABCDEF234")
     page = get(tool, response.headers["location"])
     assert page.status_code == 404 and "Aucun parcours ne porte ce code" in page.text
