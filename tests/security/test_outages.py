@@ -136,12 +136,12 @@ class Student:
         token = self.platform.id_token(query["nonce"], "eleve-" + uuid.uuid4().hex[:6], self.tool + "/lti/launch")
         launch = self.http.post("/lti/launch", data={"id_token": token, "state": query["state"]})
         assert launch.status_code == 303, launch.text[:300]
-        landing = self.http.get(launch.headers["location"])
+        landing = self.http.get(launch.headers["location"], follow_redirects=True)  # ?lt= is dropped by a 303
         self.csrf = _CSRF.search(landing.text).group(1)  # type: ignore[union-attr]
         started = self.http.post("/competences/1.1/commencer", data={"csrf": self.csrf})
         assert started.status_code == 303, started.text[:300]
         self.page_url = started.headers["location"]
-        self.page = self.http.get(self.page_url).text
+        self.page = self.http.get(self.page_url, follow_redirects=True).text
 
     def answer(self) -> tuple[httpx.Response, str]:
         """Skip the current challenge ("Je passe"): (the POST's response, the challenge's id)."""
@@ -150,7 +150,7 @@ class Student:
         response = self.http.post(action, data={"csrf": self.csrf, "challenge_id": challenge, "action": "skip"})
         if response.status_code == 303:
             self.page_url = response.headers["location"]
-            self.page = self.http.get(self.page_url).text
+            self.page = self.http.get(self.page_url, follow_redirects=True).text
         return response, challenge
 
 
