@@ -181,7 +181,7 @@ def test_under_the_strict_csp_the_deep_linking_return_form_posts_itself_to_the_p
     policies: dict[str, str] = {}
     page.on("response", lambda r: policies.update({r.url.split("?")[0]: r.headers.get("content-security-policy", "")}))
     page.goto(platform + "/")
-    page.locator('a[href="/demo/start?user=enseignant&activity=c11&message=select"]').click()
+    page.locator('a[href="/demo/start?user=enseignant&activity=c11&message=select&lang=fr"]').click()
     frame = page.frame_locator('iframe[name="outil"]')
     frame.locator('input[value="competence:2.1"]').check(timeout=20_000)
     picker = next(policy for url, policy in policies.items() if url.startswith(tool + "/lti/selection/"))
