@@ -51,9 +51,9 @@ def _private_bank(root: Path) -> Path:
 
 
 def _start(env: dict[str, str], tool_port: int, platform_port: int) -> subprocess.Popen:  # type: ignore[type-arg]
-    code = f"from demo_platform.runner import run_demo; run_demo('127.0.0.1', {tool_port}, {platform_port})"
-    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    command = [sys.executable, "-m", "pix_lti.cli", "demo", "--tool-port", str(tool_port),
+               "--platform-port", str(platform_port), "--exact-ports"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def _env(tmp: Path, bank: Path) -> dict[str, str]:
@@ -118,7 +118,10 @@ def test_a_table_challenge_is_rendered_as_an_accessible_table(private_servers, b
     assert "| A |" not in frame.locator(".instruction").inner_text()
     # on a 320 px screen the wide table scrolls inside its region; the page itself does not scroll sideways
     tool_frame = next(f for f in page.frames if "/evaluations/" in f.url)
-    phone = browser.new_page(viewport={"width": 320, "height": 640})
+    # (with the browser's cookies: the address carries no session token once the cookie works)
+    phone_context = browser.new_context(viewport={"width": 320, "height": 640})
+    phone_context.add_cookies(page.context.cookies())
+    phone = phone_context.new_page()
     phone.goto(tool_frame.url)
     region = phone.locator(".tableau-defilant").nth(1)
     region.wait_for()
@@ -126,7 +129,7 @@ def test_a_table_challenge_is_rendered_as_an_accessible_table(private_servers, b
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     region.focus()  # keyboard users reach the region to scroll it
     assert region.evaluate("r => document.activeElement === r")
-    phone.close()
+    phone_context.close()
     page.close()
 
 

@@ -118,5 +118,7 @@ def test_the_demo_course_offers_the_test_without_an_account_with_no_grade_column
     action, fields = _fields(demo.get(f"{location.path}?{location.query}").text)
     launched = tool.post("/lti/launch", data=fields, follow_redirects=False)
     landing = tool.get(launched.headers["location"], follow_redirects=False)
+    if landing.headers.get("location", "").startswith("/activites/"):  # the 303 that drops ?lt= from the URL
+        landing = tool.get(landing.headers["location"], follow_redirects=False)
     assert landing.status_code == 303 and landing.headers["location"] == "/essai?lang=fr"
     assert "Essayez sans inscription" not in demo.get("/carnet").text

@@ -172,5 +172,7 @@ def test_starts_are_bounded_per_address_so_the_bank_cannot_be_read(bounded_tool:
 def test_an_lti_activity_opens_the_test_without_an_account_in_the_launch_language(tool: Tool) -> None:
     response = launch(tool, custom={"quicktest": "8"}, locale="en-GB")
     landing = tool.client.get(response.headers["location"], follow_redirects=False)
+    if landing.headers.get("location", "").startswith("/activites/"):  # the 303 that drops ?lt= from the URL
+        landing = tool.client.get(landing.headers["location"], follow_redirects=False)
     assert landing.status_code == 303 and landing.headers["location"] == "/essai?lang=en"
     assert "Try it without an account" in tool.client.get(landing.headers["location"]).text
