@@ -24,6 +24,9 @@ class GarSettings(BaseSettings):
     request_ttl_seconds: int = 600
     clock_leeway_seconds: int = 60
     max_response_bytes: int = 512_000
+    # GAR profiles (PRO) allowed to upload their school's class list: heads of school by default; a deployment
+    # may add the documentalist ("National_doc"), often the school's GAR referent
+    roster_profiles: list[str] = ["National_dir"]
     reconciliation_attempts: int = 5
     reconciliation_window_seconds: int = 900
     xmlsec_binary: str | None = None

@@ -36,11 +36,11 @@ class SchoolView:
     roster_size: int
 
 
-def display_name(account: Account, entry: GarRosterEntry | None) -> tuple[str, bool]:
+def display_name(account: Account, profile: GarProfile | None) -> tuple[str, bool]:
     if account.given_name or account.family_name:
         return " ".join(p for p in (account.given_name, account.family_name) if p), True
-    if entry is not None:
-        return f"{entry.given_name} {entry.family_name}", True
+    if profile is not None and profile.listed_family_name:
+        return " ".join(p for p in (profile.listed_given_name, profile.listed_family_name) if p), True
     return UNNAMED, False
 
 
@@ -52,6 +52,13 @@ def staff_uais(sessions: sessionmaker[Session], account_id: int) -> list[str]:
     with sessions() as session:
         ids = _school_ids(session, account_id)
         return list(session.scalars(select(GarSchool.uai).where(GarSchool.id.in_(ids)).order_by(GarSchool.uai)))
+
+
+def may_upload_roster(sessions: sessionmaker[Session], account_id: int, profiles: list[str]) -> bool:
+    """Only the GAR profiles chosen by the deployment (heads of school by default) upload class lists."""
+    with sessions() as session:
+        profile = session.get(GarProfile, account_id)
+        return profile is not None and profile.profile_code in profiles
 
 
 def names_known(sessions: sessionmaker[Session], account_id: int) -> bool:
@@ -69,15 +76,14 @@ def staff_classes(sessions: sessionmaker[Session], account_id: int) -> list[Scho
             groups = list(session.scalars(select(GarGroup).where(GarGroup.school_id == school.id)
                                           .order_by(GarGroup.label, GarGroup.code)))
             rows = session.execute(
-                select(GarGroupMember.group_id, Account, GarRosterEntry)
+                select(GarGroupMember.group_id, Account, GarProfile)
                 .join(Account, Account.id == GarGroupMember.account_id)
                 .join(GarProfile, GarProfile.account_id == Account.id)
-                .outerjoin(GarRosterEntry, GarRosterEntry.account_id == Account.id)
                 .where(GarGroupMember.group_id.in_([g.id for g in groups]), GarProfile.role == "student")
             ).all()
             members: dict[int, list[StudentRow]] = {}
-            for group_id, account, entry in rows:
-                name, named = display_name(account, entry)
+            for group_id, account, profile in rows:
+                name, named = display_name(account, profile)
                 members.setdefault(group_id, []).append(StudentRow(account.id, name, named))
             built = [GroupView(g.kind, g.code, g.label,
                                sorted(members.get(g.id, []), key=lambda r: (not r.named, r.display_name.lower())))

@@ -7,6 +7,7 @@ import secrets
 import time
 from typing import Any
 
+from lti_tool.launch.claim_allowlist import kept_claims
 from lti_tool.launch.errors import bad_token
 from lti_tool.launch.message import LaunchMessage
 from lti_tool.launch.roles import map_roles
@@ -96,5 +97,5 @@ def to_message(claims: dict[str, Any], registration: RegistrationView) -> Launch
         context_title=text(context.get("title")), resource_link_id=text(link.get("id")),
         resource_link_title=text(link.get("title")), resource_link_description=text(link.get("description")),
         custom=custom, deep_link_return_url=return_url if message_type == DEEP_LINKING else None,
-        claims={k: v for k, v in claims.items() if k != "email"},
+        claims=kept_claims(claims),
     )

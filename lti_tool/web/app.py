@@ -31,6 +31,7 @@ from lti_tool.web.registration_cache import RegistrationCache
 from lti_tool.web.security import install_security_headers
 from lti_tool.web.state import ToolState
 from lti_tool.web.tokens import SessionCodec
+from privacy.routes import router as privacy_router
 
 log = logging.getLogger("lti_tool")
 
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     app.include_router(admin_routes.router)
     app.include_router(gar_routes.router)
     app.include_router(campaign_router)
+    app.include_router(privacy_router)
 
     @app.exception_handler(LaunchRefused)
     async def _refused(request: Request, exc: LaunchRefused) -> Response:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from ent_gar_connector.personal_data import delete_person, export_person
 from sqlalchemy import select, text
 from typer.testing import CliRunner
 
 from ent_gar_connector.models import GAR_ISSUER, GarGroup, GarRosterEntry, GarSchool
-from ent_gar_connector.personal_data import delete_person, export_person
 from lti_tool.persistence.models import Account, Course, Membership
 from pix_lti.cli import app as cli
 from tests.gar.conftest import IDO_STUDENT, SCHOOL, Gar, student
