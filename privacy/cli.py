@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 
 import typer
+from pydantic import ValidationError
 
 from lti_tool.persistence.db import make_engine, make_session_factory, run_migrations
 from lti_tool.settings import Settings
@@ -92,7 +93,13 @@ def user_delete(account_id: list[int] = typer.Argument(...),
 
 def purge_command() -> None:
     """Supprime ce qui a dépassé sa durée de conservation (PIX_LTI_RETENTION_*)."""
-    settings = RetentionSettings()
+    try:
+        settings = RetentionSettings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = "PIX_LTI_RETENTION_" + str(error["loc"][0]).upper() if error["loc"] else "PIX_LTI_RETENTION_*"
+            typer.echo(f"Réglage {name} invalide : {error['msg']}. Rien n'a été supprimé.", err=True)
+        raise typer.Exit(2) from None
     store = _store()
     try:
         report = purge(_sessions(), store, settings, datetime.now(UTC), CLI_ACTOR)
