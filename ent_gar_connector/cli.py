@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from ent_gar_connector.identity import uai_check_letter_ok, valid_uai
-from ent_gar_connector.roster import import_roster, parse_roster
+from ent_gar_connector.roster import clear_roster, import_roster, parse_roster
 from ent_gar_connector.settings import GarSettings, sp_urls
 from ent_gar_connector.sp_keys import generate_key_pair
 from ent_gar_connector.subscriptions import add_subscription, list_subscriptions, remove_subscription
@@ -106,6 +106,15 @@ def roster_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, 
         result = import_roster(session, uai, lines, "cli")
     typer.echo(f"{uai} : {result.added} ajouté(s), {result.updated} mis à jour, {result.removed} retiré(s), "
                f"{result.kept_matches} élève(s) déjà reconnu(s).")
+
+
+@roster_app.command("clear")
+def roster_clear(uai: str = typer.Option(..., "--uai")) -> None:
+    """Supprime les lignes de la liste de l'établissement encore en attente de rapprochement."""
+    uai = _checked_uai(uai)
+    with _sessions().begin() as session:
+        removed = clear_roster(session, uai, "cli")
+    typer.echo(f"{uai} : {removed} ligne(s) en attente supprimée(s).")
 
 
 def register_commands(app: typer.Typer) -> None:

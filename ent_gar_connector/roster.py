@@ -14,10 +14,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ent_gar_connector.models import GarProfile, GarRosterEntry, GarSchoolMember
+from ent_gar_connector.models import GarProfile, GarRosterEntry, GarSchool, GarSchoolMember
 from ent_gar_connector.provisioning import school_for
 from lti_tool.admin import audit
 
@@ -176,3 +176,13 @@ def import_roster(session: Session, uai: str, lines: list[RosterLine], actor: st
     audit.record(session, actor, "gar.roster.import", uai, added=added, updated=updated, removed=removed,
                  already_matched=kept)
     return result
+
+
+def clear_roster(session: Session, uai: str, actor: str) -> int:
+    """Delete the school's entries still waiting for their pupil (audited, counts only); the caller commits."""
+    school = session.scalar(select(GarSchool).where(GarSchool.uai == uai))
+    removed = 0
+    if school is not None:
+        removed = session.execute(delete(GarRosterEntry).where(GarRosterEntry.school_id == school.id)).rowcount or 0
+    audit.record(session, actor, "gar.roster.clear", uai, removed=removed)
+    return int(removed)

@@ -13,7 +13,7 @@ from lti_tool.settings import Settings
 from lti_tool.store.base import ShortLivedStore
 from lti_tool.store.redis_store import RedisStore
 from privacy.retention import RetentionSettings, purge
-from privacy.use_cases import erase_people, export_people, find_people
+from privacy.use_cases import erase_people, export_people, find_listings, find_people, forget_roster_listings
 
 user_app = typer.Typer(help="Données personnelles (RGPD) : retrouver, exporter, supprimer une personne.",
                        no_args_is_help=True)
@@ -45,12 +45,16 @@ def user_find(
         raise typer.Exit(2)
     with _sessions()() as session:
         found = find_people(session, sub=sub or None, ido=ido or None, name=name or None)
-    if not found:
+        listings = [] if ido else find_listings(session, sub=sub or None, name=name or None)
+    if not found and not listings:
         typer.echo("Aucun compte ne correspond.", err=True)
         raise typer.Exit(1)
     for f in found:
         typer.echo(f"{f.account_id}\t{f.issuer}\t{f.sub}\t{f.name or '(nom non transmis)'}\t{f.role or '-'}\t"
                    f"dernière utilisation {f.last_used:%Y-%m-%d}")
+    for item in listings:  # stored without an account: the person never opened the tool
+        label = "liste du cours (LMS)" if item.kind == "roster" else "liste de l'établissement"
+        typer.echo(f"-\t{label}\t{item.where}\t{item.identifier or '-'}\t{item.name}\t{item.detail}")
 
 
 @user_app.command("export")
@@ -89,6 +93,19 @@ def user_delete(account_id: list[int] = typer.Argument(...),
                + f", redis={erased.redis_keys}")
     typer.echo("Dans la plateforme (Moodle) : les notes et commentaires déjà envoyés restent dans son carnet de "
                "notes ; l'établissement les supprime dans la plateforme s'il le faut.")
+
+
+@user_app.command("forget-roster")
+def user_forget_roster(
+    issuer: str = typer.Option(..., "--issuer", help="La plateforme (issuer), voir « user find »."),
+    sub: str = typer.Option(..., "--sub", help="L'identifiant de la personne dans la plateforme."),
+) -> None:
+    """Efface une personne qui n'a jamais ouvert l'outil des listes de cours reçues de la plateforme (NRPS)."""
+    deleted = forget_roster_listings(_sessions(), issuer.strip(), sub.strip(), CLI_ACTOR, datetime.now(UTC))
+    if not deleted:
+        typer.echo("Aucune ligne de liste de cours pour cette personne.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{deleted} ligne(s) supprimée(s) ; les prochaines actualisations ne la stockeront plus.")
 
 
 def purge_command() -> None:

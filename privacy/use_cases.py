@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, false, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ent_gar_connector.models import GAR_ISSUER, GarProfile
@@ -93,3 +93,68 @@ def find_people(session: Session, *, sub: str | None = None, ido: str | None = N
         shown = account.name or " ".join(p for p in (account.given_name, account.family_name) if p) or None
         found.append(Found(account.id, account.issuer, account.sub, shown, gar_role, account.last_launch_at))
     return found
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A person stored without an account: a line of an LMS roster (NRPS) or of a school's class list."""
+
+    kind: str  # "roster" | "class-list"
+    where: str  # the course (issuer and title) or the school (UAI)
+    identifier: str | None  # the LMS sub (roster lines)
+    name: str
+    detail: str  # roles, or class (and birth date) of a class-list entry
+
+
+def find_listings(session: Session, *, sub: str | None = None, name: str | None = None,
+                  limit: int = 50) -> list[Listing]:
+    """Roster lines and class-list entries of people who never opened the tool, by sub or part of a name."""
+    from ent_gar_connector.models import GarRosterEntry, GarSchool
+    from lti_tool.grades.models import RosterMember
+    from lti_tool.persistence.models import Course
+
+    found: list[Listing] = []
+    roster = (select(RosterMember, Course).join(Course, Course.id == RosterMember.course_id)
+              .outerjoin(Account, (Account.issuer == Course.issuer) & (Account.sub == RosterMember.user_id))
+              .where(Account.id.is_(None)))
+    entries = select(GarRosterEntry, GarSchool.uai).join(GarSchool, GarSchool.id == GarRosterEntry.school_id)
+    if sub is not None:
+        roster = roster.where(RosterMember.user_id == sub.strip())
+        entries = entries.where(false())  # class lists carry no identifier
+    if name is not None:
+        pattern = "%" + name.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        roster = roster.where(or_(
+            func.lower(func.coalesce(RosterMember.name, "")).like(pattern, escape="\\"),
+            func.lower(func.coalesce(RosterMember.given_name, "") + " " + func.coalesce(RosterMember.family_name, ""))
+            .like(pattern, escape="\\"),
+            func.lower(func.coalesce(RosterMember.family_name, "") + " " + func.coalesce(RosterMember.given_name, ""))
+            .like(pattern, escape="\\")))
+        entries = entries.where(or_(
+            func.lower(GarRosterEntry.given_name + " " + GarRosterEntry.family_name).like(pattern, escape="\\"),
+            func.lower(GarRosterEntry.family_name + " " + GarRosterEntry.given_name).like(pattern, escape="\\")))
+    for member, course in session.execute(roster.limit(limit)):
+        shown = member.name or " ".join(p for p in (member.given_name, member.family_name) if p) or "-"
+        found.append(Listing("roster", f"{course.issuer} {course.title or course.context_id}", member.user_id,
+                             shown, ",".join(r.rsplit("#", 1)[-1] for r in member.roles or [])))
+    for entry, uai in session.execute(entries.limit(limit)):
+        found.append(Listing("class-list", uai, None, f"{entry.given_name} {entry.family_name}",
+                             f"{entry.class_label}, né(e) le {entry.birth_date:%d/%m/%Y}"))
+    return found
+
+
+def forget_roster_listings(sessions: sessionmaker[Session], issuer: str, sub: str, actor: str,
+                           now: datetime) -> int:
+    """Delete the LMS roster lines of someone who never opened the tool and list them as erased, so that the
+    next refresh does not store them again. Returns the lines deleted (0: nothing stored, nothing audited)."""
+    from lti_tool.grades.models import RosterMember
+    from lti_tool.persistence.models import Course
+
+    with sessions.begin() as session:
+        ids = list(session.scalars(select(RosterMember.id).join(Course, Course.id == RosterMember.course_id)
+                                   .where(Course.issuer == issuer, RosterMember.user_id == sub)))
+        if not ids:
+            return 0
+        session.execute(delete(RosterMember).where(RosterMember.id.in_(ids)))
+        remember_erased(session, [(issuer, sub)], now)
+        audit.record(session, actor, "privacy.forget_roster", None, tables={"grades_roster_members": len(ids)})
+    return len(ids)

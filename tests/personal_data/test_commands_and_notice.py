@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from lti_tool.persistence.models import Account
+from ent_gar_connector.roster import RosterLine, import_roster
+from lti_tool.admin.models import AuditEntry
+from lti_tool.grades.ags_client import Member
+from lti_tool.grades.models import RosterMember
+from lti_tool.grades.roster import replace_roster
+from lti_tool.persistence.models import Account, Course
 from pix_lti.cli import app as cli
+from privacy.erased import erased_subs
 from tests.gar.conftest import IDO_STUDENT, SCHOOL, Gar, student
 from tests.lti.conftest import Tool
 from tests.student_web.helpers import get, launch
@@ -111,3 +118,35 @@ def test_the_notice_texts_come_from_the_deployment_file(tool: Tool, tmp_path: Pa
     notice.write_text("fr:\n  controleur: faute de frappe\n", encoding="utf-8")
     broken = tool.client.get("/confidentialite")
     assert broken.status_code == 500 and "pas disponible" in broken.text
+
+
+def test_people_stored_without_an_account_can_be_found_and_erased(gar: Gar, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pupil who never opened the tool: a line of an LMS roster and of the school's class list."""
+    gar.subscribe(SCHOOL)
+    _cli_env(monkeypatch, str(gar.client.app.state.tool.settings.database_url))
+    with gar.sessions.begin() as session:
+        course = Course(issuer="https://lms.example", deployment_id="d", context_id="c", title="SNT 2de A")
+        session.add(course)
+        session.flush()
+        session.add(RosterMember(course_id=course.id, user_id="never-7", name="Inès Absente", roles=["Learner"]))
+        import_roster(session, SCHOOL, [RosterLine(2, "Absente", "Inès", date(2011, 5, 6), "3e A")], "test")
+        course_id = course.id
+    found = runner.invoke(cli, ["user", "find", "--name", "inès abs"])
+    assert found.exit_code == 0, found.output
+    assert "liste du cours (LMS)\thttps://lms.example SNT 2de A\tnever-7\tInès Absente" in found.output
+    assert f"liste de l'établissement\t{SCHOOL}\t-\tInès Absente\t3e A, né(e) le 06/05/2011" in found.output
+    assert "never-7" in runner.invoke(cli, ["user", "find", "--sub", "never-7"]).output
+
+    forgot = runner.invoke(cli, ["user", "forget-roster", "--issuer", "https://lms.example", "--sub", "never-7"])
+    assert forgot.exit_code == 0 and forgot.output.startswith("1 ligne(s)"), forgot.output
+    cleared = runner.invoke(cli, ["gar", "roster", "clear", "--uai", SCHOOL])
+    assert cleared.exit_code == 0 and "1 ligne(s)" in cleared.output
+    assert runner.invoke(cli, ["user", "find", "--name", "inès abs"]).exit_code == 1
+    with gar.sessions() as session:  # the next NRPS refresh will not store them again
+        assert erased_subs(session, "https://lms.example", ["never-7"]) == {"never-7"}
+        actions = list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    assert actions[-2:] == ["privacy.forget_roster", "gar.roster.clear"]
+    with gar.sessions() as session:
+        replace_roster(session, course_id, [Member("never-7", ("Learner",), "Active", "Inès Absente", None, None)])
+    with gar.sessions() as session:
+        assert session.scalar(select(RosterMember.id)) is None
