@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from privacy.erasure import ACCOUNTS, PersonalData
+from privacy.erasure import PersonalData
 
 TITLES = {
     "accounts": "Compte",
@@ -32,7 +32,7 @@ TITLES = {
     "gar_roster_entries": "Liste d'élèves de l'établissement (en attente de rapprochement)",
     "campaigns.created_by": "Campagnes créées (elles restent à l'établissement ; le lien au compte est retiré)",
 }
-DROPPED = {"id", "account_id", "password_hash"}
+DROPPED = {"id", "account_id", "password_hash", "seed"}
 # how a row of a shared or parent table is named in the export
 LABELS: dict[str, Callable[[dict[str, Any]], str]] = {
     "courses": lambda r: r.get("title") or r.get("label") or f"cours {r.get('context_id')}",
@@ -77,6 +77,14 @@ class _Labeller:
         self.data = data
         self.cache: dict[tuple[str, Any], str] = {}
         self.competences = _competence_names()
+        # ids that no foreign key declares, named from the person's own rows
+        self.tests = {r["id"]: LABELS["assessments"](r) for r in data.rows.get("assessments", [])}
+        self.participations: dict[Any, str] = {}
+        participations = data.tables.get("campaign_participations")
+        for r in data.rows.get("campaign_participations", []):
+            labelled = self.label(participations, "campaign_id", r["campaign_id"]) if participations is not None \
+                else None
+            self.participations[r["id"]] = f"participation à {labelled[1]}" if labelled else str(r["id"])
 
     def label(self, table: Table, column: str, value: Any) -> tuple[str, Any] | None:
         """(key, label) for a foreign-key column, None for any other column."""
@@ -101,6 +109,10 @@ class _Labeller:
             labelled = self.label(table, column, value) if column in table.c else None
             if labelled is not None:
                 out[labelled[0]] = labelled[1]
+            elif column == "assessment_id" and value in self.tests:
+                out["assessment"] = self.tests[value]
+            elif column == "campaign_participation_id" and value in self.participations:
+                out["campaign_participation"] = self.participations[value]
             elif column == "competence_code" and value in self.competences:
                 out["competence"] = f"{value} {self.competences[value]}"
             else:
@@ -111,7 +123,8 @@ class _Labeller:
 def readable_export(session: Session, data: PersonalData, now: datetime) -> dict[str, Any]:
     labeller = _Labeller(session, data)
     sections = []
-    for name in [ACCOUNTS, *sorted(n for n in data.rows if n != ACCOUNTS)]:
+    order = list(TITLES)
+    for name in sorted(data.rows, key=lambda n: (order.index(n) if n in order else len(order), n)):
         table = data.tables[name]
         sections.append({"titre": TITLES.get(name, name), "table": name,
                          "lignes": [labeller.row(table, r) for r in data.rows[name]]})

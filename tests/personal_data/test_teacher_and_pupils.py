@@ -152,3 +152,21 @@ def test_tables_of_later_feature_areas_are_followed(sessions) -> None:  # type: 
     assert erased is not None and erased.tables["xt_notes"] == 1
     with sessions() as session:
         assert list(session.execute(text("SELECT body FROM xt_notes"))) == [("other-note",)]
+
+
+def test_the_readable_export_names_things_instead_of_giving_ids(  # type: ignore[no-untyped-def]
+        sessions, service: CampaignService, learning: LearningService) -> None:
+    ids, campaign = _class_with_campaign(sessions, service, learning)
+    readable = export_people(sessions, None, [ids["ana"]], "test", NOW)
+    assert readable is not None
+    sections = {s["table"]: s for s in readable["sections"]}
+    assert [s["table"] for s in readable["sections"]][:2] == ["accounts", "memberships"]
+    assert sections["memberships"]["lignes"] == [{"course": "SNT 2de A", "role": "student"}]
+    participation = sections["campaign_participations"]["lignes"][0]
+    assert participation["campaign"] == f"Recherche (code {campaign.code})" and "campaign_id" not in participation
+    assert participation["assessment"].startswith("test campaign du ")
+    element = sections["knowledge_elements"]["lignes"][0]
+    assert element["competence"].startswith("1.1 Mener une recherche") and "assessment_id" not in element
+    for section in readable["sections"]:
+        for row in section["lignes"]:
+            assert "id" not in row and "account_id" not in row and "seed" not in row
