@@ -26,7 +26,7 @@ from engine.campaigns.participation import CampaignType, ParticipationStatus
 from engine.campaigns.results import SharedResults, read_snapshot
 from engine.campaigns.target_profile import TargetProfile
 from engine.referential import Referential
-from ent_gar_connector.models import GarGroup, GarGroupMember, GarProfile, GarRosterEntry, GarSchool
+from ent_gar_connector.models import GarGroup, GarGroupMember, GarProfile, GarSchool
 from learning.models import AssessmentRow, KnowledgeElementRow
 from learning.repository import aware
 from lti_tool.grades.roster import roster_for_course
@@ -111,9 +111,9 @@ def _participants(session: Session, campaign: CampaignRow) -> list[tuple[Partici
         select(ParticipationRow.id, ParticipationRow.account_id, ParticipationRow.status, ParticipationRow.attempt,
                ParticipationRow.created_at, ParticipationRow.shared_at, ParticipationRow.snapshot,
                Account.name, Account.given_name, Account.family_name,
-               GarRosterEntry.given_name, GarRosterEntry.family_name, AssessmentRow.state, answered.c.n)
+               GarProfile.listed_given_name, GarProfile.listed_family_name, AssessmentRow.state, answered.c.n)
         .join(Account, Account.id == ParticipationRow.account_id)
-        .outerjoin(GarRosterEntry, GarRosterEntry.account_id == ParticipationRow.account_id)
+        .outerjoin(GarProfile, GarProfile.account_id == ParticipationRow.account_id)
         .outerjoin(AssessmentRow, AssessmentRow.id == ParticipationRow.assessment_id)
         .outerjoin(answered, answered.c.assessment_id == ParticipationRow.assessment_id)
         .where(current)
@@ -138,13 +138,12 @@ def _groups(session: Session, organisation: Organisation, account_ids: object
 
 def _school_students(session: Session, uai: str) -> list[tuple[int, str]]:
     rows = session.execute(
-        select(Account.id, Account.name, Account.given_name, Account.family_name, GarRosterEntry.given_name,
-               GarRosterEntry.family_name)
+        select(Account.id, Account.name, Account.given_name, Account.family_name, GarProfile.listed_given_name,
+               GarProfile.listed_family_name)
         .join(GarGroupMember, GarGroupMember.account_id == Account.id)
         .join(GarGroup, GarGroup.id == GarGroupMember.group_id)
         .join(GarSchool, GarSchool.id == GarGroup.school_id)
         .join(GarProfile, GarProfile.account_id == Account.id)
-        .outerjoin(GarRosterEntry, GarRosterEntry.account_id == Account.id)
         .where(GarSchool.uai == uai, GarProfile.role == "student").distinct()
     ).all()
     out = []

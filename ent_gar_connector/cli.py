@@ -1,15 +1,13 @@
-"""`pix-lti gar init|subscription|roster|metadata` and `pix-lti user export|delete` (RGPD)."""
+"""`pix-lti gar init|subscription|roster|metadata` (a person's data: `privacy.cli`)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
 from ent_gar_connector.identity import uai_check_letter_ok, valid_uai
-from ent_gar_connector.personal_data import delete_person, export_person
-from ent_gar_connector.roster import import_roster, parse_roster
+from ent_gar_connector.roster import clear_roster, import_roster, parse_roster
 from ent_gar_connector.settings import GarSettings, sp_urls
 from ent_gar_connector.sp_keys import generate_key_pair
 from ent_gar_connector.subscriptions import add_subscription, list_subscriptions, remove_subscription
@@ -19,7 +17,6 @@ from lti_tool.settings import Settings
 gar_app = typer.Typer(help="Connexion par le GAR (médiacentre de l'ENT).", no_args_is_help=True)
 subscription_app = typer.Typer(help="Établissements (UAI) abonnés à la ressource.", no_args_is_help=True)
 roster_app = typer.Typer(help="Listes d'élèves des établissements.", no_args_is_help=True)
-user_app = typer.Typer(help="Données personnelles (RGPD) : export et suppression.", no_args_is_help=True)
 gar_app.add_typer(subscription_app, name="subscription")
 gar_app.add_typer(roster_app, name="roster")
 
@@ -106,36 +103,19 @@ def roster_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, 
             typer.echo(f"  ligne {error.line} : {error.message}" if error.line else f"  {error.message}", err=True)
         raise typer.Exit(1)
     with _sessions().begin() as session:
-        result = import_roster(session, uai, lines)
+        result = import_roster(session, uai, lines, "cli")
     typer.echo(f"{uai} : {result.added} ajouté(s), {result.updated} mis à jour, {result.removed} retiré(s), "
-               f"{result.kept_matches} rapprochement(s) conservé(s).")
+               f"{result.kept_matches} élève(s) déjà reconnu(s).")
 
 
-@user_app.command("export")
-def user_export(account_id: int = typer.Argument(..., help="Identifiant du compte.")) -> None:
-    """Toutes les données d'une personne, en JSON (droit d'accès)."""
-    with _sessions()() as session:
-        data = export_person(session, account_id)
-    if data is None:
-        typer.echo(f"Aucun compte {account_id}.", err=True)
-        raise typer.Exit(1)
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
-
-
-@user_app.command("delete")
-def user_delete(account_id: int = typer.Argument(...),
-                yes: bool = typer.Option(False, "--yes", help="Ne pas demander de confirmation.")) -> None:
-    """Supprime la personne et ses données personnelles (droit à l'effacement)."""
-    if not yes:
-        typer.confirm(f"Supprimer définitivement le compte {account_id} et toutes ses données ?", abort=True)
+@roster_app.command("clear")
+def roster_clear(uai: str = typer.Option(..., "--uai")) -> None:
+    """Supprime les lignes de la liste de l'établissement encore en attente de rapprochement."""
+    uai = _checked_uai(uai)
     with _sessions().begin() as session:
-        deleted = delete_person(session, account_id)
-    if deleted is None:
-        typer.echo(f"Aucun compte {account_id}.", err=True)
-        raise typer.Exit(1)
-    typer.echo(f"Compte {account_id} supprimé : " + ", ".join(f"{t}={n}" for t, n in sorted(deleted.items())))
+        removed = clear_roster(session, uai, "cli")
+    typer.echo(f"{uai} : {removed} ligne(s) en attente supprimée(s).")
 
 
 def register_commands(app: typer.Typer) -> None:
     app.add_typer(gar_app, name="gar")
-    app.add_typer(user_app, name="user")

@@ -62,7 +62,8 @@ class GarSchoolMember(Base):
 
 
 class GarProfile(Base):
-    """What the GAR said about an account at its last login (role, raw PRO), and its roster match if any."""
+    """What the GAR said about an account at its last login (role, raw PRO), and the names its school's class
+    list gave it when the pupil was matched (`listed_*`: the list entry itself is then deleted)."""
 
     __tablename__ = "gar_profiles"
 
@@ -73,10 +74,14 @@ class GarProfile(Base):
     last_login_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # UAIs the GAR sent at the last login whose school is not subscribed (space-separated), shown on the page.
     unsubscribed_uais: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    listed_given_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    listed_family_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
 
 
 class GarRosterEntry(Base):
-    """One line of a school's class list (nom, prénom, date de naissance, classe), matched to an account or not."""
+    """One line of a school's class list (nom, prénom, date de naissance, classe) waiting for its pupil's first
+    login. Deleted when matched (the names move to `GarProfile.listed_*`) or at the retention deadline.
+    `account_id` is always NULL since migration 0007c (kept for the schema of older rows)."""
 
     __tablename__ = "gar_roster_entries"
     __table_args__ = (

@@ -71,12 +71,10 @@ def _upsert(session: Session, identity: GarIdentity, now: datetime) -> Provision
     if account is None:
         account = Account(issuer=GAR_ISSUER, sub=identity.ido, created_at=now)
         session.add(account)
-    if identity.given_name is not None:
-        account.given_name = identity.given_name
-    if identity.family_name is not None:
-        account.family_name = identity.family_name
-    if identity.given_name is not None or identity.family_name is not None:
-        account.name = " ".join(p for p in (account.given_name, account.family_name) if p)
+    # names as the GAR sends them at this login: none sent clears the old ones (the names a school's class list
+    # gave a pupil are on the GAR profile, `listed_*`, and stay)
+    account.given_name, account.family_name = identity.given_name, identity.family_name
+    account.name = " ".join(p for p in (identity.given_name, identity.family_name) if p) or None
     account.last_launch_at = now
     session.flush()
 

@@ -1,5 +1,6 @@
 """Matching a GAR student to a roster entry: birth date, class, names (accents/punctuation folded, Levenshtein
-ratio ≤ 0.25), exactly one candidate — otherwise no match."""
+ratio ≤ 0.25), exactly one candidate — otherwise no match. Once matched, the list's names are kept on the
+pupil's GAR profile (`listed_*`) and the entry, with its birth date, is deleted."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.answers import levenshtein
-from ent_gar_connector.models import GarGroup, GarGroupMember, GarRosterEntry, GarSchoolMember
+from ent_gar_connector.models import GarGroup, GarGroupMember, GarProfile, GarRosterEntry, GarSchoolMember
 from ent_gar_connector.roster import fold
 from lti_tool.persistence.models import Account
 
@@ -67,8 +68,12 @@ def school_ids(session: Session, account_id: int) -> list[int]:
     return list(session.scalars(select(GarSchoolMember.school_id).where(GarSchoolMember.account_id == account_id)))
 
 
-def matched_entry(session: Session, account_id: int) -> GarRosterEntry | None:
-    return session.scalar(select(GarRosterEntry).where(GarRosterEntry.account_id == account_id))
+def listed_names(session: Session, account_id: int) -> Names | None:
+    """The names the school's class list gave this pupil when matched, None when not matched."""
+    profile = session.get(GarProfile, account_id)
+    if profile is None or not profile.listed_family_name:
+        return None
+    return Names(profile.listed_family_name, profile.listed_given_name or "")
 
 
 def has_roster(session: Session, account_id: int) -> bool:
@@ -77,12 +82,15 @@ def has_roster(session: Session, account_id: int) -> bool:
         select(GarRosterEntry.id).where(GarRosterEntry.school_id.in_(schools)).limit(1)) is not None
 
 
-def reconcile(session: Session, account_id: int, birth_date: date, typed: Names | None) -> GarRosterEntry | None:
-    """Link the account to its roster entry when exactly one candidate fits; the caller commits."""
-    if matched_entry(session, account_id) is not None:
-        return matched_entry(session, account_id)
+def reconcile(session: Session, account_id: int, birth_date: date, typed: Names | None) -> Names | None:
+    """When exactly one entry fits: its names go to the pupil's GAR profile and the entry is deleted (the birth
+    date is not kept). Returns the names, or None; the caller commits."""
+    already = listed_names(session, account_id)
+    if already is not None:
+        return already
     account = session.get(Account, account_id)
-    if account is None:
+    profile = session.get(GarProfile, account_id)
+    if account is None or profile is None:
         return None
     names = typed
     if account.family_name and account.given_name:
@@ -92,7 +100,9 @@ def reconcile(session: Session, account_id: int, birth_date: date, typed: Names 
         return None
     entries = list(session.scalars(select(GarRosterEntry).where(GarRosterEntry.school_id.in_(schools))))
     entry = choose(entries, birth_date, _class_keys(session, account_id), names)
-    if entry is not None:
-        entry.account_id = account_id
-        session.flush()
-    return entry
+    if entry is None:
+        return None
+    profile.listed_family_name, profile.listed_given_name = entry.family_name, entry.given_name
+    session.delete(entry)
+    session.flush()
+    return Names(entry.family_name, entry.given_name)

@@ -1,7 +1,10 @@
 """A school's class list (CSV: nom, prénom, date de naissance, classe): parsing (pure) and import (one transaction).
 
 Robust to a BOM, `;` or `,` separators, UTF-8 or Windows-1252, dates JJ/MM/AAAA. Every bad line is reported
-with its number and nothing is imported if any line is bad."""
+with its number and nothing is imported if any line is bad. Only these four columns are accepted (a file with
+more, such as an export with addresses or parents, is refused: the school removes them first). Entries live
+until their pupil is matched (then only the names stay, on the pupil's GAR profile) or until the retention
+deadline (`PIX_LTI_RETENTION_CLASS_LIST_DAYS`); every import is in the audit log."""
 
 from __future__ import annotations
 
@@ -11,12 +14,13 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine.text import clean_name
-from ent_gar_connector.models import GarRosterEntry
+from ent_gar_connector.models import GarProfile, GarRosterEntry, GarSchool, GarSchoolMember
 from ent_gar_connector.provisioning import school_for
+from lti_tool.admin import audit
 
 MAX_BYTES = 2_000_000
 MAX_LINES = 5000
@@ -90,6 +94,11 @@ def parse_roster(data: bytes) -> tuple[list[RosterLine], list[RosterError]]:
     if missing:
         return [], [RosterError(1, "En-tête incomplet : colonnes attendues nom, prénom, date de naissance, classe "
                                    f"(manquantes : {', '.join(missing)}).")]
+    extra = [rows[0][i].strip() for i, name in enumerate(header) if name not in COLUMNS]
+    if extra:
+        shown = ", ".join(c[:40] or "(sans nom)" for c in extra)
+        return [], [RosterError(1, "Colonnes en trop : seules nom, prénom, date de naissance et classe sont "
+                                   f"acceptées. Retirez du fichier : {shown}.")]
     index = {field: header.index(name) for name, field in COLUMNS.items()}
     parsed: list[RosterLine] = []
     errors: list[RosterError] = []
@@ -126,16 +135,29 @@ def parse_roster(data: bytes) -> tuple[list[RosterLine], list[RosterError]]:
     return parsed, errors
 
 
-def import_roster(session: Session, uai: str, lines: list[RosterLine]) -> ImportResult:
-    """Replace the school's roster with `lines`, keeping the account matches of people still listed.
-    The caller owns the transaction (one commit for the whole file)."""
+def _matched_names(session: Session, school_id: int) -> set[tuple[str, str]]:
+    """Folded (family, given) names of the school's pupils already matched to their list entry."""
+    rows = session.execute(
+        select(GarProfile.listed_family_name, GarProfile.listed_given_name)
+        .join(GarSchoolMember, GarSchoolMember.account_id == GarProfile.account_id)
+        .where(GarSchoolMember.school_id == school_id, GarProfile.listed_family_name.is_not(None)))
+    return {(fold(family), fold(given or "")) for family, given in rows}
+
+
+def import_roster(session: Session, uai: str, lines: list[RosterLine], actor: str) -> ImportResult:
+    """Replace the school's waiting entries with `lines` (pupils already matched are not stored again) and write
+    the import in the audit log (counts only). The caller owns the transaction (one commit for the file)."""
     school = school_for(session, uai)
     existing = {(fold(e.family_name), fold(e.given_name), e.birth_date): e
                 for e in session.scalars(select(GarRosterEntry).where(GarRosterEntry.school_id == school.id))}
+    matched = _matched_names(session, school.id)
     added = updated = kept = 0
     wanted = set()
     for line in lines:
         key = (fold(line.family_name), fold(line.given_name), line.birth_date)
+        if key[:2] in matched:
+            kept += 1
+            continue
         wanted.add(key)
         entry = existing.get(key)
         if entry is None:
@@ -145,11 +167,23 @@ def import_roster(session: Session, uai: str, lines: list[RosterLine]) -> Import
         else:
             entry.family_name, entry.given_name, entry.class_label = line.family_name, line.given_name, line.class_label
             updated += 1
-            kept += entry.account_id is not None
     removed = 0
     for key, entry in existing.items():
         if key not in wanted:
             session.delete(entry)
             removed += 1
     session.flush()
-    return ImportResult(added, updated, removed, kept)
+    result = ImportResult(added, updated, removed, kept)
+    audit.record(session, actor, "gar.roster.import", uai, added=added, updated=updated, removed=removed,
+                 already_matched=kept)
+    return result
+
+
+def clear_roster(session: Session, uai: str, actor: str) -> int:
+    """Delete the school's entries still waiting for their pupil (audited, counts only); the caller commits."""
+    school = session.scalar(select(GarSchool).where(GarSchool.uai == uai))
+    removed = 0
+    if school is not None:
+        removed = session.execute(delete(GarRosterEntry).where(GarRosterEntry.school_id == school.id)).rowcount or 0
+    audit.record(session, actor, "gar.roster.clear", uai, removed=removed)
+    return int(removed)

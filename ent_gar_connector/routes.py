@@ -20,7 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from ent_gar_connector import admin_routes, logout, views
 from ent_gar_connector.identity import GarAttributeError, identity_from_attributes
 from ent_gar_connector.provisioning import NotSubscribed, provision
-from ent_gar_connector.reconciliation import Names, has_roster, matched_entry, reconcile
+from ent_gar_connector.reconciliation import Names, has_roster, listed_names, reconcile
 from ent_gar_connector.roster import import_roster, parse_date, parse_roster
 from ent_gar_connector.saml_sp import ASK_ADMIN, RETRY, GarServiceProvider, refused
 from ent_gar_connector.settings import GarSettings
@@ -31,6 +31,7 @@ from lti_tool.web.cookies import set_cookie
 from lti_tool.web.lti_routes import SESSION_COOKIE, tool
 from lti_tool.web.pages import render
 from lti_tool.web.tokens import SessionData
+from privacy.retention import RetentionSettings
 
 log = logging.getLogger("ent_gar_connector")
 router = APIRouter()
@@ -149,7 +150,7 @@ async def assertion_consumer(request: Request) -> Response:
 
 def _wants_reconciliation(sessions, account_id: int) -> bool:  # type: ignore[no-untyped-def]
     with sessions() as session:
-        return matched_entry(session, account_id) is None and has_roster(session, account_id)
+        return listed_names(session, account_id) is None and has_roster(session, account_id)
 
 
 # -- pages behind a GAR session ----------------------------------------------------------------------------------
@@ -186,8 +187,10 @@ async def _form(request: Request, page: GarPage) -> dict[str, object]:
 async def classes_page(request: Request) -> Response:
     page = _gar_session(request, staff=True)
     classes = await run_in_threadpool(views.staff_classes, tool(request).sessions, page.data.account_id)
+    may_upload = await run_in_threadpool(views.may_upload_roster, tool(request).sessions, page.data.account_id,
+                                         service_provider(request).settings.roster_profiles)
     return render(request, "gar/classes.html", page=classes, schools=classes.schools, csrf=page.csrf,
-                  saved=request.query_params.get("enregistre") == "1")
+                  saved=request.query_params.get("enregistre") == "1", may_upload=may_upload)
 
 
 @router.post("/gar/classes/reglage")
@@ -205,16 +208,27 @@ async def classes_setting(request: Request) -> Response:
     return RedirectResponse("/gar/classes?enregistre=1", status_code=303)
 
 
+async def _roster_uploader(request: Request) -> GarPage:
+    """A GAR staff session whose profile may upload the class list (heads of school by default)."""
+    page = _gar_session(request, staff=True)
+    allowed = service_provider(request).settings.roster_profiles
+    if not await run_in_threadpool(views.may_upload_roster, tool(request).sessions, page.data.account_id, allowed):
+        raise LaunchRefused(403, "Seule la direction de l'établissement peut déposer la liste des élèves.",
+                            "Elle contient des données personnelles d'élèves mineurs : adressez-vous au chef "
+                            "d'établissement.", "roster_not_allowed")
+    return page
+
+
 @router.get("/gar/roster")
 async def roster_page(request: Request) -> Response:
-    page = _gar_session(request, staff=True)
+    page = await _roster_uploader(request)
     uais = await run_in_threadpool(views.staff_uais, tool(request).sessions, page.data.account_id)
-    return render(request, "gar/roster.html", csrf=page.csrf, uais=uais, errors=[], result=None)
+    return _roster_page(request, page, uais, [], None)
 
 
 @router.post("/gar/roster")
 async def roster_upload(request: Request) -> Response:
-    page = _gar_session(request, staff=True)
+    page = await _roster_uploader(request)
     form = await _form(request, page)
     state = tool(request)
     uais = await run_in_threadpool(views.staff_uais, state.sessions, page.data.account_id)
@@ -223,20 +237,24 @@ async def roster_upload(request: Request) -> Response:
         raise LaunchRefused(403, "Vous ne pouvez importer que la liste de votre établissement.", RETRY, "wrong_school")
     upload = form.get("fichier")
     if upload is None or isinstance(upload, str):
-        return render(request, "gar/roster.html", status_code=400, csrf=page.csrf, uais=uais, result=None,
-                      errors=[(0, "Choisissez un fichier CSV.")])
+        return _roster_page(request, page, uais, [(0, "Choisissez un fichier CSV.")], None, 400)
     data = await upload.read()  # type: ignore[union-attr]
     lines, errors = parse_roster(data)
     if errors:
-        return render(request, "gar/roster.html", status_code=400, csrf=page.csrf, uais=uais, result=None,
-                      errors=[(e.line, e.message) for e in errors])
+        return _roster_page(request, page, uais, [(e.line, e.message) for e in errors], None, 400)
 
     def save():  # type: ignore[no-untyped-def]
         with state.sessions.begin() as session:
-            return import_roster(session, uai, lines)
+            return import_roster(session, uai, lines, f"gar:account:{page.data.account_id}")
 
     result = await run_in_threadpool(save)
-    return render(request, "gar/roster.html", csrf=page.csrf, uais=uais, errors=[], result=result, uai=uai)
+    return _roster_page(request, page, uais, [], result, uai=uai)
+
+
+def _roster_page(request: Request, page: GarPage, uais: list[str], errors: list[tuple[int, str]],
+                 result: object, status_code: int = 200, uai: str | None = None) -> Response:
+    return render(request, "gar/roster.html", status_code=status_code, csrf=page.csrf, uais=uais, errors=errors,
+                  result=result, uai=uai, class_list_days=RetentionSettings().class_list_days)
 
 
 @router.get("/gar/rapprochement")
@@ -270,8 +288,8 @@ async def reconciliation_submit(request: Request) -> Response:
 
     def match():  # type: ignore[no-untyped-def]
         with state.sessions.begin() as session:
-            entry = reconcile(session, page.data.account_id, birth, typed)
-            return None if entry is None else f"{entry.given_name} {entry.family_name}"
+            names = reconcile(session, page.data.account_id, birth, typed)
+            return None if names is None else f"{names.given_name} {names.family_name}"
 
     matched = await run_in_threadpool(match)
     if matched is None:

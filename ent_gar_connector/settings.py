@@ -27,6 +27,9 @@ class GarSettings(BaseSettings):
     # login or logout message (IssueInstant, NotBefore, NotOnOrAfter); ordinary drift is a minute or two.
     clock_leeway_seconds: int = 180
     max_response_bytes: int = 512_000
+    # GAR profiles (PRO) allowed to upload their school's class list: heads of school by default; a deployment
+    # may add the documentalist ("National_doc"), often the school's GAR referent
+    roster_profiles: list[str] = ["National_dir"]
     reconciliation_attempts: int = 5
     reconciliation_window_seconds: int = 900
     xmlsec_binary: str | None = None

@@ -50,11 +50,11 @@ class ClassPage:
     classes_school: str | None = None  # UAI holding the viewer's classes when they belong to several schools
 
 
-def display_name(account: Account, entry: GarRosterEntry | None) -> tuple[str, bool]:
+def display_name(account: Account, profile: GarProfile | None) -> tuple[str, bool]:
     if account.given_name or account.family_name:
         return " ".join(p for p in (account.given_name, account.family_name) if p), True
-    if entry is not None:
-        return f"{entry.given_name} {entry.family_name}", True
+    if profile is not None and profile.listed_family_name:
+        return " ".join(p for p in (profile.listed_given_name, profile.listed_family_name) if p), True
     return UNNAMED, False
 
 
@@ -66,6 +66,13 @@ def staff_uais(sessions: sessionmaker[Session], account_id: int) -> list[str]:
     with sessions() as session:
         ids = _school_ids(session, account_id)
         return list(session.scalars(select(GarSchool.uai).where(GarSchool.id.in_(ids)).order_by(GarSchool.uai)))
+
+
+def may_upload_roster(sessions: sessionmaker[Session], account_id: int, profiles: list[str]) -> bool:
+    """Only the GAR profiles chosen by the deployment (heads of school by default) upload class lists."""
+    with sessions() as session:
+        profile = session.get(GarProfile, account_id)
+        return profile is not None and profile.profile_code in profiles
 
 
 def names_known(sessions: sessionmaker[Session], account_id: int) -> bool:
@@ -97,15 +104,14 @@ def _school_view(session: Session, school: GarSchool, profile_code: str, mine: s
         query = query.where(GarGroup.id.in_(mine))
     groups = list(session.scalars(query))
     rows = session.execute(
-        select(GarGroupMember.group_id, Account, GarRosterEntry)
+        select(GarGroupMember.group_id, Account, GarProfile)
         .join(Account, Account.id == GarGroupMember.account_id)
         .join(GarProfile, GarProfile.account_id == Account.id)
-        .outerjoin(GarRosterEntry, GarRosterEntry.account_id == Account.id)
         .where(GarGroupMember.group_id.in_([g.id for g in groups]), GarProfile.role == "student")
     ).all()
     members: dict[int, list[StudentRow]] = {}
-    for group_id, account, entry in rows:
-        name, named = display_name(account, entry)
+    for group_id, account, student_profile in rows:
+        name, named = display_name(account, student_profile)
         members.setdefault(group_id, []).append(StudentRow(account.id, name, named))
     built = [GroupView(g.kind, g.code, g.label,
                        sorted(members.get(g.id, []), key=lambda r: (not r.named, r.display_name.lower())),

@@ -10,6 +10,7 @@ from lti_tool.cli import register_commands
 from lti_tool.grades.cli import register_commands as register_grades_commands
 from pix_lti.content_cli import content_app
 from pix_lti.engine_cli import engine_app
+from privacy.cli import register_commands as register_privacy_commands
 
 app = typer.Typer(
     name="pix-lti",
@@ -23,6 +24,7 @@ register_commands(app)
 register_gar_commands(app)
 register_admin_commands(app)
 register_grades_commands(app)
+register_privacy_commands(app)
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""Run the grades worker with the tool's settings: as `pix-lti worker`, or in-process beside the demo."""
+"""Run the grades worker with the tool's settings: as `pix-lti worker`, or in-process beside the demo. Beside the
+deliveries, the worker runs the personal-data purge once per retention interval (`privacy.scheduler`)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,33 @@ from lti_tool.grades.worker import Worker, make_http_client
 from lti_tool.persistence.db import make_engine, make_session_factory, run_migrations
 from lti_tool.settings import Settings
 from lti_tool.store import make_store
+from privacy.retention import RetentionSettings
+from privacy.scheduler import purge_periodically
 
 
 async def run_worker(settings: Settings, grades: GradesSettings | None = None, *, stop: asyncio.Event | None = None,
-                     once: bool = False) -> int:
-    """Loop until `stop` is set (or, with `once`, until nothing is due). Returns the items delivered."""
+                     once: bool = False, retention: RetentionSettings | None = None) -> int:
+    """Loop until `stop` is set (or, with `once`, until nothing is due; `once` does not purge). Returns the items
+    delivered."""
     grades = grades or GradesSettings()
     engine = make_engine(settings.database_url)
     await asyncio.to_thread(run_migrations, engine)
     store = make_store(settings.redis_url)
     http = make_http_client(grades)
-    worker = Worker(make_session_factory(engine), store, http, grades)
+    sessions = make_session_factory(engine)
+    worker = Worker(sessions, store, http, grades)
     try:
         if once:
             await worker.drain()
         else:
-            await worker.run_forever(stop)
+            stop = stop or asyncio.Event()
+            purging = asyncio.create_task(purge_periodically(
+                sessions, store, retention or RetentionSettings(), stop))
+            try:
+                await worker.run_forever(stop)
+            finally:
+                stop.set()
+                await purging
         return worker.delivered
     finally:
         await http.aclose()

@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from engine.text import clean_name, clean_text, storable_identifier
+from lti_tool.launch.claim_allowlist import kept_claims
 from lti_tool.launch.errors import ASK_ADMIN, LaunchRefused, bad_token
 from lti_tool.launch.message import LaunchMessage
 from lti_tool.launch.roles import map_roles
@@ -127,5 +128,5 @@ def to_message(claims: dict[str, Any], registration: RegistrationView) -> Launch
         resource_link_title=clean_name(link.get("title"), TITLE_LENGTH),
         resource_link_description=clean_text(link.get("description"), DESCRIPTION_LENGTH),
         custom=_custom(claims), deep_link_return_url=return_url if message_type == DEEP_LINKING else None,
-        claims={k: v for k, v in claims.items() if k != "email"},
+        claims=kept_claims(claims),
     )

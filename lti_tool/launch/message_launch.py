@@ -216,12 +216,13 @@ class ToolMessageLaunch(MessageLaunch[FastAPIRequest, Any, StoreSessionService, 
 
 
 def message_record(message: LaunchMessage) -> dict[str, Any]:
-    """What is kept of a launch in the short-lived store (`launch:{launch_id}`)."""
+    """What is kept of a launch in the short-lived store (`launch:{launch_id}`): no names (nothing reads them
+    there); issuer and sub let `pix-lti user export|delete` find a person's records."""
     return {
         "launch_id": message.launch_id, "registration_id": message.registration_id, "issuer": message.issuer,
         "client_id": message.client_id, "deployment_id": message.deployment_id,
-        "message_type": message.message_type, "sub": message.sub, "role": message.role, "name": message.name,
-        "given_name": message.given_name, "family_name": message.family_name, "context_id": message.context_id,
+        "message_type": message.message_type, "sub": message.sub, "role": message.role,
+        "context_id": message.context_id,
         "context_label": message.context_label, "context_title": message.context_title,
         "resource_link_id": message.resource_link_id, "resource_link_title": message.resource_link_title,
         "resource_link_description": message.resource_link_description, "custom": message.custom,

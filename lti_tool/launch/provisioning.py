@@ -1,5 +1,6 @@
-"""Find-or-create account (issuer, sub), course (context), activity (resource link) and membership in ONE
-transaction, called only once a launch is fully validated. Upserts (INSERT ... ON CONFLICT DO UPDATE
+"""Find-or-create account (issuer, sub; its names replaced by this launch's, cleared when none are sent), course
+(context), activity (resource link) and membership in ONE transaction, called only once a launch is fully
+validated. Upserts (INSERT ... ON CONFLICT DO UPDATE
 RETURNING, on PostgreSQL and SQLite) keep it to four statements and free of races between workers."""
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def provision(factory: sessionmaker[Session], msg: LaunchMessage) -> Provisioned
             session, Account,
             {"issuer": msg.issuer, "sub": msg.sub, "name": msg.name, "given_name": msg.given_name,
              "family_name": msg.family_name, "created_at": utcnow(), "last_launch_at": utcnow()},
-            ["issuer", "sub"], replace=("last_launch_at",), keep_if_null=("name", "given_name", "family_name"),
+            # names as the platform sends them now: none sent (Moodle's "share name: never") clears the old ones
+            ["issuer", "sub"], replace=("last_launch_at", "name", "given_name", "family_name"),
         )
         course_id = None
         if msg.context_id is not None:

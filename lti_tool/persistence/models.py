@@ -76,7 +76,7 @@ class Account(Base):
     given_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
     family_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_launch_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_launch_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
 class Course(Base):

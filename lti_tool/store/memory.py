@@ -50,6 +50,17 @@ class MemoryStore:
             self._data.pop(key, None)
             return value
 
+    def scan_sync(self, prefix: str) -> list[tuple[str, str]]:
+        with self._lock:
+            now = time.monotonic()
+            return [(key, value) for key, (expires, value) in list(self._data.items())
+                    if key.startswith(prefix) and expires > now]
+
+    def delete_sync(self, key: str) -> None:
+        with self._lock:
+            self._data.pop(key, None)
+            self._lists.pop(key, None)
+
     async def set(self, key: str, value: str, ttl_seconds: int) -> None:
         self.set_sync(key, value, ttl_seconds)
 

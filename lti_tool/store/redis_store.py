@@ -8,6 +8,11 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 
+def _glob_literal(text: str) -> str:
+    """`text` matched literally by a Redis glob pattern."""
+    return "".join("\\" + c if c in "*?[]\\" else c for c in text)
+
+
 class RedisStore:
     def __init__(self, url: str, prefix: str = "pix-lti:") -> None:
         self._redis: Redis = Redis.from_url(
@@ -30,6 +35,21 @@ class RedisStore:
 
     def pop_sync(self, key: str) -> str | None:
         return self._sync.getdel(self._k(key))  # type: ignore[return-value]
+
+    def scan_sync(self, prefix: str) -> list[tuple[str, str]]:
+        found = []
+        for full in self._sync.scan_iter(match=_glob_literal(self._k(prefix)) + "*", count=500, _type="string"):
+            value = self._sync.get(full)
+            if value is not None:
+                found.append((str(full)[len(self._prefix):], str(value)))
+        return found
+
+    def delete_sync(self, key: str) -> None:
+        self._sync.delete(self._k(key))
+
+    def close_sync(self) -> None:
+        """For a command that used only the synchronous client."""
+        self._sync.close()
 
     async def set(self, key: str, value: str, ttl_seconds: int) -> None:
         await self._redis.set(self._k(key), value, ex=ttl_seconds)

@@ -46,6 +46,7 @@ from lti_tool.web.registration_cache import RegistrationCache
 from lti_tool.web.security import install_security_headers
 from lti_tool.web.state import ToolState
 from lti_tool.web.tokens import SessionCodec
+from privacy.routes import router as privacy_router
 
 log = logging.getLogger("lti_tool")
 
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     app.include_router(gar_routes.router)
     app.include_router(campaign_router)
     app.include_router(static_routes.router)
+    app.include_router(privacy_router)
 
     install_outage_handlers(app, settings.outage_retry_after_seconds)
 

@@ -68,6 +68,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "end.next": "Et maintenant ?",
         "end.profile": "Voir mon profil",
         "nav.profile": "Mon profil",
+        "privacy.link": "Tes données personnelles",
         "activity.hello": "Bonjour {person} !",
         "activity.how": "Le test s'adapte à vos réponses : il s'arrête quand votre niveau est établi. Vous pouvez "
                         "le quitter et le reprendre plus tard ; « Je passe » est toujours possible.",
@@ -324,6 +325,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "end.next": "What next?",
         "end.profile": "See my profile",
         "nav.profile": "My profile",
+        "privacy.link": "Your personal data",
         "activity.hello": "Hello {person}!",
         "activity.how": "The test adapts to your answers: it stops when your level is known. You can leave it "
                         "and come back later; “Skip” is always available.",

@@ -67,13 +67,14 @@ def test_student_goes_to_the_page_asked_for(gar: Gar) -> None:
     assert response.headers["location"] == "/profil/competences/1.1"
 
 
-def test_class_change_updates_memberships_and_names_only_when_sent(gar: Gar) -> None:
+def test_class_change_updates_memberships_and_a_login_without_names_clears_them(gar: Gar) -> None:
     gar.subscribe(SCHOOL)
     gar.sign_in(student(NOM=["Martin"], PRE=["Léa"]))
-    gar.sign_in(student(DIV=["4B##4e B"], GRO=[]))  # new school year, names not sent this time
+    assert _account(gar, IDO_STUDENT).name == "Léa Martin"
+    gar.sign_in(student(DIV=["4B##4e B"], GRO=[]))  # new school year, names no longer sent
     account = _account(gar, IDO_STUDENT)
     assert _classes(gar, account.id) == {("class", "4B", "4e B")}
-    assert (account.given_name, account.family_name, account.name) == ("Léa", "Martin", "Léa Martin")
+    assert (account.given_name, account.family_name, account.name) == (None, None, None)
     with gar.sessions() as session:
         assert session.scalar(select(GarSchool.uai)) == SCHOOL
         assert session.get(GarProfile, account.id).role == "student"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
@@ -9,9 +10,10 @@ from pathlib import Path
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from ent_gar_connector.models import GarRosterEntry
+from ent_gar_connector.models import GarProfile, GarRosterEntry
 from ent_gar_connector.reconciliation import Names, choose, name_ratio
 from ent_gar_connector.roster import parse_roster
+from lti_tool.admin.models import AuditEntry
 from pix_lti.cli import app as cli
 from tests.gar.conftest import SCHOOL, Gar, student, teacher
 
@@ -61,9 +63,13 @@ def test_exactly_one_candidate_is_required() -> None:
     assert choose(twins, date(2011, 3, 14), set(), None) is None  # no class, no names: birth date is not enough
 
 
-def _teacher_session(gar: Gar) -> None:
+def head() -> dict:  # type: ignore[type-arg]
+    return teacher(IDO=["d4" * 64], PRO=["National_dir"])
+
+
+def _head_session(gar: Gar) -> None:
     gar.subscribe(SCHOOL)
-    assert gar.sign_in(teacher()).status_code == 303
+    assert gar.sign_in(head()).status_code == 303
 
 
 def _csrf(html: str) -> str:
@@ -76,26 +82,53 @@ def _upload(gar: Gar, content: bytes, csrf: str | None = None):  # type: ignore[
                            files={"fichier": ("eleves.csv", content, "text/csv")})
 
 
-def _roster(gar: Gar) -> list[tuple[str, int | None]]:
+def _roster(gar: Gar) -> list[str]:
     with gar.sessions() as session:
-        return [(e.family_name, e.account_id) for e in session.scalars(select(GarRosterEntry)
-                                                                        .order_by(GarRosterEntry.family_name))]
+        return [e.family_name for e in session.scalars(select(GarRosterEntry).order_by(GarRosterEntry.family_name))]
 
 
-def test_teacher_uploads_the_roster_all_or_nothing(gar: Gar) -> None:
-    _teacher_session(gar)
+def test_only_the_head_of_school_may_upload_the_class_list(gar: Gar) -> None:
+    gar.subscribe(SCHOOL)
+    gar.sign_in(teacher())
+    assert gar.client.get("/gar/roster").status_code == 403
+    refused = gar.client.post("/gar/roster", data={"csrf": "x", "uai": SCHOOL},
+                              files={"fichier": ("eleves.csv", ROSTER.encode(), "text/csv")})
+    assert refused.status_code == 403 and "direction" in refused.text and _roster(gar) == []
+    gar.client.cookies.clear()
+    gar.sign_in(head())
+    assert gar.client.get("/gar/roster").status_code == 200
+
+
+def test_a_file_with_more_than_the_four_columns_is_refused() -> None:
+    data = "nom;prénom;date de naissance;classe;adresse;responsable\nMartin;Léa;14/03/2011;3e A;1 rue X;M. Martin\n"
+    lines, errors = parse_roster(data.encode())
+    assert lines == [] and errors[0].line == 1 and "adresse, responsable" in errors[0].message
+
+
+def test_every_import_is_in_the_audit_log_with_counts_only(gar: Gar) -> None:
+    _head_session(gar)
+    _upload(gar, ROSTER.encode())
+    with gar.sessions() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "gar.roster.import")).one()
+    assert entry.target == SCHOOL and entry.actor.startswith("gar:account:")
+    assert entry.details == {"added": 3, "updated": 0, "removed": 0, "already_matched": 0}
+    assert "Martin" not in json.dumps(entry.details) and "2011" not in json.dumps(entry.details)
+
+
+def test_head_uploads_the_roster_all_or_nothing(gar: Gar) -> None:
+    _head_session(gar)
     assert _upload(gar, ROSTER.encode(), csrf="forged").status_code == 403
     bad = _upload(gar, (ROSTER + "Faux;Nom;99/99/2011;3e A\n").encode())
     assert bad.status_code == 400 and "Ligne 5" in bad.text and "été importé" in bad.text, bad.text
     assert _roster(gar) == []
     good = _upload(gar, ROSTER.encode("utf-8"))
     assert good.status_code == 200 and "3 ajouté(s)" in good.text
-    assert [n for n, _ in _roster(gar)] == ["Durand", "Martin", "Petit"]
+    assert _roster(gar) == ["Durand", "Martin", "Petit"]
 
 
 def test_student_without_names_confirms_birth_date_and_the_teacher_sees_the_real_name(any_gar: Gar) -> None:
     gar = any_gar
-    _teacher_session(gar)
+    _head_session(gar)
     _upload(gar, ROSTER.encode())
     gar.client.cookies.clear()
     landing = gar.sign_in(student())  # no NOM/PRE sent; class 3e A
@@ -106,16 +139,24 @@ def test_student_without_names_confirms_birth_date_and_the_teacher_sees_the_real
     assert wrong.status_code == 404 and "Aucune fiche unique" in wrong.text
     right = gar.client.post("/gar/rapprochement", data={"csrf": csrf, "naissance": "14/03/2011", "suite": "/profil"})
     assert right.status_code == 200 and "Léa Martin" in right.text
-    assert [n for n, account_id in _roster(gar) if account_id] == ["Martin"]
+    assert _roster(gar) == ["Durand", "Petit"]  # matched: the entry and its birth date are gone
+    with gar.sessions() as session:
+        profile = session.scalars(select(GarProfile).where(GarProfile.role == "student")).one()
+        assert (profile.listed_given_name, profile.listed_family_name) == ("Léa", "Martin")
     assert gar.sign_in(student()).headers["location"] == "/profil"  # matched: not asked again
     gar.client.cookies.clear()
     gar.sign_in(teacher())
     classes = gar.client.get("/gar/classes").text
     assert "Léa Martin" in classes and "Élève (nom non transmis)" not in classes
+    gar.client.cookies.clear()
+    gar.sign_in(head())
+    again = _upload(gar, ROSTER.encode())  # the same list again: the matched pupil is not stored again
+    assert again.status_code == 200 and "1 élève(s) déjà reconnu(s)" in again.text
+    assert _roster(gar) == ["Durand", "Petit"]
 
 
 def test_reconciliation_attempts_are_throttled(gar: Gar) -> None:
-    _teacher_session(gar)
+    _head_session(gar)
     _upload(gar, ROSTER.encode())
     gar.client.cookies.clear()
     gar.sign_in(student())
@@ -124,7 +165,7 @@ def test_reconciliation_attempts_are_throttled(gar: Gar) -> None:
                 for _ in range(6)]
     assert statuses == [404] * 5 + [429]
     blocked = gar.client.post("/gar/rapprochement", data={"csrf": csrf, "naissance": "14/03/2011"})
-    assert blocked.status_code == 429 and all(a is None for _, a in _roster(gar))
+    assert blocked.status_code == 429 and len(_roster(gar)) == 3
 
 
 def test_students_cannot_upload_a_roster(gar: Gar) -> None:

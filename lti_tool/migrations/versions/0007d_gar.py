@@ -17,15 +17,14 @@ depends_on = "0005_gar"
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("gar_schools") as batch:
-        batch.add_column(sa.Column("teachers_see_all_classes", sa.Boolean, nullable=False,
-                                   server_default=sa.false()))
-    with op.batch_alter_table("gar_profiles") as batch:
-        batch.add_column(sa.Column("unsubscribed_uais", sa.String(255), nullable=True))
+    # Plain ADD/DROP COLUMN, not batch_alter_table: on SQLite a batch re-creates the table, and dropping
+    # gar_schools with foreign keys on cascades to its class list, members and groups (and nulls
+    # gar_profiles.school_id). SQLite ≥ 3.35 adds and drops these columns in place.
+    op.add_column("gar_schools", sa.Column("teachers_see_all_classes", sa.Boolean, nullable=False,
+                                           server_default=sa.false()))
+    op.add_column("gar_profiles", sa.Column("unsubscribed_uais", sa.String(255), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("gar_profiles") as batch:
-        batch.drop_column("unsubscribed_uais")
-    with op.batch_alter_table("gar_schools") as batch:
-        batch.drop_column("teachers_see_all_classes")
+    op.drop_column("gar_profiles", "unsubscribed_uais")
+    op.drop_column("gar_schools", "teachers_see_all_classes")

@@ -1,0 +1,110 @@
+"""Retention: how long each kind of personal data is kept, and the purge that enforces it (`pix-lti purge`,
+and `pix-lti worker` once per `PIX_LTI_RETENTION_PURGE_INTERVAL_SECONDS`). Every period is configurable;
+the defaults follow the school year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import delete, func, null, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from ent_gar_connector.models import GarRosterEntry
+from learning.models import AnswerRow, AssessmentRow
+from lti_tool.admin import audit
+from lti_tool.grades.models import DEAD, DELIVERED, SUPERSEDED, OutboxItem, Roster, RosterMember
+from lti_tool.persistence.models import Account
+from lti_tool.store.base import ShortLivedStore
+from privacy.erased import forget_erased_before
+from privacy.erasure import collect, delete_redis, delete_rows
+
+_BATCH = 200
+
+
+class RetentionSettings(BaseSettings):
+    """Periods in days (prefix ``PIX_LTI_RETENTION_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="PIX_LTI_RETENTION_", extra="ignore")
+
+    # an account (and everything it owns: results, answers, participations...) one school year after its last use
+    account_days: int = Field(365, ge=1)
+    # the text of answers (pupils may type names or addresses) of finished tests; the right/wrong status stays
+    answer_text_days: int = Field(180, ge=1)
+    # grades sent to the LMS (the LMS keeps them): the outbox row is only a delivery receipt
+    delivered_outbox_days: int = Field(30, ge=1)
+    # deliveries that failed for good, kept a while for the administrator to see and retry
+    dead_outbox_days: int = Field(90, ge=1)
+    # LMS rosters (NRPS) of courses whose teachers no longer launch the tool (a roster is refreshed at each
+    # instructor launch)
+    course_roster_days: int = Field(180, ge=1)
+    # a school's class-list entries (names, birth date) never matched to a pupil: always before the next year
+    class_list_days: int = Field(60, ge=1)
+    # keyed digests of erased identities (they keep an LMS roster from storing an erased pupil again)
+    erased_identity_days: int = Field(365, ge=1)
+    purge_interval_seconds: int = Field(24 * 3600, ge=60)
+
+
+@dataclass
+class PurgeReport:
+    accounts: int = 0
+    tables: dict[str, int] = field(default_factory=dict)
+    redis_keys: int = 0
+
+    def add(self, name: str, count: int) -> None:
+        if count:
+            self.tables[name] = self.tables.get(name, 0) + count
+
+
+def _expired_accounts(session: Session, cutoff: datetime) -> list[int]:
+    return list(session.scalars(select(Account.id).where(Account.last_launch_at < cutoff)
+                                .order_by(Account.id).limit(_BATCH)))
+
+
+def purge(sessions: sessionmaker[Session], store: ShortLivedStore | None, settings: RetentionSettings,
+          now: datetime, actor: str) -> PurgeReport:
+    """Apply every period once. Accounts go in batches (one transaction each), the rest in one transaction
+    with the audit entry."""
+    report = PurgeReport()
+    account_cutoff = now - timedelta(days=settings.account_days)
+    while True:
+        with sessions.begin() as session:
+            ids = _expired_accounts(session, account_cutoff)
+            if not ids:
+                break
+            data = collect(session, ids, store)
+            for name, count in delete_rows(session, data).items():
+                report.add(name, count)
+            report.accounts += len(ids)
+        if store is not None:
+            report.redis_keys += delete_redis(store, data)
+    with sessions.begin() as session:
+        finished = select(AssessmentRow.id).where(AssessmentRow.state != "started")
+        cleared = session.execute(
+            update(AnswerRow).where(AnswerRow.created_at < now - timedelta(days=settings.answer_text_days),
+                                    AnswerRow.value.is_not(None), AnswerRow.assessment_id.in_(finished))
+            .values(value=null()).execution_options(synchronize_session=False))
+        report.add("assessment_answers.value (NULL)", cleared.rowcount or 0)
+        delivered = session.execute(delete(OutboxItem).where(
+            OutboxItem.status.in_((DELIVERED, SUPERSEDED)),
+            func.coalesce(OutboxItem.delivered_at, OutboxItem.created_at)
+            < now - timedelta(days=settings.delivered_outbox_days)))
+        dead = session.execute(delete(OutboxItem).where(
+            OutboxItem.status == DEAD, OutboxItem.created_at < now - timedelta(days=settings.dead_outbox_days)))
+        report.add("grades_outbox", (delivered.rowcount or 0) + (dead.rowcount or 0))
+        stale = select(Roster.course_id).where(Roster.fetched_at < now - timedelta(days=settings.course_roster_days))
+        stale_ids = list(session.scalars(stale))
+        if stale_ids:
+            report.add("grades_roster_members", session.execute(
+                delete(RosterMember).where(RosterMember.course_id.in_(stale_ids))).rowcount or 0)
+            report.add("grades_rosters", session.execute(
+                delete(Roster).where(Roster.course_id.in_(stale_ids))).rowcount or 0)
+        report.add("gar_roster_entries", session.execute(delete(GarRosterEntry).where(
+            GarRosterEntry.imported_at < now - timedelta(days=settings.class_list_days))).rowcount or 0)
+        report.add("privacy_erased_identities",
+                   forget_erased_before(session, now - timedelta(days=settings.erased_identity_days)))
+        audit.record(session, actor, "privacy.purge", None, accounts=report.accounts, tables=dict(report.tables),
+                     redis_keys=report.redis_keys, periods=settings.model_dump(exclude={"purge_interval_seconds"}))
+    return report
