@@ -24,6 +24,7 @@ from lti_tool.launch.adapters import CookieJar, FastAPIRedirect, FastAPIRequest,
 from lti_tool.launch.oidc_login import check_login_params, choose_registration
 from lti_tool.launch.tool_conf import platform_registration
 from lti_tool.registrations import RegistrationView
+from lti_tool.web.i18n import translator
 
 LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "lti_deployment_id", "client_id")
 NEW_WINDOW_PARAM = "lti1p3_new_window"
@@ -32,30 +33,39 @@ RegistrationsForLogin = Callable[[str, str | None], list[RegistrationView]]
 
 
 class FrenchCookiesCheckPage(CookiesAllowedCheckPage):
-    """pylti1p3's page, in French, with a `Partitioned` test cookie (what the tool's cookies are)."""
+    """pylti1p3's page, in French (or English), with a `Partitioned` test cookie (what the tool's cookies are),
+    deleted with the same attributes: pylti1p3 deletes it without them, and a partitioned cookie then stays."""
+
+    def __init__(self, *args: Any, locale: str = "fr") -> None:
+        super().__init__(*args)
+        self._locale = locale
 
     def get_js_block(self) -> str:
-        return super().get_js_block().replace("'; SameSite=None; secure'", "'; SameSite=None; Secure; Partitioned'")
+        return super().get_js_block().replace(
+            "'; SameSite=None; secure'", "'; SameSite=None; Secure; Partitioned'"
+        ).replace('document.cookie = "lti1p3_test_cookie=1; expires=Thu, 01-Jan-1970 00:00:01 GMT";',
+                  'document.cookie = cookie + "; expires=Thu, 01-Jan-1970 00:00:01 GMT";')
 
     def get_html(self) -> str:
-        return super().get_html().replace('<html lang="en">', '<html lang="fr">').replace(
-            "<title></title>", "<title>Pix LTI — ouverture de l'activité</title>"
+        title = translator(self._locale)("cookies.title")
+        return super().get_html().replace('<html lang="en">', f'<html lang="{self._locale}">').replace(
+            "<title></title>", f"<title>{title}</title>"
         )
 
 
 class ToolOIDCLogin(OIDCLogin[FastAPIRequest, Any, StoreSessionService, CookieJar, Response]):
     def __init__(self, request: FastAPIRequest, tool_config: Any, session_service: StoreSessionService,
                  cookie_service: CookieJar, *, registrations: RegistrationsForLogin, state_ttl: int,
-                 in_iframe: bool) -> None:
+                 in_iframe: bool, locale: str = "fr") -> None:
         super().__init__(request, tool_config, session_service, cookie_service)
         self._registrations = registrations
         self._state_ttl = state_ttl
         self._view: RegistrationView | None = None
-        self._cookies_unavailable_msg_main_text = (
-            "Votre navigateur bloque les cookies de l'activité dans le cadre de la plateforme."
-        )
-        self._cookies_unavailable_msg_click_text = "Ouvrir l'activité dans une nouvelle fenêtre."
-        self._cookies_check_loading_text = "Ouverture de l'activité…"
+        self._locale = locale
+        t = translator(locale)
+        self._cookies_unavailable_msg_main_text = t("cookies.blocked")
+        self._cookies_unavailable_msg_click_text = t("cookies.open")
+        self._cookies_check_loading_text = t("cookies.loading")
         self._cookies_check = in_iframe
 
     def get_redirect(self, url: str) -> FastAPIRedirect:
@@ -69,7 +79,8 @@ class ToolOIDCLogin(OIDCLogin[FastAPIRequest, Any, StoreSessionService, CookieJa
         params = {NEW_WINDOW_PARAM: "1"}
         params.update({k: v for k in LOGIN_PARAMS if (v := self._get_request_param(k))})
         page = FrenchCookiesCheckPage(params, protocol, self._cookies_unavailable_msg_main_text,
-                                      self._cookies_unavailable_msg_click_text, self._cookies_check_loading_text)
+                                      self._cookies_unavailable_msg_click_text, self._cookies_check_loading_text,
+                                      locale=self._locale)
         return page.get_html()
 
     def validate_oidc_login(self) -> Registration:

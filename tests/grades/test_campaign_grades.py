@@ -214,7 +214,7 @@ def test_a_result_that_is_not_shared_never_reaches_the_gradebook(world: World) -
 
 def test_a_campaign_created_from_the_picker_comes_back_to_it_and_can_be_chosen(world: World) -> None:
     teacher, launch_id, page = _picker(world)
-    assert "Ce cours n'a pas encore de parcours" in page
+    assert "Ce cours n'a pas encore de parcours" in html.unescape(page)
     create = html.unescape(re.search(r'<a href="(/campagnes/nouveau\?[^"]+)"', page).group(1))
     query = parse_qs(urlparse(create).query)
     assert query["retour"] == [f"/lti/selection/{launch_id}"] and query["lt"] == [teacher.lt]
