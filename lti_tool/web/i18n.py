@@ -289,6 +289,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "selection.back.button": "Revenir au cours",
         "teacher.campaign": "Parcours « {name} » (code {code})",
         "teacher.campaign_board": "Tableau de bord de ce parcours",
+        "dynreg.title": "Enregistrement de l'outil — Pix LTI",
+        "dynreg.ok": "{name} est enregistré",
+        "dynreg.accepted": "a accepté l'outil.",
+        "dynreg.platform": "La plateforme",
+        "dynreg.client_id": "Identifiant client (client_id)",
+        "dynreg.deployment_id": "Déploiement (deployment_id)",
+        "dynreg.no_deployment": "non fourni par la plateforme",
+        "dynreg.todo": "À faire :",
+        "dynreg.todo_deployment": "la plateforme n'a pas indiqué d'identifiant de déploiement. Ajoutez-le dans "
+                                  "l'administration de Pix LTI (Plateformes > {issuer}) ou avec "
+                                  "« pix-lti registration deployment-add », sinon les lancements seront refusés.",
+        "dynreg.moodle_last": "Dernière étape dans Moodle :",
+        "dynreg.moodle_pending": "Moodle enregistre l'outil comme en attente. Activez-le dans Administration du "
+                                 "site > Plugins > Modules d'activité > Outil externe > Gérer les outils (bouton "
+                                 "« Activer » sur la carte {name}).",
+        "dynreg.moodle_courses": "Moodle le range ensuite parmi les outils préconfigurés, absents du sélecteur "
+                                 "d'activités : dans chaque cours, un enseignant l'y affiche (Plus > Outils externes "
+                                 "du cours, « Afficher dans le sélecteur d'activités »), ou un administrateur "
+                                 "modifie l'outil (Utilisation de la configuration : « Afficher dans le sélecteur "
+                                 "d'activités et comme outil préconfiguré »).",
+        "dynreg.other_pending": "Selon la plateforme, un administrateur doit encore activer l'outil avant qu'il soit "
+                                "proposé aux enseignants.",
+        "dynreg.closing": "Cette fenêtre va se fermer dans quelques secondes.",
+        "dynreg.failed": "Enregistrement impossible",
+        "dynreg.nothing": "Rien n'a été enregistré du côté de Pix LTI.",
+        "dynreg.close": "Fermer et revenir à la plateforme",
     },
     "en": {
         "lang": "en",
@@ -606,6 +632,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "refusal.teachers_only.advice": "Go back to your course and click the activity again.",
         "refusal.generic.advice": "Tell your platform's administrator (Moodle, ENT...), with the time of the "
                                   "attempt.",
+        "dynreg.title": "Tool registration — Pix LTI",
+        "dynreg.ok": "{name} is registered",
+        "dynreg.accepted": "accepted the tool.",
+        "dynreg.platform": "The platform",
+        "dynreg.client_id": "Client ID (client_id)",
+        "dynreg.deployment_id": "Deployment (deployment_id)",
+        "dynreg.no_deployment": "not sent by the platform",
+        "dynreg.todo": "To do:",
+        "dynreg.todo_deployment": "the platform sent no deployment ID. Add it in Pix LTI's administration "
+                                  "(Platforms > {issuer}) or with “pix-lti registration deployment-add”, otherwise "
+                                  "launches will be refused.",
+        "dynreg.moodle_last": "Last step in Moodle:",
+        "dynreg.moodle_pending": "Moodle stores the tool as pending. Activate it under Site administration > Plugins "
+                                 "> Activity modules > External tool > Manage tools (“Activate” on the {name} card).",
+        "dynreg.moodle_courses": "Moodle then files it as a preconfigured tool, not shown in the activity chooser: "
+                                 "in each course a teacher shows it there (More > LTI External tools, “Show in "
+                                 "activity chooser”), or an administrator edits the tool (Tool configuration usage: "
+                                 "“Show in activity chooser and as a preconfigured tool”).",
+        "dynreg.other_pending": "Depending on the platform, an administrator may still have to activate the tool "
+                                "before teachers are offered it.",
+        "dynreg.closing": "This window will close in a few seconds.",
+        "dynreg.failed": "Registration failed",
+        "dynreg.nothing": "Nothing was stored on the Pix LTI side.",
+        "dynreg.close": "Close and go back to the platform",
+        "dynreg.refusal.platform_unreachable": "The platform could not be reached.",
+        "dynreg.refusal.token_used": "This registration link was already used.",
+        "dynreg.refusal.token_expired": "This registration link has expired.",
+        "dynreg.refusal.dynamic_registration_disabled": "Dynamic registration is turned off on this Pix LTI.",
+        "dynreg.refusal.platform_not_allowed": "This platform is not allowed to register this Pix LTI.",
+        "dynreg.refusal.missing_configuration": "The registration request carries no platform configuration "
+                                                "(openid_configuration).",
+        "dynreg.refusal.platform_refused": "The platform refused the tool's registration.",
+        "dynreg.refusal.bad_configuration": "The platform's configuration is unreadable or incomplete.",
+        "dynreg.refusal.insecure_endpoint": "The platform's endpoints must use HTTPS.",
+        "dynreg.refusal.generic.advice": "Start the registration again from the platform; if it fails again, tell "
+                                         "the tool's administrator, with the code below.",
     },
 }
 

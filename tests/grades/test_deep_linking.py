@@ -50,7 +50,8 @@ def test_a_teacher_picks_several_items_and_gets_a_signed_response(world: World) 
     page = world.tool.client.get(location)
     assert page.status_code == 200
     assert "1.1" in page.text and "Mener une recherche" in page.text and "profil complet" in page.text.lower()
-    assert "Ce cours n'a pas encore de parcours" in html.unescape(page.text) and "/campagnes/nouveau?retour=" in page.text
+    assert "Ce cours n'a pas encore de parcours" in html.unescape(page.text)
+    assert "/campagnes/nouveau?retour=" in page.text
     form = {"lt": token, "csrf": _csrf(page.text), "item": ["competence:1.1", "competence:2.3", "profile"],
             "scale-1.1": "level", "scale-2.3": "pix"}
     response = world.tool.client.post(f"/lti/selection/{launch_id}", data=form)
