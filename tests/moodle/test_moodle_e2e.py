@@ -5,14 +5,19 @@ regressions of issue 21 (items 1-5). The tests run in order and share the sessio
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import time
 from typing import Any
 
+from content_bank.loader import default_referential
+from engine.referential import ChallengeType
+from tests.learning_use_cases.answers import right_answer
 from tests.moodle.conftest import ROOT, Course, Moodle, Tool, login
 
 STATE: dict[str, Any] = {}
+REFERENTIAL = default_referential()
 
 
 def _wait(check: Any, timeout: float = 30.0, interval: float = 0.5) -> Any:
@@ -124,3 +129,101 @@ def test_a_teacher_adds_competence_profile_and_campaign_through_select_content(
     assert float(activities["competence:1.1"].grade) == 6.0 and float(activities["campaign"].grade) == 100.0
     STATE.update(activities=activities, campaign_code=code)
     page.context.close()
+
+
+def _answer(frame: Any, challenge: Any) -> None:
+    value = right_answer(challenge)
+    if challenge.type is ChallengeType.QCU:
+        frame.locator(f'label[for="p{value}"]').click()
+    elif challenge.type is ChallengeType.QCM:
+        for index in value:
+            frame.locator(f'label[for="p{index}"]').click()
+    elif isinstance(value, dict):
+        for name, typed in value.items():
+            frame.locator(f"#r_{name}").fill(typed)
+    else:
+        frame.locator(f"#r_{challenge.inputs[0].name}").fill(str(value))
+
+
+def _take_test(frame: Any, done: Any, *, skip_all: bool = False) -> int:
+    """Answer (right, or "Skip" everything) until `done` shows; returns the number of answers."""
+    answered = 0
+    while True:
+        submit = frame.get_by_role("button", name="Submit")
+        finish = frame.get_by_role("link", name=re.compile("^(See my result|Continue)$"))
+        submit.or_(done).or_(finish).first.wait_for()
+        if done.count():
+            return answered
+        if finish.count() and not submit.count():
+            with contextlib.suppress(Exception):  # the page may move on meanwhile: look again
+                finish.first.click(timeout=5_000)
+            continue
+        challenge = REFERENTIAL.challenges[frame.locator("form.challenge").get_attribute("data-challenge")]
+        if skip_all:
+            frame.get_by_role("button", name="Skip").click()
+        else:
+            _answer(frame, challenge)
+            submit.click()
+        frame.locator(f'[data-answered="{challenge.id}"]').wait_for()
+        answered += 1
+        assert answered < 60
+
+
+def _open(page: Any, moodle: Moodle, cmid: int) -> Any:
+    """The activity in Moodle's own iframe (launch container: embed)."""
+    page.goto(f"{moodle.url}/mod/lti/view.php?id={cmid}")
+    return page.frame_locator("#contentframe")
+
+
+def _grade(moodle: Moodle, activity: Any, userid: int) -> Any:
+    rows = moodle.sql(
+        "SELECT g.finalgrade, g.rawgrade, g.rawgrademax, g.feedback FROM mdl_grade_grades g "
+        "JOIN mdl_grade_items i ON i.id = g.itemid WHERE i.itemmodule = 'lti' AND i.iteminstance = :lti "
+        "AND g.userid = :u", lti=activity.id, u=userid)
+    return rows[0] if rows and rows[0].finalgrade is not None else None
+
+
+def test_students_take_tests_in_the_iframe_and_their_scores_reach_moodle_gradebook(
+        browser: Any, moodle: Moodle, tool: Tool, course: Course) -> None:
+    activities = STATE["activities"]
+    competence, profile, campaign = activities["competence:1.1"], activities["profile"], activities["campaign"]
+    levels = {}
+    for student, skip_all in (("student1", False), ("student2", True)):
+        page = login(browser, moodle, student)
+        frame = _open(page, moodle, competence.cmid)
+        frame.get_by_role("button", name="Start").click()
+        end = frame.locator("[data-result-level]")
+        assert _take_test(frame, end, skip_all=skip_all) >= 1
+        levels[student] = (int(end.get_attribute("data-result-level")), int(end.get_attribute("data-result-pix")))
+        if student == "student1":
+            # item 3: the whole profile is opened only now; the result obtained before reaches its column
+            frame = _open(page, moodle, profile.cmid)
+            frame.locator('[data-competence="1.1"]').wait_for()
+        page.context.close()
+    level, pix = levels["student1"]
+    assert level >= 1
+    grade = _wait(lambda: _grade(moodle, competence, course.users["student1"]), timeout=60)
+    assert grade is not None, tool.sql("SELECT status, last_error FROM grades_outbox")
+    assert float(grade.finalgrade) == level and grade.feedback == f"Level {level} — {pix} pix"  # item 5: English
+    grade2 = _wait(lambda: _grade(moodle, competence, course.users["student2"]), timeout=60)
+    assert grade2 is not None and float(grade2.finalgrade) == levels["student2"][0]
+    # item 1 and 3: the profile's percentage, in a column Moodle accepted (maximum 100)
+    whole = _wait(lambda: _grade(moodle, profile, course.users["student1"]), timeout=60)
+    assert whole is not None and float(whole.rawgrademax) == 100.0
+    assert abs(float(whole.finalgrade) - round(pix * 100 / 768, 2)) < 0.01
+    assert whole.feedback.startswith(f"Profile — {pix} pix out of 768")
+
+    # the third student takes the campaign and sends the results: the mastery rate reaches the gradebook
+    page = login(browser, moodle, "student3")
+    frame = _open(page, moodle, campaign.cmid)
+    frame.get_by_role("button", name="Join this campaign").click()
+    frame.get_by_role("button", name="Start the campaign").click()
+    _take_test(frame, frame.locator('[data-status="completed"]'))
+    mastery = int(frame.locator("[data-mastery]").inner_text().rstrip(" %"))
+    frame.locator("#confirmation").check()
+    frame.get_by_role("button", name="Send my results").click()
+    frame.locator('[data-status="shared"]').wait_for()
+    page.context.close()
+    sent = _wait(lambda: _grade(moodle, campaign, course.users["student3"]), timeout=60)
+    assert sent is not None and float(sent.finalgrade) == mastery and sent.feedback.startswith(f"Mastery {mastery} %")
+    STATE["levels"] = levels
