@@ -687,3 +687,9 @@ def translator(locale: str) -> Callable[..., str]:
             return text
 
     return t
+
+
+# English texts of refusals known by their code (the French ones are the refusal's own text): kept apart so
+# that both catalogues keep the same keys.
+ENGLISH_REFUSALS: dict[str, str] = {key: MESSAGES["en"].pop(key) for key in list(MESSAGES["en"])
+                                    if key.startswith(("refusal.", "dynreg.refusal.")) and key not in MESSAGES["fr"]}

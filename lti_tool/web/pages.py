@@ -9,7 +9,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from lti_tool.web.i18n import MESSAGES, translator
+from lti_tool.web.i18n import ENGLISH_REFUSALS, translator
 from lti_tool.web.locale import request_locale
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
@@ -26,7 +26,7 @@ def refusal(request: Request, status: int, reason: str, advice: str, code: str, 
     locale = request_locale(request)
     t = translator(locale)
     if locale == "en":
-        reason = MESSAGES["en"].get(f"refusal.{code}", reason)
-        advice = MESSAGES["en"].get(f"refusal.{code}.advice", advice)
+        reason = ENGLISH_REFUSALS.get(f"refusal.{code}", reason)
+        advice = ENGLISH_REFUSALS.get(f"refusal.{code}.advice", advice)
     return render(request, "refus.html", status_code=status, reason=reason, advice=advice, code=code, t=t,
                   **extra)

@@ -12,7 +12,7 @@ from lti_tool.dynreg.errors import RegistrationFailed
 from lti_tool.dynreg.service import register_tool
 from lti_tool.dynreg.settings import DynRegSettings
 from lti_tool.dynreg.tool_profile import ToolUrls
-from lti_tool.web.i18n import MESSAGES, translator
+from lti_tool.web.i18n import ENGLISH_REFUSALS, translator
 from lti_tool.web.locale import accept_language
 from lti_tool.web.pages import render
 from lti_tool.web.state import ToolState
@@ -45,8 +45,8 @@ async def dynamic_registration(request: Request) -> HTMLResponse:
         log.info("dynamic registration failed: %s (%s)", exc.code, exc.reason)
         reason, advice = exc.reason, exc.advice
         if locale == "en":
-            reason = MESSAGES["en"].get(f"dynreg.refusal.{exc.code}", reason)
-            advice = MESSAGES["en"]["dynreg.refusal.generic.advice"]
+            reason = ENGLISH_REFUSALS.get(f"dynreg.refusal.{exc.code}", reason)
+            advice = ENGLISH_REFUSALS["dynreg.refusal.generic.advice"]
         response = render(request, "dynreg.html", status_code=exc.status, ok=False, reason=reason,
                           advice=advice, code=exc.code, t=t)
         response.headers.update(csp)
