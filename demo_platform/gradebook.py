@@ -30,7 +30,7 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "tem
 def _maximum(activity: DemoActivity) -> float:
     if activity.score_maximum:
         return activity.score_maximum
-    return 768.0 if "profile" in activity.custom else 6.0
+    return 100.0 if "profile" in activity.custom else 6.0  # the profile is graded in % (gradepointmax)
 
 
 class DemoGradebook:

@@ -9,7 +9,7 @@
 //
 // Options:
 //   --baseurl=URL   public base URL of Pix LTI (required)
-//   --name=NAME     tool name shown to teachers (default: Pix LTI)
+//   --name=NAME     tool name shown to teachers (default: "Pix LTI (host of --baseurl)")
 //   --pending       leave the tool pending (to activate by hand) instead of active
 //   --force         add the tool even if a tool with the same tool URL already exists
 //   -h, --help      this help
@@ -20,8 +20,8 @@
 // as a ready-to-run `pix-lti registration add` command.
 //
 // Targets Moodle 4.1 to 4.5 (mod_lti with \mod_lti\local\ltiopenid\registration_helper::get(); the static
-// API of 3.10–4.0 is used when get() is absent). Written from Moodle's mod/lti code; it has NOT been run
-// against a live Moodle by the Pix LTI team: try it on a test site first.
+// API of 3.10–4.0 is used when get() is absent). Run against a real Moodle 4.3.0 by tests/moodle/; 4.1 and
+// 4.5 were not tried: try it on a test site first.
 
 define('CLI_SCRIPT', true);
 
@@ -32,7 +32,7 @@ require_once($CFG->dirroot . '/mod/lti/locallib.php');
 use mod_lti\local\ltiopenid\registration_helper;
 
 list($options, $unrecognized) = cli_get_params(
-    ['baseurl' => '', 'name' => 'Pix LTI', 'pending' => false, 'force' => false, 'help' => false],
+    ['baseurl' => '', 'name' => '', 'pending' => false, 'force' => false, 'help' => false],
     ['h' => 'help']
 );
 if ($unrecognized) {
@@ -53,6 +53,10 @@ if ($parts['scheme'] !== 'https' && !in_array($parts['host'], ['localhost', '127
     cli_error("--baseurl doit être en HTTPS / must use HTTPS: {$base}");
 }
 $domain = $parts['host'] . (isset($parts['port']) ? ':' . $parts['port'] : '');
+// The same default name as dynamic registration: several Pix LTI instances on one Moodle can be told apart.
+if (trim($options['name']) === '') {
+    $options['name'] = 'Pix LTI (' . preg_replace('/^www\./i', '', $domain) . ')';
+}
 $launch = $base . '/lti/launch';
 
 if (!$options['force'] && $DB->record_exists('lti_types', ['baseurl' => $launch])) {

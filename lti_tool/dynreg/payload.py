@@ -7,7 +7,6 @@ from typing import Any
 from lti_tool.dynreg.configuration import PlatformConfiguration
 from lti_tool.dynreg.tool_profile import (
     CLAIMS,
-    CLIENT_NAME,
     CUSTOM_PARAMETERS,
     DEEP_LINKING,
     DESCRIPTION,
@@ -28,7 +27,7 @@ def requested_scopes(platform: PlatformConfiguration) -> list[str]:
 
 def build_registration(urls: ToolUrls, platform: PlatformConfiguration) -> dict[str, Any]:
     messages: list[dict[str, Any]] = [{"type": RESOURCE_LINK, "target_link_uri": urls.target_link_uri,
-                                       "label": CLIENT_NAME}]
+                                       "label": urls.client_name}]
     if platform.messages_supported is None or DEEP_LINKING in platform.messages_supported:
         messages.append({"type": DEEP_LINKING, "target_link_uri": urls.deep_linking_uri,
                          "label": "Ajouter un test Pix"})
@@ -38,7 +37,7 @@ def build_registration(urls: ToolUrls, platform: PlatformConfiguration) -> dict[
         "grant_types": ["implicit", "client_credentials"],
         "initiate_login_uri": urls.login_uri,
         "redirect_uris": urls.redirect_uris,
-        "client_name": CLIENT_NAME,
+        "client_name": urls.client_name,
         "jwks_uri": urls.jwks_uri,
         "token_endpoint_auth_method": "private_key_jwt",
         "scope": " ".join(requested_scopes(platform)),

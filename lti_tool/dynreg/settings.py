@@ -6,7 +6,8 @@ of their configuration URL; ``*.`` matches sub-domains). Any other host — ever
 first be approved by an administrator: its attempt is recorded as a pending request (admin area, Plateformes, or
 ``pix-lti registration hosts`` / ``host-approve HOST``), and nothing is fetched from it until then.
 ``PIX_LTI_DYNREG_ALLOW_PRIVATE_ADDRESSES=true`` lets the tool fetch from loopback or private addresses (a platform
-on the same network); by default only public addresses are contacted, checked on what the name resolves to."""
+on the same network); by default only public addresses are contacted, checked on what the name resolves to.
+``PIX_LTI_DYNREG_TOOL_NAME`` is the name the platform shows (default "Pix LTI (host)")."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class DynRegSettings(BaseSettings):
     enabled: bool = True
     allowed_hosts: str = ""
     allow_private_addresses: bool = False
+    tool_name: str = ""  # the name platforms show; empty: "Pix LTI (host of PIX_LTI_BASE_URL)"
 
     def allows(self, host: str) -> bool:
         """On the allow-list (an empty list allows no host without an administrator's approval)."""

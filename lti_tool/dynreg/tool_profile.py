@@ -31,9 +31,21 @@ def domain_of(url: str) -> str:
     return netloc[4:] if netloc[:4].lower() == "www." else netloc
 
 
+def tool_name(base_url: str, configured: str = "") -> str:
+    """The name a platform shows for the tool: the configured one, else "Pix LTI (host)" so that several
+    instances registered on one platform can be told apart."""
+    configured = " ".join(configured.split())[:100]
+    return configured or f"{CLIENT_NAME} ({domain_of(base_url.rstrip('/'))})"
+
+
 @dataclass(frozen=True)
 class ToolUrls:
     base_url: str
+    name: str = ""  # PIX_LTI_DYNREG_TOOL_NAME; empty: "Pix LTI (host)"
+
+    @property
+    def client_name(self) -> str:
+        return tool_name(self.base_url, self.name)
 
     @property
     def base(self) -> str:

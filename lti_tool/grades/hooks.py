@@ -39,44 +39,56 @@ _LAUNCHED_SERVICES = (
     .join(Account, Account.id == LaunchServices.account_id)
     .where(LaunchServices.account_id == bindparam("account_id"))
 )
+_ONE_LAUNCHED_SERVICE = _LAUNCHED_SERVICES.where(LaunchServices.activity_id == bindparam("activity_id"))
 
 
-def _graded_services(session: Session, account_id: int) -> list[tuple[LaunchServices, dict, str, str | None, str]]:
-    """The activities this account launched whose platform offers to post scores, with what scoring needs."""
-    rows = session.execute(_LAUNCHED_SERVICES, {"account_id": account_id}).all()
+def _graded_services(session: Session, account_id: int,
+                     activity_id: int | None = None) -> list[tuple[LaunchServices, dict, str, str | None, str]]:
+    """The activities this account launched whose platform offers to post scores, with what scoring needs
+    (only `activity_id` when given)."""
+    if activity_id is None:
+        rows = session.execute(_LAUNCHED_SERVICES, {"account_id": account_id}).all()
+    else:
+        rows = session.execute(_ONE_LAUNCHED_SERVICE, {"account_id": account_id, "activity_id": activity_id}).all()
     return [(services, custom or {}, link, title, sub) for services, custom, link, title, sub in rows
             if (services.lineitem or services.lineitems) and SCOPE_SCORE in (services.ags_scopes or [])]
 
 
 def results_changed(session: Session, *, account_id: int,
-                    scorecards: Sequence[Scorecard] | Callable[[], Sequence[Scorecard]], at: datetime) -> None:
-    """Enqueue a score for every graded activity this account launched whose result is new or better.
-    `scorecards` may be a function: it is called only when the learner has a graded activity."""
-    graded = _graded_services(session, account_id)
+                    scorecards: Sequence[Scorecard] | Callable[[], Sequence[Scorecard]], at: datetime,
+                    activity_id: int | None = None) -> int:
+    """Enqueue a score for every graded activity this account launched (or only `activity_id`) whose result
+    is new or better. `scorecards` may be a function: it is called only when the learner has a graded
+    activity. Returns the scores enqueued."""
+    graded = _graded_services(session, account_id, activity_id)
     if not graded:
-        return
+        return 0
     if callable(scorecards):
         scorecards = scorecards()
+    written = 0
     for services, custom, resource_link_id, title, sub in graded:
         target = target_of(custom)
         if target is None or target.kind is TargetKind.CAMPAIGN:
             continue
-        score = score_for(target, scorecards)
-        if score is not None:
-            enqueue_score(session, services, score, user_id=sub, resource_link_id=resource_link_id,
-                          label=title or target.code, at=at)
+        score = score_for(target, scorecards, services.locale or "fr")
+        if score is not None and enqueue_score(session, services, score, user_id=sub,
+                                               resource_link_id=resource_link_id, label=title or target.code,
+                                               at=at) is not None:
+            written += 1
+    return written
 
 
 def campaign_results_shared(session: Session, *, account_id: int, campaign_code: str, mastery_percent: int,
-                            stage: tuple[int, int] | None, at: datetime) -> int:
-    """Enqueue the shared mastery rate (out of 100) for every graded activity of this account whose custom
-    parameters name this campaign; a retry shared again is sent only when better. Returns the rows written."""
-    score = campaign_score(mastery_percent, stage)
+                            stage: tuple[int, int] | None, at: datetime, activity_id: int | None = None) -> int:
+    """Enqueue the shared mastery rate (out of 100) for every graded activity of this account (or only
+    `activity_id`) whose custom parameters name this campaign; a retry shared again is sent only when
+    better. Returns the rows written."""
     written = 0
-    for services, custom, resource_link_id, title, sub in _graded_services(session, account_id):
+    for services, custom, resource_link_id, title, sub in _graded_services(session, account_id, activity_id):
         target = target_of(custom)
         if target is None or target.kind is not TargetKind.CAMPAIGN or normalise_code(target.code) != campaign_code:
             continue
+        score = campaign_score(mastery_percent, stage, services.locale or "fr")
         if enqueue_score(session, services, score, user_id=sub, resource_link_id=resource_link_id,
                          label=title or f"Parcours {campaign_code}", at=at) is not None:
             written += 1

@@ -28,6 +28,7 @@ class LaunchServices(Base):
     lineitems: Mapped[str | None] = mapped_column(String(1024), nullable=True)
     ags_scopes: Mapped[list] = mapped_column(JSON, default=list)
     memberships_url: Mapped[str | None] = mapped_column(String(1024), nullable=True)
+    locale: Mapped[str] = mapped_column(String(8), default="fr", server_default="fr")  # of the gradebook comments
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -25,6 +25,7 @@ from lti_tool.launch.adapters import CookieJar, FastAPIRedirect, FastAPIRequest,
 from lti_tool.launch.oidc_login import check_login_params, choose_registration
 from lti_tool.launch.tool_conf import platform_registration
 from lti_tool.registrations import RegistrationView
+from lti_tool.web.i18n import translator
 
 LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "lti_deployment_id", "client_id")
 NEW_WINDOW_PARAM = "lti1p3_new_window"
@@ -33,30 +34,32 @@ RegistrationsForLogin = Callable[[str, str | None], list[RegistrationView]]
 
 
 def cookies_check_page(params: dict[str, str], secure: bool, main_text: str, click_text: str,
-                       loading_text: str) -> str:
-    """pylti1p3's cookie check page, in French, with a `Partitioned` test cookie (what the tool's cookies are);
-    its script is a static file (`cookies.js`) reading the login parameters from a data attribute."""
+                       loading_text: str, locale: str = "fr") -> str:
+    """pylti1p3's cookie check page, in the launch's language (French or English), with a `Partitioned` test
+    cookie (what the tool's cookies are); its script is a static file (`cookies.js`) reading the login
+    parameters from a data attribute, and deleting the test cookie with the same attributes."""
     from lti_tool.web.pages import TEMPLATES  # the web layer's templates; imported late (no import cycle)
 
     return TEMPLATES.env.get_template("verification_cookies.html").render(
         params_json=json.dumps(params), main_text=main_text, click_text=click_text, loading_text=loading_text,
         cookie_attributes="; SameSite=None; Secure; Partitioned" if secure else "",
+        locale=locale, title=translator(locale)("cookies.title"),
     )
 
 
 class ToolOIDCLogin(OIDCLogin[FastAPIRequest, Any, StoreSessionService, CookieJar, Response]):
     def __init__(self, request: FastAPIRequest, tool_config: Any, session_service: StoreSessionService,
                  cookie_service: CookieJar, *, registrations: RegistrationsForLogin, state_ttl: int,
-                 in_iframe: bool) -> None:
+                 in_iframe: bool, locale: str = "fr") -> None:
         super().__init__(request, tool_config, session_service, cookie_service)
         self._registrations = registrations
         self._state_ttl = state_ttl
         self._view: RegistrationView | None = None
-        self._cookies_unavailable_msg_main_text = (
-            "Votre navigateur bloque les cookies de l'activité dans le cadre de la plateforme."
-        )
-        self._cookies_unavailable_msg_click_text = "Ouvrir l'activité dans une nouvelle fenêtre."
-        self._cookies_check_loading_text = "Ouverture de l'activité…"
+        self._locale = locale
+        t = translator(locale)
+        self._cookies_unavailable_msg_main_text = t("cookies.blocked")
+        self._cookies_unavailable_msg_click_text = t("cookies.open")
+        self._cookies_check_loading_text = t("cookies.loading")
         self._cookies_check = in_iframe
 
     def get_redirect(self, url: str) -> FastAPIRedirect:
@@ -69,7 +72,8 @@ class ToolOIDCLogin(OIDCLogin[FastAPIRequest, Any, StoreSessionService, CookieJa
         params = {NEW_WINDOW_PARAM: "1"}
         params.update({k: v for k in LOGIN_PARAMS if (v := self._get_request_param(k))})
         return cookies_check_page(params, self._request.is_secure(), self._cookies_unavailable_msg_main_text,
-                                  self._cookies_unavailable_msg_click_text, self._cookies_check_loading_text)
+                                  self._cookies_unavailable_msg_click_text, self._cookies_check_loading_text,
+                                  locale=self._locale)
 
     def validate_oidc_login(self) -> Registration:
         params = {k: self._get_request_param(k) for k in (*LOGIN_PARAMS, "target_link_uri")}

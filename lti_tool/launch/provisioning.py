@@ -1,7 +1,10 @@
 """Find-or-create account (issuer, sub; its names replaced by this launch's, cleared when none are sent), course
 (context), activity (resource link) and membership in ONE transaction, called only once a launch is fully
 validated. Upserts (INSERT ... ON CONFLICT DO UPDATE
-RETURNING, on PostgreSQL and SQLite) keep it to four statements and free of races between workers."""
+RETURNING, on PostgreSQL and SQLite) keep it to four statements and free of races between workers.
+
+A course is one per platform (issuer) and context: the same Moodle course reached through two deployments
+of the tool (a re-registration, a second tool type) is the same course, with the same campaigns."""
 
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from lti_tool.grades.launch_services import record_launch_services
+from lti_tool.grades import backfill
+from lti_tool.grades.launch_services import grade_column, record_launch_services
 from lti_tool.launch.message import LaunchMessage
 from lti_tool.persistence.models import Account, Activity, Course, Membership, utcnow
 
@@ -45,7 +49,10 @@ def _upsert(session: Session, model: Any, values: dict[str, Any], keys: list[str
     return int(connection.execute(stmt, values).scalar_one())
 
 
-def provision(factory: sessionmaker[Session], msg: LaunchMessage) -> Provisioned:
+def provision(factory: sessionmaker[Session], msg: LaunchMessage, *,
+              scorecards_of: backfill.ScorecardsOf | None = None, locale: str = "fr") -> Provisioned:
+    """`scorecards_of` (a learner's current scorecards) lets a first launch send results obtained before the
+    activity's column was known (`grades.backfill`); without it, nothing is sent at launch."""
     with factory() as session, session.begin():
         account_id = _upsert(
             session, Account,
@@ -60,7 +67,7 @@ def provision(factory: sessionmaker[Session], msg: LaunchMessage) -> Provisioned
                 session, Course,
                 {"issuer": msg.issuer, "deployment_id": msg.deployment_id, "context_id": msg.context_id,
                  "label": msg.context_label, "title": msg.context_title},
-                ["issuer", "deployment_id", "context_id"], keep_if_null=("label", "title"),
+                ["issuer", "context_id"], keep_if_null=("label", "title"),
             )
             _upsert(session, Membership, {"account_id": account_id, "course_id": course_id, "role": msg.role},
                     ["account_id", "course_id"], replace=("role",))
@@ -74,5 +81,13 @@ def provision(factory: sessionmaker[Session], msg: LaunchMessage) -> Provisioned
                 ["issuer", "deployment_id", "resource_link_id"], replace=("custom",),
                 keep_if_null=("course_id", "title", "description"),
             )
-        record_launch_services(session, msg, account_id, course_id, activity_id)
+        first = record_launch_services(session, msg, account_id, course_id, activity_id, locale)
+        if scorecards_of is not None and activity_id is not None:
+            if first:
+                backfill.send_current_result(session, account_id=account_id, activity_id=activity_id,
+                                             scorecards_of=scorecards_of, at=utcnow())
+            elif msg.role in ("teacher", "admin") and course_id is not None:
+                backfill.column_added(session, activity_id=activity_id, course_id=course_id,
+                                      column=grade_column(msg), locale=locale, scorecards_of=scorecards_of,
+                                      at=utcnow())
         return Provisioned(account_id, course_id, activity_id)

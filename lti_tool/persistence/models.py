@@ -81,7 +81,8 @@ class Account(Base):
 
 class Course(Base):
     __tablename__ = "courses"
-    __table_args__ = (UniqueConstraint("issuer", "deployment_id", "context_id", name="uq_course_context"),)
+    # one course per platform and context, whatever the deployment (the first one seen is kept)
+    __table_args__ = (UniqueConstraint("issuer", "context_id", name="uq_course_platform_context"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issuer: Mapped[str] = mapped_column(String(512))

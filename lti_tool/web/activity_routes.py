@@ -11,9 +11,12 @@ never a test unless they choose to try it.
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+from campaigns.models import CampaignRow
+from engine.campaigns.code import normalise_code
 from engine.scoring import ScorecardStatus
 from lti_tool.launch.errors import RELAUNCH, LaunchRefused
 from lti_tool.persistence.models import Account, Activity, Course
@@ -21,6 +24,7 @@ from lti_tool.web import params
 from lti_tool.web.auth import link, session_data
 from lti_tool.web.i18n import translator
 from lti_tool.web.lti_routes import tool
+from lti_tool.web.state import ToolState
 from lti_tool.web.student_routes import card_view, learning, page, profile_response, redirect
 from lti_tool.web.targets import describe_target, role_label
 
@@ -33,6 +37,15 @@ def _person(account: Account, locale: str = "fr") -> str:
         return account.name
     full = " ".join(p for p in (account.given_name, account.family_name) if p)
     return full or ("(name not sent by the platform)" if locale == "en" else "(nom non transmis par la plateforme)")
+
+
+def _campaign_of(state: ToolState, custom: dict[str, str]) -> CampaignRow | None:
+    """The campaign a campaign activity names (by its code), for the teacher view; None if none or unknown."""
+    code = custom.get("campaign", "").strip()
+    if not code:
+        return None
+    with state.sessions() as session:
+        return session.scalar(select(CampaignRow).where(CampaignRow.code == normalise_code(code)))
 
 
 @router.get("/activites/{activity_id}")
@@ -63,8 +76,9 @@ async def activity_page(request: Request, activity_id: str) -> Response:
     context = dict(person=_person(account, data.locale), role_label=role_label(data.role, data.locale),
                    activity=activity, course=course, target=describe_target(custom, data.locale))
     if data.role != "student":
+        campaign = await run_in_threadpool(_campaign_of, state, custom)
         return page(request, data, "eleve/enseignant.html", competence=competence.code if competence else None,
-                    **context)
+                    campaign=campaign, **context)
     if code and competence is None:
         return page(request, data, "eleve/refus.html", status_code=422,
                     reason=("This activity is misconfigured: " if data.locale == "en"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio.to_thread
 import httpx
@@ -148,6 +149,12 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         reason, advice = _HTTP_REASONS.get(exc.status_code, ("La requête n'a pas abouti.", "Relancez l'activité."))
         return refusal(request, exc.status_code, reason, advice, f"http_{exc.status_code}")
+
+    favicon = (Path(__file__).resolve().parent.parent / "static" / "favicon.svg").read_bytes()
+
+    @app.get("/favicon.ico")
+    async def _favicon() -> Response:  # browsers ask for it on every page: an answer, not a 404 in the logs
+        return Response(favicon, media_type="image/svg+xml", headers={"cache-control": "public, max-age=86400"})
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:

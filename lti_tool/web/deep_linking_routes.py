@@ -22,8 +22,8 @@ from engine.campaigns.participation import CampaignType
 from engine.config import DEFAULT_CONFIG, PIX_PER_LEVEL
 from lti_tool import keys
 from lti_tool.grades.content_items import (
-    COMPETENCE_COUNT,
     PROFILE_CODE,
+    PROFILE_PIX,
     Choice,
     content_item,
     quick_test_item,
@@ -33,6 +33,7 @@ from lti_tool.grades.scores import Scale, TargetKind
 from lti_tool.launch.errors import RELAUNCH, LaunchRefused
 from lti_tool.web import params
 from lti_tool.web.campaign_routes import campaign_service
+from lti_tool.web.i18n import translator
 from lti_tool.web.lti_routes import SESSION_COOKIE, tool
 from lti_tool.web.pages import render
 from lti_tool.web.security import allow_form_action
@@ -64,6 +65,7 @@ def _session(request: Request, token: str | None) -> SessionData:
 
 async def _launch(request: Request, launch_id: str, token: str | None) -> tuple[SessionData, dict[str, Any]]:
     data = _session(request, token)
+    request.state.locale = data.locale  # refusals from here on speak the teacher's language
     if data.launch_id != launch_id:
         raise LaunchRefused(403, "Votre session ne correspond pas à ce lancement.", RELAUNCH, "wrong_launch")
     if data.role not in _TEACHERS:
@@ -101,11 +103,12 @@ async def _course_campaigns(request: Request, data: SessionData) -> list[Campaig
 def _picker(request: Request, launch: dict[str, Any], data: SessionData, campaigns: list[CampaignRow], *,
             launch_id: str, lt: str, csrf: str, errors: list[str], status_code: int = 200) -> Response:
     top = DEFAULT_CONFIG.max_reachable_level
+    t = translator(data.locale)
     back = {"retour": f"/lti/selection/{launch_id}", **({"lt": lt} if lt else {})}  # creation comes back here
     return render(
         request, "selection/choisir.html", status_code=status_code, course_title=launch.get("context_title"),
         domains=_competences(), launch_id=launch_id, lt=lt, csrf=csrf, multiple=_multiple(launch), max_level=top,
-        max_pix=top * PIX_PER_LEVEL, profile_max=COMPETENCE_COUNT * top * PIX_PER_LEVEL, errors=errors,
+        max_pix=top * PIX_PER_LEVEL, profile_pix=PROFILE_PIX, errors=errors, t=t,
         campaigns=campaigns, assessment=CampaignType.ASSESSMENT.value, has_course=data.course_id is not None,
         create_url="/campagnes/nouveau?" + urlencode(back),
     )
@@ -122,7 +125,8 @@ async def selection_page(request: Request, launch_id: str) -> Response:
     return _picker(request, launch, data, campaigns, launch_id=launch_id, lt=token or "", csrf=csrf, errors=[])
 
 
-def _choices(form: Any, campaigns: list[CampaignRow]) -> tuple[list[Choice], list[str]]:
+def _choices(form: Any, campaigns: list[CampaignRow], locale: str = "fr") -> tuple[list[Choice], list[str]]:
+    t = translator(locale)
     names = {code: name for _, _, comps in _competences() for code, name in comps}
     by_code = {c.code: c for c in campaigns}
     choices, errors = [], []
@@ -130,23 +134,23 @@ def _choices(form: Any, campaigns: list[CampaignRow]) -> tuple[list[Choice], lis
         if value == QUICK_TEST:
             continue  # not a graded target: added apart, see selection_submit
         if value == "profile":
-            choices.append(Choice(TargetKind.PROFILE, PROFILE_CODE, Scale.PIX, "profil complet"))
+            choices.append(Choice(TargetKind.PROFILE, PROFILE_CODE, Scale.PERCENT, "profil complet"))
             continue
         kind, _, code = str(value).partition(":")
         if kind == "campaign":
             campaign = by_code.get(code)
             if campaign is None:
-                errors.append(f"Ce parcours n'est pas (ou plus) un parcours de ce cours : « {code[:16]} ».")
+                errors.append(t("selection.error.campaign", code=code[:16]))
                 continue
             choices.append(Choice(TargetKind.CAMPAIGN, campaign.code, Scale.MASTERY, campaign.name,
                                   graded=campaign.type == CampaignType.ASSESSMENT))
             continue
         if kind != "competence" or code not in names:
-            errors.append(f"Choix inconnu : « {str(value)[:40]} ».")
+            errors.append(t("selection.error.unknown", value=str(value)[:40]))
             continue
         raw_scale = form.get(f"scale-{code}", Scale.LEVEL.value)
         if raw_scale not in (Scale.LEVEL.value, Scale.PIX.value):
-            errors.append(f"Barème inconnu pour la compétence {code}.")
+            errors.append(t("selection.error.scale", code=code))
             continue
         choices.append(Choice(TargetKind.COMPETENCE, code, Scale(raw_scale), names[code]))
     return choices, errors
@@ -166,12 +170,13 @@ async def selection_submit(request: Request, launch_id: str) -> Response:
         raise LaunchRefused(403, "Le formulaire n'a pas été envoyé depuis la page de sélection (jeton de sécurité).",
                             _RETRY_SELECTION, "bad_csrf")
     campaigns = await _course_campaigns(request, data)
-    choices, errors = _choices(form, campaigns)
+    t = translator(data.locale)
+    choices, errors = _choices(form, campaigns, data.locale)
     quick = QUICK_TEST in form.getlist("item")
     if not choices and not quick and not errors:
-        errors.append("Choisissez au moins une activité.")
+        errors.append(t("selection.error.none"))
     if len(choices) + quick > 1 and not _multiple(launch):
-        errors.append("La plateforme n'accepte qu'une activité à la fois : n'en cochez qu'une.")
+        errors.append(t("selection.error.single"))
     if errors:
         return _picker(request, launch, data, campaigns, launch_id=launch_id, lt=token or "", csrf=expected,
                        errors=errors, status_code=400)
@@ -179,11 +184,12 @@ async def selection_submit(request: Request, launch_id: str) -> Response:
         raise LaunchRefused(410, "Ce lancement de sélection a déjà servi.", _RETRY_SELECTION, "launch_used")
     await state.store.delete(f"dl-csrf:{launch_id}")
     settings = launch["claims"][DL + "deep_linking_settings"]
-    items = [content_item(choice, state.settings.launch_url) for choice in choices]
+    items = [content_item(choice, state.settings.launch_url, data.locale) for choice in choices]
     if quick:
-        items.append(quick_test_item(state.settings.launch_url))
+        items.append(quick_test_item(state.settings.launch_url, data.locale))
     claims = response_claims(client_id=launch["client_id"], platform_issuer=launch["issuer"],
-                             deployment_id=launch["deployment_id"], items=items, settings=settings)
+                             deployment_id=launch["deployment_id"], items=items, settings=settings,
+                             locale=data.locale)
 
     def signing_key() -> tuple[str, str]:
         with state.sessions() as session:
@@ -194,4 +200,4 @@ async def selection_submit(request: Request, launch_id: str) -> Response:
     signed = jwt.encode(claims, pem, algorithm="RS256", headers={"kid": kid})
     allow_form_action(request, launch["deep_link_return_url"])  # checked at launch (launch.return_url)
     return render(request, "selection/retour.html", action=launch["deep_link_return_url"], jwt=signed,
-                  titles=[item["title"] for item in items])
+                  titles=[item["title"] for item in items], t=t)

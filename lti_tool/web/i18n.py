@@ -273,6 +273,86 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quick.refusal.unavailable": "Le test sans inscription n'est pas disponible pour le moment.",
         "quick.refusal.unavailable.advice": "Réessayez plus tard.",
         "quick.back": "Revenir au test",
+        "page.lang": "fr",
+        "refusal.title": "Lancement refusé",
+        "refusal.why": "Pourquoi :",
+        "refusal.what": "Que faire :",
+        "refusal.code": "Code : {code}",
+        "refusal.new_window": "Ouvrir l'activité dans une nouvelle fenêtre",
+        "refusal.http_cross_site": "L'outil est servi en HTTP : un navigateur n'envoie pas ses cookies à un outil "
+                                   "d'un autre site que la plateforme (ni dans le cadre, ni au retour d'une nouvelle "
+                                   "fenêtre). Un outil installé sur un autre site que la plateforme doit être servi "
+                                   "en HTTPS : signalez-le à l'administrateur de l'outil.",
+        "cookies.blocked": "Votre navigateur bloque les cookies de l'activité dans le cadre de la plateforme.",
+        "cookies.open": "Ouvrir l'activité dans une nouvelle fenêtre.",
+        "cookies.loading": "Ouverture de l'activité…",
+        "cookies.title": "Pix LTI — ouverture de l'activité",
+        "selection.title": "Ajouter une activité Pix",
+        "selection.intro": "Choisissez ce que vos élèves vont passer, et la façon dont le résultat est noté dans le "
+                           "carnet de notes.",
+        "selection.intro_course": "Choisissez ce que vos élèves vont passer dans le cours « {course} », et la façon "
+                                  "dont le résultat est noté dans le carnet de notes.",
+        "selection.multiple": "Vous pouvez cocher plusieurs activités : chacune devient une activité du cours.",
+        "selection.single": "Votre plateforme n'accepte qu'une activité à la fois.",
+        "selection.competences": "Tests de compétence (un test adaptatif par compétence)",
+        "selection.grade": "Note :",
+        "selection.scale_level": "niveau sur {n}",
+        "selection.scale_pix": "pix sur {n}",
+        "selection.profile": "Profil complet",
+        "selection.profile_item": "Les 16 compétences (profil complet)",
+        "selection.profile_grade": "— note : pourcentage des {pix} pix du profil, sur 100 (le total des pix est "
+                                   "dans le commentaire de la note).",
+        "selection.quick": "Essayez sans inscription",
+        "selection.quick_item": "Un aperçu en 8 questions dans les 5 domaines",
+        "selection.quick_note": "— un niveau estimé par domaine ; rien n'est enregistré, pas de note.",
+        "selection.campaigns": "Parcours (campagnes) du cours",
+        "selection.no_course": "Cette sélection n'est pas liée à un cours : les parcours ne peuvent être choisis que "
+                               "depuis un cours.",
+        "selection.campaign_code": "(code {code})",
+        "selection.campaign_graded": "Note : taux de maîtrise en % (sur 100), reçu quand l'élève envoie ses "
+                                     "résultats.",
+        "selection.campaign_profiles": "Collecte de profils : pas de note dans le carnet.",
+        "selection.no_campaign": "Ce cours n'a pas encore de parcours.",
+        "selection.create": "Créer un parcours à partir de compétences et de sujets choisis",
+        "selection.create_after": "— vous reviendrez ensuite sur cette page pour le choisir.",
+        "selection.submit": "Ajouter au cours",
+        "selection.error.none": "Choisissez au moins une activité.",
+        "selection.error.single": "La plateforme n'accepte qu'une activité à la fois : n'en cochez qu'une.",
+        "selection.error.campaign": "Ce parcours n'est pas (ou plus) un parcours de ce cours : « {code} ».",
+        "selection.error.unknown": "Choix inconnu : « {value} ».",
+        "selection.error.scale": "Barème inconnu pour la compétence {code}.",
+        "selection.back.title": "Retour vers la plateforme",
+        "selection.back.ready": "Activités prêtes",
+        "selection.back.wait": "Retour vers votre plateforme… Si rien ne se passe, cliquez :",
+        "selection.back.button": "Revenir au cours",
+        "teacher.campaign": "Parcours « {name} » (code {code})",
+        "teacher.campaign_board": "Tableau de bord de ce parcours",
+        "dynreg.title": "Enregistrement de l'outil — Pix LTI",
+        "dynreg.ok": "{name} est enregistré",
+        "dynreg.accepted": "a accepté l'outil.",
+        "dynreg.platform": "La plateforme",
+        "dynreg.client_id": "Identifiant client (client_id)",
+        "dynreg.deployment_id": "Déploiement (deployment_id)",
+        "dynreg.no_deployment": "non fourni par la plateforme",
+        "dynreg.todo": "À faire :",
+        "dynreg.todo_deployment": "la plateforme n'a pas indiqué d'identifiant de déploiement. Ajoutez-le dans "
+                                  "l'administration de Pix LTI (Plateformes > {issuer}) ou avec "
+                                  "« pix-lti registration deployment-add », sinon les lancements seront refusés.",
+        "dynreg.moodle_last": "Dernière étape dans Moodle :",
+        "dynreg.moodle_pending": "Moodle enregistre l'outil comme en attente. Activez-le dans Administration du "
+                                 "site > Plugins > Modules d'activité > Outil externe > Gérer les outils (bouton "
+                                 "« Activer » sur la carte {name}).",
+        "dynreg.moodle_courses": "Moodle le range ensuite parmi les outils préconfigurés, absents du sélecteur "
+                                 "d'activités : dans chaque cours, un enseignant l'y affiche (Plus > Outils externes "
+                                 "du cours, « Afficher dans le sélecteur d'activités »), ou un administrateur "
+                                 "modifie l'outil (Utilisation de la configuration : « Afficher dans le sélecteur "
+                                 "d'activités et comme outil préconfiguré »).",
+        "dynreg.other_pending": "Selon la plateforme, un administrateur doit encore activer l'outil avant qu'il soit "
+                                "proposé aux enseignants.",
+        "dynreg.closing": "Cette fenêtre va se fermer dans quelques secondes.",
+        "dynreg.failed": "Enregistrement impossible",
+        "dynreg.nothing": "Rien n'a été enregistré du côté de Pix LTI.",
+        "dynreg.close": "Fermer et revenir à la plateforme",
     },
     "en": {
         "lang": "en",
@@ -526,6 +606,165 @@ MESSAGES: dict[str, dict[str, str]] = {
         "quick.refusal.unavailable": "The test without an account is not available at the moment.",
         "quick.refusal.unavailable.advice": "Try again later.",
         "quick.back": "Back to the test",
+        "page.lang": "en",
+        "refusal.title": "Launch refused",
+        "refusal.why": "Why:",
+        "refusal.what": "What to do:",
+        "refusal.code": "Code: {code}",
+        "refusal.new_window": "Open the activity in a new window",
+        "refusal.http_cross_site": "The tool is served over HTTP: a browser does not send its cookies to a tool on "
+                                   "another site than the platform (neither in the frame nor back from a new "
+                                   "window). A tool on another site than the platform must be served over HTTPS: "
+                                   "tell the tool's administrator.",
+        "cookies.blocked": "Your browser blocks the activity's cookies inside the platform's frame.",
+        "cookies.open": "Open the activity in a new window.",
+        "cookies.loading": "Opening the activity…",
+        "cookies.title": "Pix LTI — opening the activity",
+        "selection.title": "Add a Pix activity",
+        "selection.intro": "Choose what your students will take, and how the result is graded in the gradebook.",
+        "selection.intro_course": "Choose what your students will take in the course “{course}”, and how the "
+                                  "result is graded in the gradebook.",
+        "selection.multiple": "You may tick several activities: each one becomes an activity of the course.",
+        "selection.single": "Your platform accepts one activity at a time.",
+        "selection.competences": "Competence tests (one adaptive test per competence)",
+        "selection.grade": "Grade:",
+        "selection.scale_level": "level out of {n}",
+        "selection.scale_pix": "pix out of {n}",
+        "selection.profile": "Whole profile",
+        "selection.profile_item": "The 16 competences (whole profile)",
+        "selection.profile_grade": "— grade: percentage of the profile's {pix} pix, out of 100 (the pix total is in "
+                                   "the grade's comment).",
+        "selection.quick": "Try it without signing up",
+        "selection.quick_item": "A glimpse in 8 questions across the 5 areas",
+        "selection.quick_note": "— an estimated level per area; nothing is kept, no grade.",
+        "selection.campaigns": "Campaigns of the course",
+        "selection.no_course": "This selection is not linked to a course: campaigns can only be chosen from a "
+                               "course.",
+        "selection.campaign_code": "(code {code})",
+        "selection.campaign_graded": "Grade: mastery rate in % (out of 100), received when the student sends their "
+                                     "results.",
+        "selection.campaign_profiles": "Profiles collection: no grade in the gradebook.",
+        "selection.no_campaign": "This course has no campaign yet.",
+        "selection.create": "Create a campaign from chosen competences and topics",
+        "selection.create_after": "— you will then come back to this page to choose it.",
+        "selection.submit": "Add to the course",
+        "selection.error.none": "Choose at least one activity.",
+        "selection.error.single": "The platform accepts one activity at a time: tick only one.",
+        "selection.error.campaign": "This campaign is not (or no longer) a campaign of this course: “{code}”.",
+        "selection.error.unknown": "Unknown choice: “{value}”.",
+        "selection.error.scale": "Unknown grading scale for competence {code}.",
+        "selection.back.title": "Back to the platform",
+        "selection.back.ready": "Activities ready",
+        "selection.back.wait": "Going back to your platform… If nothing happens, click:",
+        "selection.back.button": "Back to the course",
+        "teacher.campaign": "Campaign “{name}” (code {code})",
+        "teacher.campaign_board": "This campaign's dashboard",
+        "refusal.no_session": "Your session is missing or has expired.",
+        "refusal.no_session.advice": "Go back to your course and click the activity again.",
+        "refusal.wrong_launch": "Your session does not match this launch.",
+        "refusal.wrong_launch.advice": "Go back to your course and click the activity again.",
+        "refusal.selection_not_teacher": "Only teachers may add a Pix activity to a course.",
+        "refusal.selection_not_teacher.advice": "If you are a teacher, check your role in the course with the "
+                                                "platform's administrator.",
+        "refusal.launch_expired": "This content selection launch has expired or was already used.",
+        "refusal.launch_expired.advice": "Close this window and start “Select content” again from your course.",
+        "refusal.launch_used": "This content selection launch was already used.",
+        "refusal.launch_used.advice": "Close this window and start “Select content” again from your course.",
+        "refusal.no_dl_settings": "The platform sent no content selection settings.",
+        "refusal.no_dl_settings.advice": "Close this window and start “Select content” again from your course.",
+        "refusal.dl_type_not_accepted": "The platform accepts no LTI activity link in this selection.",
+        "refusal.dl_type_not_accepted.advice": "Close this window and start “Select content” again from your "
+                                               "course.",
+        "refusal.bad_csrf": "The form was not sent from the selection page (security token).",
+        "refusal.bad_csrf.advice": "Close this window and start “Select content” again from your course.",
+        "refusal.bad_form": "The form received is unreadable.",
+        "refusal.bad_form.advice": "Launch the activity again.",
+        "refusal.cookies_blocked": "Your browser blocked the activity's login cookie inside the platform's frame.",
+        "refusal.cookies_blocked.advice": "Open the activity in a new window with the button below: the login "
+                                          "will work there.",
+        "refusal.state_mismatch": "This launch does not match the login started in this browser.",
+        "refusal.state_mismatch.advice": "Go back to your course and click the activity again.",
+        "refusal.state_unknown_or_used": "This launch has expired or was already used.",
+        "refusal.state_unknown_or_used.advice": "Go back to your course and click the activity again.",
+        "refusal.no_state": "The launch has no “state” parameter.",
+        "refusal.no_state.advice": "Go back to your course and click the activity again.",
+        "refusal.nonce_replayed": "This token was already used (replay refused).",
+        "refusal.nonce_replayed.advice": "Go back to your course and click the activity again.",
+        "refusal.bad_nonce": "The token does not match this login (nonce).",
+        "refusal.bad_nonce.advice": "Go back to your course and click the activity again.",
+        "refusal.unknown_platform": "This platform is not registered with the tool.",
+        "refusal.unknown_platform.advice": "Ask the tool's administrator to register the platform.",
+        "refusal.unknown_deployment": "This deployment is not known to the tool.",
+        "refusal.unknown_deployment.advice": "Ask the tool's administrator to add this deployment to the "
+                                             "registration.",
+        "refusal.registration_disabled": "This platform's registration is disabled.",
+        "refusal.registration_disabled.advice": "The tool's administrator must enable it again before any launch.",
+        "refusal.login_incomplete": "The LTI login request is incomplete.",
+        "refusal.login_incomplete.advice": "Launch the activity from your platform (Moodle, ENT...), not from a "
+                                           "direct link.",
+        "refusal.teachers_only": "This page is for teachers only.",
+        "refusal.teachers_only.advice": "Go back to your course and click the activity again.",
+        "refusal.generic.advice": "Tell your platform's administrator (Moodle, ENT...), with the time of the "
+                                  "attempt.",
+        "dynreg.title": "Tool registration — Pix LTI",
+        "dynreg.ok": "{name} is registered",
+        "dynreg.accepted": "accepted the tool.",
+        "dynreg.platform": "The platform",
+        "dynreg.client_id": "Client ID (client_id)",
+        "dynreg.deployment_id": "Deployment (deployment_id)",
+        "dynreg.no_deployment": "not sent by the platform",
+        "dynreg.todo": "To do:",
+        "dynreg.todo_deployment": "the platform sent no deployment ID. Add it in Pix LTI's administration "
+                                  "(Platforms > {issuer}) or with “pix-lti registration deployment-add”, otherwise "
+                                  "launches will be refused.",
+        "dynreg.moodle_last": "Last step in Moodle:",
+        "dynreg.moodle_pending": "Moodle stores the tool as pending. Activate it under Site administration > Plugins "
+                                 "> Activity modules > External tool > Manage tools (“Activate” on the {name} card).",
+        "dynreg.moodle_courses": "Moodle then files it as a preconfigured tool, not shown in the activity chooser: "
+                                 "in each course a teacher shows it there (More > LTI External tools, “Show in "
+                                 "activity chooser”), or an administrator edits the tool (Tool configuration usage: "
+                                 "“Show in activity chooser and as a preconfigured tool”).",
+        "dynreg.other_pending": "Depending on the platform, an administrator may still have to activate the tool "
+                                "before teachers are offered it.",
+        "dynreg.closing": "This window will close in a few seconds.",
+        "dynreg.failed": "Registration failed",
+        "dynreg.nothing": "Nothing was stored on the Pix LTI side.",
+        "dynreg.close": "Close and go back to the platform",
+        "dynreg.refusal.platform_unreachable": "The platform could not be reached.",
+        "dynreg.refusal.token_used": "This registration link was already used.",
+        "dynreg.refusal.token_expired": "This registration link has expired.",
+        "dynreg.refusal.dynamic_registration_disabled": "Dynamic registration is turned off on this Pix LTI.",
+        "dynreg.refusal.platform_not_allowed": "This platform is not allowed to register this Pix LTI.",
+        "dynreg.refusal.missing_configuration": "The registration request carries no platform configuration "
+                                                "(openid_configuration).",
+        "dynreg.refusal.platform_refused": "The platform refused the tool's registration.",
+        "dynreg.refusal.bad_configuration": "The platform's configuration is unreadable or incomplete.",
+        "dynreg.refusal.insecure_endpoint": "The platform's endpoints must use HTTPS.",
+        "dynreg.refusal.issuer_mismatch": "The platform's issuer is not on the same host as its configuration "
+                                          "address: the registration is refused for safety.",
+        "dynreg.refusal.platform_token_refused": "The platform refused the registration token.",
+        "dynreg.refusal.bad_platform_response": "The platform accepted the registration but sent back no client ID.",
+        "dynreg.refusal.bad_configuration_url": "The platform's configuration address (openid_configuration) is "
+                                                "invalid.",
+        "dynreg.refusal.bad_token": "The registration token is too long.",
+        "dynreg.refusal.platform_refused_by_admin": "Pix LTI's administrator has not allowed this platform to "
+                                                    "register.",
+        "dynreg.refusal.platform_refused_by_admin.advice": "Contact Pix LTI's administrator.",
+        "dynreg.refusal.platform_pending_approval": "This platform must first be approved by Pix LTI's "
+                                                    "administrator: its request is recorded.",
+        "dynreg.refusal.platform_pending_approval.advice": "Ask Pix LTI's administrator to approve it "
+                                                           "(administration, Platforms, or pix-lti registration "
+                                                           "host-approve), then start the registration again from "
+                                                           "the platform.",
+        "dynreg.refusal.address_not_allowed": "This Pix LTI only contacts platforms at a public address.",
+        "dynreg.refusal.address_not_allowed.advice": "If the platform is on the local network, Pix LTI's "
+                                                     "administrator may allow it "
+                                                     "(PIX_LTI_DYNREG_ALLOW_PRIVATE_ADDRESSES).",
+        "dynreg.refusal.registration_in_progress": "A registration with this token is already in progress.",
+        "dynreg.refusal.registration_in_progress.advice": "Wait a few seconds and look at the platform's list of "
+                                                          "tools.",
+        "dynreg.refusal.generic.advice": "Start the registration again from the platform; if it fails again, tell "
+                                         "the tool's administrator, with the code below.",
     },
 }
 
@@ -580,3 +819,7 @@ MESSAGES["en"].update({
     "edge.server_error.reason": "Pix LTI met an unexpected error while serving this page.",
     "edge.server_error.advice": "Try again; if it happens again, report it with the time of the attempt.",
 })
+# English texts of refusals known by their code (the French ones are the refusal's own text): kept apart so
+# that both catalogues keep the same keys.
+ENGLISH_REFUSALS: dict[str, str] = {key: MESSAGES["en"].pop(key) for key in list(MESSAGES["en"])
+                                    if key.startswith(("refusal.", "dynreg.refusal.")) and key not in MESSAGES["fr"]}

@@ -7,13 +7,18 @@ one transaction, then the session token (cookie and cookie-less `?lt=`) leads to
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from content_bank.loader import default_referential
+from engine.scoring import Scorecard
+from learning import use_cases as learning_use_cases
 from lti_tool import keys
 from lti_tool.admin.launch_log import record_launch_event
 from lti_tool.launch.adapters import CookieJar, FastAPIRequest, LoopBridge, StoreLaunchDataStorage, StoreSessionService
@@ -27,7 +32,8 @@ from lti_tool.launch.provisioning import Provisioned, provision
 from lti_tool.launch.return_url import ReturnUrlPolicy
 from lti_tool.web import params
 from lti_tool.web.cookies import set_cookie
-from lti_tool.web.pages import render
+from lti_tool.web.locale import accept_language, token_locale
+from lti_tool.web.pages import refusal
 from lti_tool.web.state import ToolState
 from lti_tool.web.tokens import SessionData
 
@@ -83,7 +89,8 @@ async def login(request: Request) -> Response:
     sessions, cookies = _services(state, lti_request, deferred=True)
     oidc = ToolOIDCLogin(lti_request, state.tool_conf, sessions, cookies,
                          registrations=lambda _iss, _client_id: candidates, state_ttl=settings.state_ttl_seconds,
-                         in_iframe=request.headers.get("sec-fetch-dest") == "iframe")
+                         in_iframe=request.headers.get("sec-fetch-dest") == "iframe",
+                         locale=accept_language(request.headers.get("accept-language")))
     try:
         response = oidc.redirect(settings.launch_url)
     except LaunchRefused as refused:
@@ -107,6 +114,11 @@ async def _log_refusal(state: ToolState, refused: LaunchRefused, claimed: dict[s
     )
 
 
+def current_scorecards(session: Session, account_id: int) -> Sequence[Scorecard]:
+    """A learner's scorecards now, for results sent at a first launch (`grades.backfill`)."""
+    return learning_use_cases.profile(session, default_referential(), account_id, datetime.now(UTC)).scorecards
+
+
 def locale_of(message: LaunchMessage) -> str:
     presentation = message.claims.get(PRESENTATION)
     locale = presentation.get("locale") if isinstance(presentation, dict) else None
@@ -116,7 +128,8 @@ def locale_of(message: LaunchMessage) -> str:
 @router.post("/lti/launch")
 async def launch(request: Request) -> Response:
     state = tool(request)
-    lti_request = FastAPIRequest(await _params(request), request.cookies, state.settings.secure_cookies)
+    form = await _params(request)
+    lti_request = FastAPIRequest(form, request.cookies, state.settings.secure_cookies)
     sessions, cookies = _services(state, lti_request)
     message_launch = ToolMessageLaunch(
         lti_request, state.tool_conf, sessions, cookies, registration_by_id=state.registrations.by_id_sync,
@@ -127,12 +140,16 @@ async def launch(request: Request) -> Response:
 
     def validate_and_provision() -> tuple[LaunchMessage, Provisioned]:
         message = message_launch.message()
-        return message, provision(state.sessions, message)
+        return message, provision(state.sessions, message, scorecards_of=current_scorecards,
+                                  locale=locale_of(message))
 
     try:
         message, provisioned = await run_in_threadpool(validate_and_provision)
     except LaunchRefused as refused:
         await _log_refusal(state, refused, message_launch.claimed())
+        # the refusal page speaks the language the (unverified) token asks for, else the browser's
+        request.state.locale = token_locale(form.get("id_token")) or accept_language(
+            request.headers.get("accept-language"))
         if isinstance(refused, CookiesBlocked):
             return cookies_blocked_page(request, refused, state)
         raise
@@ -153,10 +170,12 @@ async def launch(request: Request) -> Response:
 
 
 def cookies_blocked_page(request: Request, blocked: CookiesBlocked, state: ToolState) -> Response:
-    """Never lose a launch silently: say what happened, and restart the login at top level."""
+    """Never lose a launch silently: say what happened, and restart the login at top level. Over plain HTTP
+    the page also says that a tool on another site than the platform needs HTTPS: there, the new window's
+    launch (a cross-site POST) comes back without the tool's SameSite=Lax cookie as well."""
     url = new_window_login_url(state.settings.base_url, blocked.login_params) if blocked.login_params else None
-    return render(request, "refus.html", status_code=blocked.status, reason=blocked.reason, advice=blocked.advice,
-                  code=blocked.code, new_window_url=url)
+    return refusal(request, blocked.status, blocked.reason, blocked.advice, blocked.code, new_window_url=url,
+                   http_cross_site=not state.settings.secure_cookies)
 
 
 async def _jwks(request: Request) -> JSONResponse:

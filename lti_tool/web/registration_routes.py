@@ -10,7 +10,10 @@ from starlette.responses import HTMLResponse
 
 from lti_tool.dynreg.errors import RegistrationFailed
 from lti_tool.dynreg.service import register_tool
+from lti_tool.dynreg.settings import DynRegSettings
 from lti_tool.dynreg.tool_profile import ToolUrls
+from lti_tool.web.i18n import ENGLISH_REFUSALS, translator
+from lti_tool.web.locale import accept_language
 from lti_tool.web.pages import render
 from lti_tool.web.security import content_security_policy
 from lti_tool.web.state import ToolState
@@ -36,18 +39,27 @@ async def dynamic_registration(request: Request) -> HTMLResponse:
     state: ToolState = request.app.state.tool
     params = request.query_params
     csp = {"content-security-policy": _frame_ancestors(params.get("openid_configuration"))}
+    locale = accept_language(request.headers.get("accept-language"))  # the administrator's browser
+    t = translator(locale)
+    urls = ToolUrls(state.settings.base_url, DynRegSettings().tool_name)
     try:
-        outcome = await register_tool(request.app.state.dynreg_http, state.store, state.sessions,
-                                      ToolUrls(state.settings.base_url), params.get("openid_configuration"),
-                                      params.get("registration_token"), resolver=request.app.state.dynreg_resolver)
+        outcome = await register_tool(request.app.state.dynreg_http, state.store, state.sessions, urls,
+                                      params.get("openid_configuration"), params.get("registration_token"),
+                                      resolver=request.app.state.dynreg_resolver)
     except RegistrationFailed as exc:
         log.info("dynamic registration failed: %s (%s)", exc.code, exc.reason)
-        response = render(request, "dynreg.html", status_code=exc.status, ok=False, reason=exc.reason,
-                          advice=exc.advice, code=exc.code)
+        reason, advice = exc.reason, exc.advice
+        if locale == "en":
+            reason = ENGLISH_REFUSALS.get(f"dynreg.refusal.{exc.code}", reason)
+            advice = ENGLISH_REFUSALS.get(f"dynreg.refusal.{exc.code}.advice",
+                                          ENGLISH_REFUSALS["dynreg.refusal.generic.advice"])
+        response = render(request, "dynreg.html", status_code=exc.status, ok=False, reason=reason,
+                          advice=advice, code=exc.code, t=t)
         response.headers.update(csp)
         return response
     log.info("dynamic registration: %s client %s deployment %s", outcome.platform.issuer, outcome.client_id,
              outcome.deployment_id)
-    response = render(request, "dynreg.html", ok=True, outcome=outcome, platform=outcome.platform)
+    response = render(request, "dynreg.html", ok=True, outcome=outcome, platform=outcome.platform, t=t,
+                      tool_name=urls.client_name)
     response.headers.update(csp)
     return response

@@ -97,7 +97,7 @@ def test_the_php_script_sends_what_dynamic_registration_sends() -> None:
     for key, value in tool_profile.CUSTOM_PARAMETERS.items():
         assert f"'{key}' => '{value}'" in php
     assert "define('CLI_SCRIPT', true);" in php and "lti_add_type(" in php
-    assert "4.1 to 4.5" in php and "NOT been run" in php
+    assert "4.1 to 4.5" in php and "Run against a real Moodle 4.3.0" in php
 
 
 @pytest.mark.skipif(shutil.which("php") is None, reason="php not installed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
@@ -33,14 +34,16 @@ def test_moodle_registration_stores_client_and_deployment_then_a_real_launch_wor
     moodle = MoodleLikePlatform()
     response = _start(dyn_tool, moodle)
     assert response.status_code == 200, response.text
-    assert "Pix LTI est enregistré" in response.text
-    assert "Gérer les outils" in response.text and "Moodle marks the tool as pending" in response.text
+    text = html.unescape(response.text)
+    assert "Pix LTI (localhost) est enregistré" in text
+    assert "Gérer les outils" in text and "absents du sélecteur d'activités" in text  # coursevisible = 1
     assert '<script src="/static/outil/dynreg.js">' in response.text and 'data-auto-close="1"' in response.text
     assert '"org.imsglobal.lti.close"' in dyn_tool.client.get("/static/outil/dynreg.js").text
 
     (client_id, tool_type), = moodle.tools.items()
     assert tool_type["state"] == "pending" and tool_type["content_item"] is True
     sent = moodle.received[0]
+    assert sent["client_name"] == "Pix LTI (localhost)"  # several instances on one platform are told apart
     assert sent["initiate_login_uri"] == "http://localhost/lti/login"
     assert sent["redirect_uris"] == ["http://localhost/lti/launch"]
     assert sent["jwks_uri"] == "http://localhost/lti/jwks"
@@ -315,3 +318,19 @@ def test_declared_domain_is_what_moodle_extracts_from_the_target_link_uri(base: 
 
     urls = ToolUrls(base)
     assert moodle_domain(urls.domain) == moodle_domain(urls.target_link_uri) == urls.domain
+
+
+def test_the_registration_page_follows_an_english_browser_and_the_configured_name(
+        dyn_tool: Tool, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIX_LTI_DYNREG_TOOL_NAME", "Pix du lycée")
+    moodle = MoodleLikePlatform()
+    dyn_tool.platforms.append(moodle)
+    query = {"openid_configuration": moodle.configuration_url, "registration_token": moodle.new_registration_token()}
+    response = dyn_tool.client.get("/lti/register", params=query, headers={"accept-language": "en-GB,en;q=0.9"})
+    assert response.status_code == 200, response.text
+    text = html.unescape(response.text)
+    assert '<html lang="en">' in text and "Pix du lycée is registered" in text
+    assert "Manage tools" in text and "not shown in the activity chooser" in text
+    assert moodle.received[0]["client_name"] == "Pix du lycée"
+    refused = dyn_tool.client.get("/lti/register", params=query, headers={"accept-language": "en"})
+    assert refused.status_code == 409 and "This registration link was already used." in refused.text

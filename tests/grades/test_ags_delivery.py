@@ -230,8 +230,8 @@ def test_a_launch_without_grade_service_or_for_a_campaign_enqueues_nothing(world
     assert world.outbox() == []
 
 
-def test_a_profile_activity_reports_total_pix(world: World) -> None:
-    lineitem = world.platform.add_line_item("Profil", 768)
+def test_a_profile_activity_reports_its_pix_as_a_percentage_with_the_total_in_the_comment(world: World) -> None:
+    lineitem = world.platform.add_line_item("Profil", 100)  # Moodle's default gradepointmax refuses 768
     world.platform.enrol("eleve-1")
 
     def profile(claims):  # type: ignore[no-untyped-def]
@@ -242,7 +242,7 @@ def test_a_profile_activity_reports_total_pix(world: World) -> None:
     world.finish(account_id, {"1.1": 27, "3.2": 16})
     world.drain()
     grade = world.platform.grade(lineitem, "eleve-1")
-    assert (grade.score_given, grade.comment) == (43.0, "Profil — 43 pix (2 compétences évaluées sur 16)")
+    assert (grade.score_given, grade.comment) == (5.6, "Profil — 43 pix sur 768 (2 compétences évaluées sur 16)")
 
 
 def test_a_token_is_cached_until_shortly_before_it_expires(world: World) -> None:

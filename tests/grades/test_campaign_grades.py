@@ -214,7 +214,7 @@ def test_a_result_that_is_not_shared_never_reaches_the_gradebook(world: World) -
 
 def test_a_campaign_created_from_the_picker_comes_back_to_it_and_can_be_chosen(world: World) -> None:
     teacher, launch_id, page = _picker(world)
-    assert "Ce cours n'a pas encore de parcours" in page
+    assert "Ce cours n'a pas encore de parcours" in html.unescape(page)
     create = html.unescape(re.search(r'<a href="(/campagnes/nouveau\?[^"]+)"', page).group(1))
     query = parse_qs(urlparse(create).query)
     assert query["retour"] == [f"/lti/selection/{launch_id}"] and query["lt"] == [teacher.lt]
@@ -328,3 +328,13 @@ def test_a_campaign_score_is_a_percentage_with_its_stage() -> None:
     assert (score.given, score.maximum, score.comment) == (67.0, 100.0, "Maîtrise 67 % — palier 2 sur 3")
     with pytest.raises(ValueError):
         campaign_score(101)
+
+
+def test_the_teacher_view_of_a_campaign_activity_names_the_campaign_and_links_its_dashboard(world: World) -> None:
+    teacher = Browser(world, "prof", teacher=True)
+    dashboard = _create(teacher, "Rentrée des secondes")
+    code = _code(teacher, dashboard)
+    activity = Browser(world, "prof", teacher=True, custom={"campaign": code, "scale": "mastery"})
+    page = html.unescape(activity.get(urlparse(activity.landing).path).text)
+    assert f"Parcours « Rentrée des secondes » (code {code})" in page
+    assert f'href="{dashboard}?lt=' in page  # its own dashboard, not the list of campaigns

@@ -50,7 +50,8 @@ def test_a_teacher_picks_several_items_and_gets_a_signed_response(world: World) 
     page = world.tool.client.get(location)
     assert page.status_code == 200
     assert "1.1" in page.text and "Mener une recherche" in page.text and "profil complet" in page.text.lower()
-    assert "Ce cours n'a pas encore de parcours" in page.text and "/campagnes/nouveau?retour=" in page.text
+    assert "Ce cours n'a pas encore de parcours" in html.unescape(page.text)
+    assert "/campagnes/nouveau?retour=" in page.text
     form = {"lt": token, "csrf": _csrf(page.text), "item": ["competence:1.1", "competence:2.3", "profile"],
             "scale-1.1": "level", "scale-2.3": "pix"}
     response = world.tool.client.post(f"/lti/selection/{launch_id}", data=form)
@@ -66,8 +67,8 @@ def test_a_teacher_picks_several_items_and_gets_a_signed_response(world: World) 
     assert [i["type"] for i in items] == ["ltiResourceLink"] * 3
     assert [i["custom"] for i in items] == [{"competence": "1.1", "scale": "level"},
                                             {"competence": "2.3", "scale": "pix"},
-                                            {"profile": "complet", "scale": "pix"}]
-    assert [i["lineItem"]["scoreMaximum"] for i in items] == [6, 48, 768]
+                                            {"profile": "complet", "scale": "percent"}]
+    assert [i["lineItem"]["scoreMaximum"] for i in items] == [6, 48, 100]  # gradepointmax
     assert items[0]["title"] == "Pix — 1.1 Mener une recherche et une veille d'information"
     assert all(i["url"] == "http://localhost/lti/launch" and i["text"] for i in items)
     again = world.tool.client.post(f"/lti/selection/{launch_id}", data=form)
@@ -118,7 +119,7 @@ def test_a_platform_accepting_one_item_gets_one(world: World) -> None:
     csrf = _csrf(world.tool.client.get(location).text)
     two = world.tool.client.post(f"/lti/selection/{launch_id}",
                                  data={"lt": token, "csrf": csrf, "item": ["profile", "competence:1.2"]})
-    assert two.status_code == 400 and "qu'une activité à la fois" in two.text
+    assert two.status_code == 400 and "qu'une activité à la fois" in html.unescape(two.text)
 
 
 def test_an_activity_created_by_deep_linking_sends_its_level_to_its_column(world: World) -> None:

@@ -5,6 +5,7 @@ went wrong; the grade worker and NRPS send the platform's token only to the plat
 from __future__ import annotations
 
 import asyncio
+import html
 import socket
 import threading
 from collections.abc import Iterator
@@ -65,7 +66,7 @@ def test_with_an_empty_allow_list_a_new_platform_waits_for_an_administrator(tool
         host_approvals.decide(session, host, True, "admin:test")
     approved = _start(tool, moodle)
     assert approved.status_code == 200, approved.text
-    assert "Pix LTI est enregistré" in approved.text
+    assert "Pix LTI (localhost) est enregistré" in html.unescape(approved.text)
 
 
 def test_a_refused_platform_stays_refused_without_any_fetch(tool: Tool) -> None:

@@ -1,0 +1,292 @@
+"""Pix LTI against a real Moodle 4.3.0, as an administrator, a teacher and students would use it: the
+registration paths, activities added through Moodle's "Select content" modal, tests taken in Moodle's iframe,
+scores read back from Moodle's own tables and grader report, the roster on the campaign dashboard, and the
+regressions of issue 21 (items 1-5). The tests run in order and share the session's Moodle course."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import time
+from typing import Any
+
+from content_bank.loader import default_referential
+from engine.referential import ChallengeType
+from tests.learning_use_cases.answers import right_answer
+from tests.moodle.conftest import ROOT, Course, Moodle, Tool, login
+
+STATE: dict[str, Any] = {}
+REFERENTIAL = default_referential()
+
+
+def _wait(check: Any, timeout: float = 30.0, interval: float = 0.5) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
+def test_the_php_cli_script_registers_the_tool_and_the_tool_accepts_its_values(moodle: Moodle, tool: Tool) -> None:
+    target = moodle.www / "admin" / "cli" / "pix_lti_register.php"
+    shutil.copy(ROOT / "moodle_config" / "register_tool.php", target)
+    out = moodle.php("admin/cli/pix_lti_register.php", f"--baseurl={tool.url}")
+    command = re.search(r"pix-lti registration add (.*?)\n\s*(--auth-login-url .*?)\\?\n\s*(--keyset-url \S+)", out,
+                        re.S)
+    assert command, out
+    values = dict(re.findall(r"--([a-z-]+) '([^']*)'", out))
+    assert values["issuer"] == moodle.url and values["deployment-id"].isdigit()
+    (row,) = moodle.sql("SELECT name, state, coursevisible, clientid FROM mdl_lti_types WHERE id = :id",
+                        id=int(values["deployment-id"]))
+    host = tool.url.split("://", 1)[1]
+    assert row.name == f"Pix LTI ({host})" and row.state == 1 and row.coursevisible == 2
+    assert row.clientid == values["client-id"]
+    tool.cli("registration", "add", "--issuer", values["issuer"], "--client-id", values["client-id"],
+             "--deployment-id", values["deployment-id"], "--auth-login-url", values["auth-login-url"],
+             "--auth-token-url", values["auth-token-url"], "--keyset-url", values["keyset-url"])
+    STATE["cli_type"] = int(values["deployment-id"])
+
+
+def test_dynamic_registration_through_manage_tools_then_activation(browser: Any, moodle: Moodle, tool: Tool) -> None:
+    page = login(browser, moodle, moodle.admin, moodle.admin_password)
+    page.goto(moodle.url + "/mod/lti/toolconfigure.php")
+    page.fill("#tool-url", tool.url + "/lti/register")
+    page.click("#tool-create-button")
+    frame = page.frame_locator("#external-registration-page-container iframe, #registration-form-container iframe")
+    host = tool.url.split("://", 1)[1]
+    registered = frame.get_by_role("heading", name=f"Pix LTI ({host}) is registered")
+    # the tool registered by the CLI script has the same domain: Moodle asks whether to update it or add another
+    another = frame.get_by_text("Register as a new external tool")
+    registered.or_(another).first.wait_for()
+    if another.count():
+        another.click()
+    registered.wait_for()
+    assert "Manage tools" in frame.locator("#moodle-pending").inner_text()  # English, as the admin's browser
+    assert "not shown in the activity chooser" in frame.locator("#moodle-courses").inner_text()
+    frame.get_by_role("button", name="Close and go back to the platform").click()
+    rows = _wait(lambda: moodle.sql("SELECT id, state, coursevisible FROM mdl_lti_types WHERE name = :n "
+                                    "AND baseurl = :u ORDER BY id DESC", n=f"Pix LTI ({host})",
+                                    u=tool.url + "/lti/launch"))
+    pending = [r for r in rows if r.state == 2]  # LTI_TOOL_STATE_PENDING
+    assert len(pending) == 1 and pending[0].coursevisible == 1  # Moodle files it as "preconfigured"
+    type_id = pending[0].id
+    card = page.locator(".tool-card", has=page.locator(".activate")).filter(has_text=f"Pix LTI ({host})")
+    card.locator(".activate").click()
+    assert _wait(lambda: moodle.sql("SELECT state FROM mdl_lti_types WHERE id = :id", id=type_id)[0].state == 1)
+    registered = tool.sql("SELECT d.deployment_id FROM lti_deployments d JOIN lti_registrations r "
+                          "ON r.id = d.registration_id WHERE r.issuer = :i", i=moodle.url)
+    assert str(type_id) in {r.deployment_id for r in registered}
+    STATE["dynamic_type"] = type_id
+    page.context.close()
+
+
+def _course_lti(moodle: Moodle, course: Course) -> dict[str, Any]:
+    """The course's Pix activities by their custom parameters: (lti id, course module id, grade, name)."""
+    rows = moodle.sql(
+        "SELECT l.id, l.name, l.grade, l.instructorcustomparameters AS custom, cm.id AS cmid FROM mdl_lti l "
+        "JOIN mdl_course_modules cm ON cm.instance = l.id JOIN mdl_modules m ON m.id = cm.module AND m.name = 'lti' "
+        "WHERE l.course = :c ORDER BY l.id", c=course.id)
+    found: dict[str, Any] = {}
+    for row in rows:
+        custom = dict(line.split("=", 1) for line in (row.custom or "").splitlines() if "=" in line)
+        key = ("competence:" + custom["competence"] if "competence" in custom else
+               "campaign" if "campaign" in custom else "profile" if "profile" in custom else row.name)
+        found[key] = row
+    return found
+
+
+def test_a_teacher_adds_competence_profile_and_campaign_through_select_content(
+        browser: Any, moodle: Moodle, tool: Tool, course: Course) -> None:
+    page = login(browser, moodle, "teacher1")
+    page.goto(f"{moodle.url}/course/modedit.php?add=lti&typeid={STATE['cli_type']}&course={course.id}"
+              "&section=1&return=0&sr=0")
+    page.click("#id_selectcontent")
+    picker = page.frame_locator("#contentitem-page-iframe")
+    # Moodle is in English: so is the picker (item 5)
+    picker.get_by_role("heading", name="Add a Pix activity").wait_for()
+    picker.get_by_role("link", name="Create a campaign from chosen competences and topics").click()
+    picker.locator("#nom").fill("Recherche d'information")
+    picker.locator("details", has=picker.locator('input[value="rechercheUrl"]')).locator("summary").click()
+    picker.locator('input[name="sujets"][value="rechercheUrl"]').check()
+    picker.get_by_role("button", name="Create the campaign").click()
+    picker.get_by_role("heading", name="Add a Pix activity").wait_for()
+    campaign = picker.locator("[data-campaign]").first
+    code = campaign.get_attribute("data-campaign")
+    picker.locator('input[value="competence:1.1"]').check()
+    picker.locator('input[value="profile"]').check()
+    picker.locator(f'input[value="campaign:{code}"]').check()
+    picker.get_by_role("button", name="Add to the course").click()
+    page.locator("#id_submitbutton2").wait_for(state="visible")
+    page.get_by_text("Pix — whole profile").first.wait_for()
+    page.locator("#id_submitbutton2").click()
+    page.wait_for_url(re.compile(r".*/course/view\.php.*"))
+    activities = _wait(lambda: (found := _course_lti(moodle, course)) and len(found) >= 3 and found)
+    assert set(activities) == {"competence:1.1", "profile", "campaign"}, activities
+    # item 1: every maximum grade fits Moodle's default gradepointmax (100); 768 was saved as 0
+    assert float(activities["profile"].grade) == 100.0
+    assert float(activities["competence:1.1"].grade) == 6.0 and float(activities["campaign"].grade) == 100.0
+    STATE.update(activities=activities, campaign_code=code)
+    page.context.close()
+
+
+def _answer(frame: Any, challenge: Any) -> None:
+    value = right_answer(challenge)
+    if challenge.type is ChallengeType.QCU:
+        frame.locator(f'label[for="p{value}"]').click()
+    elif challenge.type is ChallengeType.QCM:
+        for index in value:
+            frame.locator(f'label[for="p{index}"]').click()
+    elif isinstance(value, dict):
+        for name, typed in value.items():
+            frame.locator(f"#r_{name}").fill(typed)
+    else:
+        frame.locator(f"#r_{challenge.inputs[0].name}").fill(str(value))
+
+
+def _take_test(frame: Any, done: Any, *, skip_all: bool = False) -> int:
+    """Answer (right, or "Skip" everything) until `done` shows; returns the number of answers."""
+    answered = 0
+    while True:
+        submit = frame.get_by_role("button", name="Submit")
+        finish = frame.get_by_role("link", name=re.compile("^(See my result|Continue)$"))
+        submit.or_(done).or_(finish).first.wait_for()
+        if done.count():
+            return answered
+        if finish.count() and not submit.count():
+            with contextlib.suppress(Exception):  # the page may move on meanwhile: look again
+                finish.first.click(timeout=5_000)
+            continue
+        try:
+            challenge = REFERENTIAL.challenges[frame.locator("form.challenge").get_attribute("data-challenge",
+                                                                                               timeout=5_000)]
+        except Exception:  # the page moved on meanwhile (an outcome page): look again
+            continue
+        if skip_all:
+            frame.get_by_role("button", name="Skip").click()
+        else:
+            _answer(frame, challenge)
+            submit.click()
+        frame.locator(f'[data-answered="{challenge.id}"]').wait_for()
+        answered += 1
+        assert answered < 60
+
+
+def _open(page: Any, moodle: Moodle, cmid: int) -> Any:
+    """The activity in Moodle's own iframe (launch container: embed)."""
+    page.goto(f"{moodle.url}/mod/lti/view.php?id={cmid}")
+    return page.frame_locator("#contentframe")
+
+
+def _grade(moodle: Moodle, activity: Any, userid: int) -> Any:
+    rows = moodle.sql(
+        "SELECT g.finalgrade, g.rawgrade, g.rawgrademax, g.feedback FROM mdl_grade_grades g "
+        "JOIN mdl_grade_items i ON i.id = g.itemid WHERE i.itemmodule = 'lti' AND i.iteminstance = :lti "
+        "AND g.userid = :u", lti=activity.id, u=userid)
+    return rows[0] if rows and rows[0].finalgrade is not None else None
+
+
+def test_students_take_tests_in_the_iframe_and_their_scores_reach_moodle_gradebook(
+        browser: Any, moodle: Moodle, tool: Tool, course: Course) -> None:
+    activities = STATE["activities"]
+    competence, profile, campaign = activities["competence:1.1"], activities["profile"], activities["campaign"]
+    levels = {}
+    for student, skip_all in (("student1", False), ("student2", True)):
+        page = login(browser, moodle, student)
+        frame = _open(page, moodle, competence.cmid)
+        frame.get_by_role("button", name="Start").click()
+        end = frame.locator("[data-result-level]")
+        assert _take_test(frame, end, skip_all=skip_all) >= 1
+        levels[student] = (int(end.get_attribute("data-result-level")), int(end.get_attribute("data-result-pix")))
+        if student == "student1":
+            # item 3: the whole profile is opened only now; the result obtained before reaches its column
+            frame = _open(page, moodle, profile.cmid)
+            frame.locator('[data-competence="1.1"]').wait_for()
+        page.context.close()
+    level, pix = levels["student1"]
+    assert level >= 1
+    grade = _wait(lambda: _grade(moodle, competence, course.users["student1"]), timeout=60)
+    assert grade is not None, tool.sql("SELECT status, last_error FROM grades_outbox")
+    assert float(grade.finalgrade) == level and grade.feedback == f"Level {level} — {pix} pix"  # item 5: English
+    grade2 = _wait(lambda: _grade(moodle, competence, course.users["student2"]), timeout=60)
+    assert grade2 is not None and float(grade2.finalgrade) == levels["student2"][0]
+    # item 1 and 3: the profile's percentage, in a column Moodle accepted (maximum 100)
+    whole = _wait(lambda: _grade(moodle, profile, course.users["student1"]), timeout=60)
+    assert whole is not None and float(whole.rawgrademax) == 100.0
+    assert abs(float(whole.finalgrade) - round(pix * 100 / 768, 2)) < 0.01
+    assert whole.feedback.startswith(f"Profile — {pix} pix out of 768")
+
+    # the third student takes the campaign and sends the results: the mastery rate reaches the gradebook
+    page = login(browser, moodle, "student3")
+    frame = _open(page, moodle, campaign.cmid)
+    frame.get_by_role("button", name="Join this campaign").click()
+    frame.get_by_role("button", name="Start the campaign").click()
+    _take_test(frame, frame.locator('[data-status="completed"]'))
+    mastery = int(frame.locator("[data-mastery]").inner_text().rstrip(" %"))
+    frame.locator("#confirmation").check()
+    frame.get_by_role("button", name="Send my results").click()
+    frame.locator('[data-status="shared"]').wait_for()
+    page.context.close()
+    sent = _wait(lambda: _grade(moodle, campaign, course.users["student3"]), timeout=60)
+    assert sent is not None and float(sent.finalgrade) == mastery and sent.feedback.startswith(f"Mastery {mastery} %")
+    STATE["levels"] = levels
+
+
+def test_the_teacher_sees_the_grades_in_moodle_grader_report(browser: Any, moodle: Moodle, course: Course) -> None:
+    page = login(browser, moodle, "teacher1")
+    page.goto(f"{moodle.url}/grade/report/grader/index.php?id={course.id}")
+    level = STATE["levels"]["student1"][0]
+    row = page.locator("tr", has_text="Student Number1").first
+    row.wait_for()
+    cells = row.inner_text()
+    assert f"{level:.2f}" in cells  # the competence column
+    assert f"{round(STATE['levels']['student1'][1] * 100 / 768, 2):.2f}" in cells  # the profile column, in %
+    page.context.close()
+
+
+def test_a_teacher_trying_the_test_gets_no_score_and_leaves_no_dead_letter(
+        browser: Any, moodle: Moodle, tool: Tool, course: Course) -> None:
+    page = login(browser, moodle, "teacher1")
+    frame = _open(page, moodle, STATE["activities"]["competence:1.1"].cmid)
+    frame.get_by_role("button", name="Try the test yourself").click()
+    assert _take_test(frame, frame.locator("[data-result-level]"), skip_all=True) >= 1
+    page.context.close()
+    teacher = tool.sql("SELECT a.id FROM accounts a WHERE a.sub = :s", s=str(course.users["teacher1"]))
+    assert teacher, tool.sql("SELECT sub FROM accounts")
+    time.sleep(3)  # the worker's poll
+    assert tool.sql("SELECT id FROM grades_outbox WHERE kind = 'score' AND account_id = :a", a=teacher[0].id) == []
+    assert tool.sql("SELECT id, last_error FROM grades_outbox WHERE status = 'dead'") == []
+    assert _grade(moodle, STATE["activities"]["competence:1.1"], course.users["teacher1"]) is None
+
+
+def test_the_campaign_dashboard_lists_who_has_not_started_from_moodle_roster(
+        browser: Any, moodle: Moodle, tool: Tool, course: Course) -> None:
+    page = login(browser, moodle, "teacher1")
+    frame = _open(page, moodle, STATE["activities"]["campaign"].cmid)
+    # item 8: the teacher view names the campaign and links its own dashboard
+    frame.get_by_text(f"(code {STATE['campaign_code']})").wait_for()
+    assert _wait(lambda: tool.sql("SELECT member_count FROM grades_rosters"), timeout=60)  # NRPS, by the worker
+    frame.get_by_role("link", name="This campaign's dashboard").click()
+    waiting = frame.locator("[data-not-started]")
+    waiting.wait_for()
+    names = waiting.inner_text()
+    assert "Student Number4" in names and "Student Number3" not in names  # student3 took it
+    assert frame.locator("[data-participant]").count() == 1
+    page.context.close()
+
+
+def test_one_course_across_the_two_deployments_keeps_its_campaigns_in_the_picker(
+        browser: Any, moodle: Moodle, tool: Tool, course: Course) -> None:
+    """Item 4: the dynamically registered tool is another deployment of the same Moodle: the campaign made
+    through the first one is offered by the second one's picker, and the tool knows one course."""
+    page = login(browser, moodle, "teacher1")
+    page.goto(f"{moodle.url}/course/modedit.php?add=lti&typeid={STATE['dynamic_type']}&course={course.id}"
+              "&section=1&return=0&sr=0")
+    page.click("#id_selectcontent")
+    picker = page.frame_locator("#contentitem-page-iframe")
+    picker.get_by_role("heading", name="Add a Pix activity").wait_for()
+    assert picker.locator(f'[data-campaign="{STATE["campaign_code"]}"]').count() == 1
+    page.context.close()
+    courses = tool.sql("SELECT id, deployment_id FROM courses WHERE context_id = :c", c=str(course.id))
+    assert len(courses) == 1
