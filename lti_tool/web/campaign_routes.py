@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from campaigns.heatmap import class_heatmap, shade, svg
 from campaigns.service import CampaignService
@@ -27,6 +27,7 @@ from lti_tool.launch.errors import LaunchRefused
 from lti_tool.web import params
 from lti_tool.web.auth import checked_form, link, session_data
 from lti_tool.web.i18n import translator
+from lti_tool.web.static_routes import shipped_file
 from lti_tool.web.student_routes import learning, page, path_token, redirect
 from lti_tool.web.tokens import SessionData
 
@@ -319,7 +320,4 @@ async def export_csv(request: Request, campaign_id: str, groupe: str = "") -> Re
 
 @router.get("/campagnes/static/{name}")
 async def static(name: str) -> Response:
-    candidate = (STATIC_DIR / name).resolve() if params.file_name(name) else None
-    if candidate is None or candidate.parent != STATIC_DIR or not candidate.is_file():
-        return Response("Fichier introuvable.", status_code=404, media_type="text/plain; charset=utf-8")
-    return FileResponse(candidate, headers={"cache-control": "public, max-age=3600"})
+    return shipped_file(STATIC_DIR, name)

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from content_bank.loader import default_referential
 from engine.answers import AnswerStatus, AnswerValue
@@ -27,6 +27,7 @@ from lti_tool.web.auth import CSRF_FIELD, checked_form, csrf_token, link, sessio
 from lti_tool.web.i18n import translator
 from lti_tool.web.markdown import render_inline, render_markdown
 from lti_tool.web.pages import render
+from lti_tool.web.static_routes import shipped_file
 from lti_tool.web.tokens import SessionData
 from lti_tool.web.wheel import DOMAIN_COLOURS, level_rings, sectors
 
@@ -393,28 +394,13 @@ async def end_page(request: Request, assessment_id: str) -> Response:
 
 # --- files ------------------------------------------------------------------------------------------------
 
-def _safe_file(folder: Path, name: str) -> Path | None:
-    if params.file_name(name) is None:
-        return None
-    candidate = (folder / name).resolve()
-    if candidate.parent != folder or not candidate.is_file():
-        return None
-    return candidate
-
-
 @router.get("/medias/{name}")
 async def media(name: str) -> Response:
-    found = _safe_file(MEDIA_DIR, name)
-    if found is None:
-        return Response("Fichier introuvable.", status_code=404, media_type="text/plain; charset=utf-8")
     # bank files are content, never code: an SVG opened on its own runs no script
-    return FileResponse(found, headers={"cache-control": "public, max-age=86400", "content-security-policy":
-                                        "default-src 'none'; style-src 'unsafe-inline'; sandbox"})
+    return shipped_file(MEDIA_DIR, name, {"cache-control": "public, max-age=86400", "content-security-policy":
+                                          "default-src 'none'; style-src 'unsafe-inline'; sandbox"})
 
 
 @router.get("/eleve/static/{name}")
 async def static(name: str) -> Response:
-    found = _safe_file(STATIC_DIR, name)
-    if found is None:
-        return Response("Fichier introuvable.", status_code=404, media_type="text/plain; charset=utf-8")
-    return FileResponse(found, headers={"cache-control": "public, max-age=3600"})
+    return shipped_file(STATIC_DIR, name)
