@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +17,15 @@ import yaml
 
 from content_bank.active import load_bank_with_info
 from content_bank.loader import DEFAULT_BANK
-from tests.e2e.test_student_in_iframe import CHROMIUM, ROOT, _free_port, _launch_as_student, sync_api
+from tests.e2e.test_student_in_iframe import (
+    CHROMIUM,
+    ROOT,
+    _free_port,
+    _launch_as_student,
+    demo_command,
+    running_demo,
+    sync_api,
+)
 
 WIDE_ROW = " | ".join(f"Colonne {i}" for i in range(1, 9))
 SHEET = (
@@ -51,9 +58,8 @@ def _private_bank(root: Path) -> Path:
 
 
 def _start(env: dict[str, str], tool_port: int, platform_port: int) -> subprocess.Popen:  # type: ignore[type-arg]
-    command = [sys.executable, "-m", "pix_lti.cli", "demo", "--tool-port", str(tool_port),
-               "--platform-port", str(platform_port), "--exact-ports"]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(demo_command(tool_port, platform_port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
 
 
 def _env(tmp: Path, bank: Path) -> dict[str, str]:
@@ -75,25 +81,8 @@ def browser() -> Iterator:  # type: ignore[type-arg]
 def private_servers(tmp_path_factory) -> Iterator[tuple[str, str, Path]]:  # type: ignore[no-untyped-def]
     tmp = tmp_path_factory.mktemp("private")
     bank = _private_bank(tmp)
-    tool_port, platform_port = _free_port(), _free_port()
-    process = _start(_env(tmp, bank), tool_port, platform_port)
-    tool, platform = f"http://127.0.0.1:{tool_port}", f"http://127.0.0.1:{platform_port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(tool + "/healthz").status_code == 200 and httpx.get(platform + "/").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("servers did not start: " + (process.stderr.read().decode() if process.stderr
-                                                                 else ""))
-            time.sleep(0.2)
+    with running_demo(_env(tmp, bank)) as (tool, platform):
         yield tool, platform, bank
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_the_tool_serves_the_private_bank_named_by_the_environment(private_servers) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ profile. The servers run for real (uvicorn, SQLite) in a subprocess on free port
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -39,14 +40,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def demo_command(tool_port: int, platform_port: int) -> list[str]:
+    """The real `pix-lti demo` on exactly these ports."""
+    return [sys.executable, "-m", "pix_lti.cli", "demo", "--exact-ports",
+            "--tool-port", str(tool_port), "--platform-port", str(platform_port)]
+
+
+@contextlib.contextmanager
+def running_demo(env: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """`pix-lti demo` started with `env` on free ports, once both servers answer: (tool URL, platform URL)."""
     tool_port, platform_port = _free_port(), _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIX_LTI_")}
-    env["PIX_LTI_DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('e2e')}/tool.sqlite3"
-    command = [sys.executable, "-m", "pix_lti.cli", "demo", "--exact-ports",
-               "--tool-port", str(tool_port), "--platform-port", str(platform_port)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(demo_command(tool_port, platform_port), cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     tool, platform = f"http://127.0.0.1:{tool_port}", f"http://127.0.0.1:{platform_port}"
     try:
         deadline = time.monotonic() + 60
@@ -64,6 +69,14 @@ def servers(tmp_path_factory) -> Iterator[tuple[str, str]]:  # type: ignore[no-u
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIX_LTI_")}
+    env["PIX_LTI_DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('e2e')}/tool.sqlite3"
+    with running_demo(env) as urls:
+        yield urls
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ campaigns), instructors' waiting scores are set aside, and the new unique key ho
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 
 from lti_tool.persistence.db import MIGRATIONS_DIR
+from tests.lti.conftest import _service_url
 
 BEFORE = ("0002_learning", "0003_grades", "0004_admin", "0005_gar", "0006_campaigns")
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -38,12 +38,7 @@ def old_database(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]: 
         yield engine
         engine.dispose()
         return
-    base = os.environ.get("PIX_LTI_TEST_DATABASE_URL")
-    if not base:
-        if os.environ.get("PIX_LTI_REQUIRE_SERVICES") == "1":
-            pytest.fail("PIX_LTI_TEST_DATABASE_URL is required")
-        pytest.skip("no PostgreSQL for tests")
-    url = make_url(base)
+    url = make_url(_service_url("PIX_LTI_TEST_DATABASE_URL"))
     name = f"{url.database}_m{uuid.uuid4().hex[:8]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:

@@ -12,8 +12,7 @@ import time
 from typing import Any
 
 from content_bank.loader import default_referential
-from engine.referential import ChallengeType
-from tests.learning_use_cases.answers import right_answer
+from tests.e2e.test_student_in_iframe import _answer  # fills a challenge's inputs as a student would
 from tests.moodle.conftest import ROOT, Course, Moodle, Tool, login
 
 STATE: dict[str, Any] = {}
@@ -129,20 +128,6 @@ def test_a_teacher_adds_competence_profile_and_campaign_through_select_content(
     assert float(activities["competence:1.1"].grade) == 6.0 and float(activities["campaign"].grade) == 100.0
     STATE.update(activities=activities, campaign_code=code)
     page.context.close()
-
-
-def _answer(frame: Any, challenge: Any) -> None:
-    value = right_answer(challenge)
-    if challenge.type is ChallengeType.QCU:
-        frame.locator(f'label[for="p{value}"]').click()
-    elif challenge.type is ChallengeType.QCM:
-        for index in value:
-            frame.locator(f'label[for="p{index}"]').click()
-    elif isinstance(value, dict):
-        for name, typed in value.items():
-            frame.locator(f"#r_{name}").fill(typed)
-    else:
-        frame.locator(f"#r_{challenge.inputs[0].name}").fill(str(value))
 
 
 def _take_test(frame: Any, done: Any, *, skip_all: bool = False) -> int:

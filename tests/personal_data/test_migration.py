@@ -3,7 +3,6 @@ move to the pupil's GAR profile, the matched entries and their birth dates go, w
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from alembic.config import Config
 from sqlalchemy import text
 
 from lti_tool.persistence.db import MIGRATIONS_DIR, make_engine, run_migrations
-from tests.lti.conftest import _reset_postgres
+from tests.lti.conftest import _reset_postgres, _service_url
 
 BEFORE = ("0002_learning", "0003_grades", "0004_admin", "0005_gar", "0006_campaigns")
 
@@ -22,11 +21,7 @@ BEFORE = ("0002_learning", "0003_grades", "0004_admin", "0005_gar", "0006_campai
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/old.sqlite3"
-    url = os.environ.get("PIX_LTI_TEST_DATABASE_URL", "")
-    if not url:
-        if os.environ.get("PIX_LTI_REQUIRE_SERVICES") == "1":
-            pytest.fail("PIX_LTI_TEST_DATABASE_URL is required")
-        pytest.skip("PIX_LTI_TEST_DATABASE_URL not set")
+    url = _service_url("PIX_LTI_TEST_DATABASE_URL")
     _reset_postgres(url)
     return url
 
