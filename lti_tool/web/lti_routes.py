@@ -31,6 +31,7 @@ from lti_tool.launch.oidc_login import login_param
 from lti_tool.launch.provisioning import Provisioned, provision
 from lti_tool.launch.return_url import ReturnUrlPolicy
 from lti_tool.web import params
+from lti_tool.web.auth import SESSION_COOKIE
 from lti_tool.web.cookies import set_cookie
 from lti_tool.web.locale import accept_language, token_locale
 from lti_tool.web.pages import refusal
@@ -38,7 +39,6 @@ from lti_tool.web.state import ToolState
 from lti_tool.web.tokens import SessionData
 
 router = APIRouter()
-SESSION_COOKIE = "pix_lti_session"
 _BRIDGE = LoopBridge()
 PRESENTATION = "https://purl.imsglobal.org/spec/lti/claim/launch_presentation"
 

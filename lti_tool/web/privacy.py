@@ -17,7 +17,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-SESSION_COOKIE = "pix_lti_session"  # the one of lti_tool.web.auth and lti_routes
+from lti_tool.web.auth import SESSION_COOKIE
+
 REFERRER_POLICY = "same-origin"
 
 
