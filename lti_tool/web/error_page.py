@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from starlette.datastructures import Headers
 
-from lti_tool.web.i18n import normalise_locale, translator
+from lti_tool.web.i18n import translator
+from lti_tool.web.locale import accept_language
 from lti_tool.web.pages import TEMPLATES
 
 
 def locale_from(headers: Headers) -> str:
-    """The first language of `Accept-Language` when it is one of ours; French otherwise."""
-    first = headers.get("accept-language", "").split(",")[0].split(";")[0]
-    return normalise_locale(first)
+    """The language the browser prefers (`Accept-Language`) when it is one of ours; French otherwise."""
+    return accept_language(headers.get("accept-language"))
 
 
 def error_html(locale: str, kind: str, code: str, **values: object) -> str:
