@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
+from content_bank.active import active_bank
 from content_bank.loader import default_referential
 from engine.answers import AnswerStatus, AnswerValue
 from engine.competence_test import LifecycleError, Refusal
@@ -32,7 +33,6 @@ from lti_tool.web.tokens import SessionData
 from lti_tool.web.wheel import DOMAIN_COLOURS, level_rings, sectors
 
 router = APIRouter()
-MEDIA_DIR = (Path(__file__).resolve().parents[2] / "content_bank" / "bank" / "media").resolve()
 STATIC_DIR = (Path(__file__).resolve().parents[1] / "static" / "eleve").resolve()
 MAX_TEXT_ANSWER = 500
 _STATUS_KEYS = {AnswerStatus.OK: "result.ok", AnswerStatus.SKIPPED: "result.skipped",
@@ -397,7 +397,8 @@ async def end_page(request: Request, assessment_id: str) -> Response:
 @router.get("/medias/{name}")
 async def media(name: str) -> Response:
     # bank files are content, never code: an SVG opened on its own runs no script
-    return shipped_file(MEDIA_DIR, name, {"cache-control": "public, max-age=86400", "content-security-policy":
+    media = Path(active_bank().info.path) / "media"  # the loaded bank's: a private bank brings its own
+    return shipped_file(media, name, {"cache-control": "public, max-age=86400", "content-security-policy":
                                           "default-src 'none'; style-src 'unsafe-inline'; sandbox"})
 
 

@@ -37,6 +37,9 @@ SHEET = (
 )
 
 
+PRIVATE_MEDIA = "seulement-dans-la-banque-privee.svg"
+
+
 def _challenge(cid: str) -> dict:  # type: ignore[type-arg]
     return {"id": cid, "type": "QCU", "instruction": SHEET, "proposals": ["B3", "C3", "B2"], "solution": 1}
 
@@ -54,6 +57,8 @@ def _private_bank(root: Path) -> Path:
          "challenges": [_challenge(f"priv-{level}a"), _challenge(f"priv-{level}b")]}
         for level in range(1, 7)]}]}
     (bank / "competences" / "1.1.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    (bank / "media" / PRIVATE_MEDIA).write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><title>privé</title></svg>', encoding="utf-8")
     return bank
 
 
@@ -90,6 +95,9 @@ def test_the_tool_serves_the_private_bank_named_by_the_environment(private_serve
     health = httpx.get(tool + "/healthz").json()["content_bank"]
     assert health == {"version": "privee-2026-12", "fingerprint": load_bank_with_info(bank).info.fingerprint,
                       "private": True}
+    # the private bank's own media are served, not the shipped bank's folder
+    media = httpx.get(f"{tool}/medias/{PRIVATE_MEDIA}")
+    assert media.status_code == 200 and "privé" in media.text
 
 
 def test_a_table_challenge_is_rendered_as_an_accessible_table(private_servers, browser) -> None:  # type: ignore[no-untyped-def]
