@@ -32,16 +32,17 @@ from campaigns.repository import target_profile_of  # noqa: E402
 from campaigns.service import CampaignService  # noqa: E402
 from campaigns.use_cases import CampaignDraft  # noqa: E402
 from content_bank.loader import default_referential  # noqa: E402
+from core.accounts import Account
+from core.courses import Course, Membership  # noqa: E402
+from core.db import make_engine, make_session_factory, run_migrations  # noqa: E402
 from engine.campaigns.participation import CampaignType, ParticipationStatus  # noqa: E402
 from engine.campaigns.results import campaign_result, snapshot  # noqa: E402
 from engine.competence_test import LearnerRecord  # noqa: E402
 from engine.knowledge import KnowledgeElement, KnowledgeSource, KnowledgeStatus, current_knowledge  # noqa: E402
 from engine.profile import build_profile  # noqa: E402
 from learning.models import AssessmentRow, KnowledgeElementRow  # noqa: E402
-from lti_tool.persistence.db import make_engine, make_session_factory, run_migrations  # noqa: E402
-from lti_tool.persistence.models import Account, Course, Membership  # noqa: E402
-from lti_tool.web.i18n import translator  # noqa: E402
-from lti_tool.web.pages import TEMPLATES  # noqa: E402
+from web.i18n import translator  # noqa: E402
+from web.pages import TEMPLATES  # noqa: E402
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 COMPETENCES = ("1.1", "2.1", "3.1", "4.1")

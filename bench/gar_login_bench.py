@@ -28,12 +28,12 @@ sys.path.insert(0, str(ROOT))
 from fastapi.testclient import TestClient  # noqa: E402
 from launch_bench import machine_reference_ms  # noqa: E402
 
+from core.settings import Settings  # noqa: E402
 from ent_gar_connector.models import GarSubscription  # noqa: E402
 from ent_gar_connector.saml_sp import GarServiceProvider  # noqa: E402
 from ent_gar_connector.settings import GarSettings  # noqa: E402
 from ent_gar_connector.sp_keys import generate_key_pair  # noqa: E402
-from lti_tool.settings import Settings  # noqa: E402
-from lti_tool.web.app import create_app  # noqa: E402
+from pix_lti.app import create_app  # noqa: E402
 from tests.gar.idp import IDP_ENTITY, SLO_URL, GarIdp, encode  # noqa: E402
 from tests.gar.shibboleth_idp import AES128_GCM, AES256_CBC, Shape, ShibbolethIdp  # noqa: E402
 

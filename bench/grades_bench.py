@@ -29,6 +29,8 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.db import make_engine, make_session_factory, run_migrations  # noqa: E402
+from core.store import make_store  # noqa: E402
 from engine.scoring import Scorecard, ScorecardStatus  # noqa: E402
 from lti_tool import keys  # noqa: E402
 from lti_tool.grades.hooks import results_changed  # noqa: E402
@@ -36,9 +38,7 @@ from lti_tool.grades.settings import GradesSettings  # noqa: E402
 from lti_tool.grades.worker import Worker, make_http_client  # noqa: E402
 from lti_tool.launch.message import LaunchMessage  # noqa: E402
 from lti_tool.launch.provisioning import provision  # noqa: E402
-from lti_tool.persistence.db import make_engine, make_session_factory, run_migrations  # noqa: E402
 from lti_tool.registrations import add_registration  # noqa: E402
-from lti_tool.store import make_store  # noqa: E402
 
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"

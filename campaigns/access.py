@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaigns.models import CampaignRow, Organisation
-from ent_gar_connector.models import GarProfile, GarSchool, GarSchoolMember
-from lti_tool.persistence.models import Course, Membership
+from core.courses import Course, Membership
+from core.schools import GarProfile, GarSchool, GarSchoolMember
 
 STAFF_ROLES = ("teacher", "admin")
 

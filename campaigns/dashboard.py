@@ -16,6 +16,9 @@ from sqlalchemy.orm import Session
 
 from campaigns import repository as repo
 from campaigns.models import CampaignRow, Organisation, ParticipationRow
+from core.accounts import Account
+from core.rosters import roster_for_course
+from core.schools import GarGroup, GarGroupMember, GarProfile, GarSchool
 from engine.campaigns.export import (
     ExportParticipant,
     assessment_table,
@@ -26,11 +29,8 @@ from engine.campaigns.participation import CampaignType, ParticipationStatus
 from engine.campaigns.results import SharedResults, read_snapshot
 from engine.campaigns.target_profile import TargetProfile
 from engine.referential import Referential
-from ent_gar_connector.models import GarGroup, GarGroupMember, GarProfile, GarSchool
 from learning.models import AssessmentRow, KnowledgeElementRow
 from learning.repository import aware
-from lti_tool.grades.roster import roster_for_course
-from lti_tool.persistence.models import Account
 
 UNNAMED = "(nom non transmis)"
 

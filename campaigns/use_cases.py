@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from campaigns import access
 from campaigns import repository as repo
 from campaigns.models import CampaignRow, Organisation, ParticipationRow, TargetProfileRow
+from core import events
+from core.events import CampaignResultsShared
 from engine.assessment import AssessmentType
 from engine.campaigns import participation as rules
 from engine.campaigns.campaign_test import CampaignProgress, campaign_progress, start_campaign_test
@@ -40,7 +42,6 @@ from engine.referential import Referential
 from engine.text import clean_name
 from learning import repository as learning_repo
 from learning.models import AssessmentRow
-from lti_tool.grades import hooks as grade_hooks
 
 MAX_NAME = 255
 CODE_ATTEMPTS = 20
@@ -253,8 +254,8 @@ def share(session: Session, referential: Referential, account_id: int, participa
     session.flush()
     if result is not None:  # an assessment campaign's mastery reaches the gradebook only now, in this transaction
         stage = None if result.stage is None else (result.stage.index, result.stage.count)
-        grade_hooks.campaign_results_shared(session, account_id=account_id, campaign_code=campaign.code,
-                                            mastery_percent=result.mastery_percent, stage=stage, at=now)
+        events.publish(session, CampaignResultsShared(account_id=account_id, campaign_code=campaign.code,
+                                                      mastery_percent=result.mastery_percent, stage=stage, at=now))
     return shared
 
 

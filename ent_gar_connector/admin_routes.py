@@ -6,10 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
+from admin.routes import _actor, _admin, _csrf_refused, _db, _form, _private, _to_login
+from core import audit
 from ent_gar_connector.subscriptions import BadUai, add_subscription, list_subscriptions, remove_subscription
-from lti_tool.admin import audit
-from lti_tool.admin.routes import _actor, _admin, _csrf_refused, _db, _form, _private, _to_login
-from lti_tool.web.pages import render
+from web.pages import render
 
 router = APIRouter(prefix="/admin/gar")
 PAGE = "/admin/gar/abonnements"

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import typer
 
+from core.db import make_engine, make_session_factory, run_migrations
+from core.settings import Settings
 from ent_gar_connector.identity import uai_check_letter_ok, valid_uai
 from ent_gar_connector.roster import clear_roster, import_roster, parse_roster
 from ent_gar_connector.settings import GarSettings, sp_urls
 from ent_gar_connector.sp_keys import generate_key_pair
 from ent_gar_connector.subscriptions import add_subscription, list_subscriptions, remove_subscription
-from lti_tool.persistence.db import make_engine, make_session_factory, run_migrations
-from lti_tool.settings import Settings
 
 gar_app = typer.Typer(help="Connexion par le GAR (médiacentre de l'ENT).", no_args_is_help=True)
 subscription_app = typer.Typer(help="Établissements (UAI) abonnés à la ressource.", no_args_is_help=True)

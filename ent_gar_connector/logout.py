@@ -23,11 +23,11 @@ from starlette.responses import RedirectResponse, Response
 
 from ent_gar_connector.saml_sp import RETRY, SamlSubject
 from ent_gar_connector.single_logout import LogoutRefused, logout_request, logout_response, read_redirect
-from lti_tool.launch.errors import LaunchRefused
-from lti_tool.web.auth import end_session
-from lti_tool.web.cookies import set_cookie
-from lti_tool.web.lti_routes import SESSION_COOKIE, tool
-from lti_tool.web.pages import render
+from web.auth import SESSION_COOKIE, end_session
+from web.cookies import set_cookie
+from web.errors import LaunchRefused
+from web.pages import render
+from web.state import tool
 
 router = APIRouter()
 SUBJECT_KEY = "gar:slo:session:"  # launch id → the login's NameID and SessionIndex

@@ -9,17 +9,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.accounts import Account
+from core.schools import GAR_ISSUER, GarGroup, GarGroupMember, GarProfile, GarSchool, GarSchoolMember
 from ent_gar_connector.identity import GarGroupRef, GarIdentity
-from ent_gar_connector.models import (
-    GAR_ISSUER,
-    GarGroup,
-    GarGroupMember,
-    GarProfile,
-    GarSchool,
-    GarSchoolMember,
-    GarSubscription,
-)
-from lti_tool.persistence.models import Account
+from ent_gar_connector.models import GarSubscription
 
 
 class NotSubscribed(Exception):

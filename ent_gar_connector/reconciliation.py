@@ -11,10 +11,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.accounts import Account
+from core.schools import GarGroup, GarGroupMember, GarProfile, GarSchoolMember
 from engine.answers import levenshtein
-from ent_gar_connector.models import GarGroup, GarGroupMember, GarProfile, GarRosterEntry, GarSchoolMember
+from ent_gar_connector.models import GarRosterEntry
 from ent_gar_connector.roster import fold
-from lti_tool.persistence.models import Account
 
 MAX_NAME_RATIO = 0.25
 

@@ -17,10 +17,11 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from core import audit
+from core.schools import GarProfile, GarSchool, GarSchoolMember
 from engine.text import clean_name
-from ent_gar_connector.models import GarProfile, GarRosterEntry, GarSchool, GarSchoolMember
+from ent_gar_connector.models import GarRosterEntry
 from ent_gar_connector.provisioning import school_for
-from lti_tool.admin import audit
 
 MAX_BYTES = 2_000_000
 MAX_LINES = 5000

@@ -24,14 +24,15 @@ from ent_gar_connector.reconciliation import Names, has_roster, listed_names, re
 from ent_gar_connector.roster import import_roster, parse_date, parse_roster
 from ent_gar_connector.saml_sp import ASK_ADMIN, RETRY, GarServiceProvider, refused
 from ent_gar_connector.settings import GarSettings
-from lti_tool.launch.errors import LaunchRefused
-from lti_tool.web import params
-from lti_tool.web.activity_routes import _session
-from lti_tool.web.cookies import set_cookie
-from lti_tool.web.lti_routes import SESSION_COOKIE, tool
-from lti_tool.web.pages import render
-from lti_tool.web.tokens import SessionData
 from privacy.retention import RetentionSettings
+from web import params
+from web.auth import SESSION_COOKIE
+from web.auth import session_data as _session
+from web.cookies import set_cookie
+from web.errors import LaunchRefused
+from web.pages import render
+from web.state import tool
+from web.tokens import SessionData
 
 log = logging.getLogger("ent_gar_connector")
 router = APIRouter()

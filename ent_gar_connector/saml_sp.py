@@ -41,7 +41,7 @@ from ent_gar_connector.response_shape import (
     inspect_response,
 )
 from ent_gar_connector.settings import GarSettings, sp_urls
-from lti_tool.launch.errors import LaunchRefused
+from web.errors import LaunchRefused
 
 log = logging.getLogger("ent_gar_connector")
 

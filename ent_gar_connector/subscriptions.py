@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.schools import GarSchool, GarSchoolMember
 from ent_gar_connector.identity import uai_check_letter_ok, valid_uai
-from ent_gar_connector.models import GarSchool, GarSchoolMember, GarSubscription
+from ent_gar_connector.models import GarSubscription
 
 
 class BadUai(ValueError):

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ent_gar_connector.models import GarGroup, GarGroupMember, GarProfile, GarRosterEntry, GarSchool, GarSchoolMember
+from core.accounts import Account
+from core.schools import GarGroup, GarGroupMember, GarProfile, GarSchool, GarSchoolMember
+from ent_gar_connector.models import GarRosterEntry
 from ent_gar_connector.visibility import Scope, class_scope, may_change_school_setting
-from lti_tool.persistence.models import Account
 
 UNNAMED = "Élève (nom non transmis)"
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lti_tool.persistence.models import Base, utcnow
+from core.db import Base, utcnow
 
 
 class AssessmentRow(Base):

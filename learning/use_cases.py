@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import events
+from core.events import CompetenceResultsChanged
 from engine.answers import AnswerStatus, AnswerValue
 from engine.assessment import Assessment, AssessmentState, AssessmentType
 from engine.competence_test import (
@@ -35,7 +37,6 @@ from engine.referential import Challenge, Referential
 from engine.scoring import Scorecard, ScorecardStatus
 from learning import repository as repo
 from learning.models import AssessmentRow
-from lti_tool.grades import hooks
 
 
 class LearningRefusal(StrEnum):
@@ -266,12 +267,13 @@ def suggestions(current: Profile, domain_code: str, exclude: str, count: int = 3
 
 def _results_changed(session: Session, referential: Referential, account_id: int,
                      record: LearnerRecord | Callable[[], LearnerRecord], now: datetime, config: EngineConfig) -> None:
-    """Tell the gradebook; the profile is built (and, given a loader, read) only if it has something to grade."""
+    """Publish the change (`core.events.CompetenceResultsChanged`) in this transaction; the profile is built (and,
+    given a loader, read) only if a subscriber needs it (the LTI gradebook, when the learner has a graded activity)."""
     def cards() -> tuple[Scorecard, ...]:
         learner = record() if callable(record) else record
         return build_profile(referential, learner, now, config).scorecards
 
-    hooks.results_changed(session, account_id=account_id, scorecards=cards, at=now)
+    events.publish(session, CompetenceResultsChanged(account_id=account_id, scorecards=cards, at=now))
 
 
 # --- the service: one transaction per use case ---------------------------------------------------------------

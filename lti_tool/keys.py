@@ -14,7 +14,7 @@ from jose import jwk
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.persistence.models import ToolKey, ToolSecret
+from lti_tool.models import ToolKey, ToolSecret
 
 
 def thumbprint(e: str, n: str) -> str:

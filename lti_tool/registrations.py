@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lti_tool.persistence.models import Deployment, Registration
+from lti_tool.models import Deployment, Registration
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def deployment_usage(session: Session, issuer: str, deployment_ids: set[str]) ->
     """Courses and activities launched through these deployments of this issuer."""
     from sqlalchemy import func
 
-    from lti_tool.persistence.models import Activity, Course
+    from core.courses import Activity, Course
 
     if not deployment_ids:
         return 0
@@ -119,7 +119,7 @@ def registration_usage(session: Session, registration_id: int) -> int:
     other registration shares that issuer. 0 = unused (it may be deleted)."""
     from sqlalchemy import func
 
-    from lti_tool.persistence.models import Account
+    from core.accounts import Account
 
     reg = _loaded(session, registration_id)
     if reg is None:
@@ -161,3 +161,8 @@ def remove_deployment(session: Session, registration_id: int, deployment_id: str
             session.flush()
             return True
     return False
+
+
+def framing_urls(session: Session) -> list[str]:
+    """The issuers and login URLs of the active registrations: the origins allowed to frame the tool."""
+    return [url for view in list_registrations(session) if view.active for url in (view.issuer, view.auth_login_url)]

@@ -1,16 +1,21 @@
-"""`pix-lti` command line. Each adapter contributes its own sub-commands; this module only composes them."""
+"""`pix-lti` command line. Each door contributes its own sub-commands; this module only composes them, and
+subscribes the LTI gradebook to the contexts' events for the commands that run use cases."""
 
 from __future__ import annotations
 
 import typer
 
+from admin.cli import register_commands as register_admin_commands
 from ent_gar_connector.cli import register_commands as register_gar_commands
-from lti_tool.admin.cli import register_commands as register_admin_commands
 from lti_tool.cli import register_commands
+from lti_tool.grades import subscribers as grade_subscribers
 from lti_tool.grades.cli import register_commands as register_grades_commands
 from pix_lti.content_cli import content_app
 from pix_lti.engine_cli import engine_app
+from pix_lti.serve_cli import register_commands as register_serve_commands
 from privacy.cli import register_commands as register_privacy_commands
+
+grade_subscribers.install()
 
 app = typer.Typer(
     name="pix-lti",
@@ -21,6 +26,7 @@ app = typer.Typer(
 app.add_typer(content_app, name="content")
 app.add_typer(engine_app, name="engine")
 register_commands(app)
+register_serve_commands(app)
 register_gar_commands(app)
 register_admin_commands(app)
 register_grades_commands(app)

@@ -97,9 +97,9 @@ def calibrate_command(
 
     from content_bank.calibration import Response, calibrate
     from content_bank.calibration_file import CALIBRATION_FILE, write_calibration
+    from core.db import make_engine, make_session_factory
+    from core.settings import Settings
     from learning.calibration_answers import stored_answers
-    from lti_tool.persistence.db import make_engine, make_session_factory
-    from lti_tool.settings import Settings
 
     try:
         referential = load_bank(path)

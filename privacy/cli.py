@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import typer
 from pydantic import ValidationError
 
-from lti_tool.persistence.db import make_engine, make_session_factory, run_migrations
-from lti_tool.settings import Settings
-from lti_tool.store.base import ShortLivedStore
-from lti_tool.store.redis_store import RedisStore
+from core.db import make_engine, make_session_factory, run_migrations
+from core.settings import Settings
+from core.store.base import ShortLivedStore
+from core.store.redis_store import RedisStore
 from privacy.retention import RetentionSettings, purge
 from privacy.use_cases import erase_people, export_people, find_listings, find_people, forget_roster_listings
 

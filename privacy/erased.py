@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from lti_tool.persistence.models import ToolSecret
+from lti_tool.models import ToolSecret
 from privacy.models import ErasedIdentity
 
 KEY_NAME = "erased_identity_key"

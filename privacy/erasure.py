@@ -29,7 +29,7 @@ from sqlalchemy import MetaData, Table, and_, delete, inspect, or_, select, tupl
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from lti_tool.store.base import ShortLivedStore
+from core.store.base import ShortLivedStore
 
 ACCOUNTS = "accounts"
 SHARED_TABLES = frozenset({

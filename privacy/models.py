@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lti_tool.persistence.models import Base, utcnow
+from core.db import Base, utcnow
 
 
 class ErasedIdentity(Base):

@@ -12,12 +12,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import delete, func, null, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import audit
+from core.accounts import Account
+from core.rosters import Roster, RosterMember
+from core.store.base import ShortLivedStore
 from ent_gar_connector.models import GarRosterEntry
 from learning.models import AnswerRow, AssessmentRow
-from lti_tool.admin import audit
-from lti_tool.grades.models import DEAD, DELIVERED, SUPERSEDED, OutboxItem, Roster, RosterMember
-from lti_tool.persistence.models import Account
-from lti_tool.store.base import ShortLivedStore
+from lti_tool.grades.models import DEAD, DELIVERED, SUPERSEDED, OutboxItem
 from privacy.erased import forget_erased_before
 from privacy.erasure import collect, delete_redis, delete_rows
 

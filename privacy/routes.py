@@ -8,10 +8,10 @@ import logging
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from lti_tool.web.auth import SESSION_COOKIE, link
-from lti_tool.web.i18n import normalise_locale, translator
-from lti_tool.web.pages import refusal, render
 from privacy.notice import NoticeFileError, notice_texts, periods
+from web.auth import SESSION_COOKIE, link
+from web.i18n import normalise_locale, translator
+from web.pages import refusal, render
 
 log = logging.getLogger("privacy")
 router = APIRouter()

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from lti_tool.store.base import ShortLivedStore
+from core.store.base import ShortLivedStore
 from privacy.retention import RetentionSettings, purge
 
 log = logging.getLogger("privacy")

@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import delete, false, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ent_gar_connector.models import GAR_ISSUER, GarProfile
-from lti_tool.admin import audit
-from lti_tool.persistence.models import Account
-from lti_tool.store.base import ShortLivedStore
+from core import audit
+from core.accounts import Account
+from core.schools import GAR_ISSUER, GarProfile
+from core.store.base import ShortLivedStore
 from privacy.erased import remember_erased
 from privacy.erasure import collect, delete_redis, delete_rows, raw_export
 from privacy.readable import readable_export
@@ -109,9 +109,10 @@ class Listing:
 def find_listings(session: Session, *, sub: str | None = None, name: str | None = None,
                   limit: int = 50) -> list[Listing]:
     """Roster lines and class-list entries of people who never opened the tool, by sub or part of a name."""
-    from ent_gar_connector.models import GarRosterEntry, GarSchool
-    from lti_tool.grades.models import RosterMember
-    from lti_tool.persistence.models import Course
+    from core.courses import Course
+    from core.rosters import RosterMember
+    from core.schools import GarSchool
+    from ent_gar_connector.models import GarRosterEntry
 
     found: list[Listing] = []
     roster = (select(RosterMember, Course).join(Course, Course.id == RosterMember.course_id)
@@ -146,8 +147,8 @@ def forget_roster_listings(sessions: sessionmaker[Session], issuer: str, sub: st
                            now: datetime) -> int:
     """Delete the LMS roster lines of someone who never opened the tool and list them as erased, so that the
     next refresh does not store them again. Returns the lines deleted (0: nothing stored, nothing audited)."""
-    from lti_tool.grades.models import RosterMember
-    from lti_tool.persistence.models import Course
+    from core.courses import Course
+    from core.rosters import RosterMember
 
     with sessions.begin() as session:
         ids = list(session.scalars(select(RosterMember.id).join(Course, Course.id == RosterMember.course_id)

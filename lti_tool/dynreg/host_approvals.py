@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lti_tool.admin import audit
+from core import audit
+from core.db import utcnow
 from lti_tool.dynreg.models import PlatformHostRequest
-from lti_tool.persistence.models import utcnow
 
 PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
 MAX_PENDING = 200

@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from lti_tool.admin import audit
+from core import audit
+from core.store.base import ShortLivedStore
 from lti_tool.dynreg.configuration import PlatformConfiguration, check_url, fetch_configuration
 from lti_tool.dynreg.errors import RETRY_FROM_PLATFORM, RegistrationFailed
 from lti_tool.dynreg.host_approvals import APPROVED, REFUSED, host_status, record_attempt
@@ -27,7 +28,6 @@ from lti_tool.dynreg.settings import DynRegSettings
 from lti_tool.dynreg.tool_profile import ToolUrls
 from lti_tool.outbound import AddressRefused, Resolver, check_public_host, system_resolver
 from lti_tool.registrations import add_registration
-from lti_tool.store.base import ShortLivedStore
 
 ACTOR = "enregistrement dynamique"
 MAX_TOKEN_LENGTH = 8192

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import httpx
 from jose import jwt
 
+from core.store.base import ShortLivedStore
 from lti_tool.grades.errors import DeliveryError, check_response, send
-from lti_tool.store.base import ShortLivedStore
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 

@@ -24,13 +24,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from campaigns.models import CampaignRow, ParticipationRow
+from core.courses import Activity, Membership
+from core.db import utcnow
 from engine.campaigns.code import normalise_code
 from engine.scoring import Scorecard
 from lti_tool.grades import hooks
 from lti_tool.grades.launch_services import GRADED_ROLES, GradeColumn, upsert_launch_services
 from lti_tool.grades.models import LaunchServices
 from lti_tool.grades.scores import TargetKind, target_of
-from lti_tool.persistence.models import Activity, Membership, utcnow
 
 ScorecardsOf = Callable[[Session, int], Sequence[Scorecard]]
 

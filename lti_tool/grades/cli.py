@@ -7,11 +7,11 @@ import signal
 
 import typer
 
+from core.db import make_engine, make_session_factory, run_migrations
+from core.settings import Settings
 from lti_tool.grades import outbox
 from lti_tool.grades.runner import run_worker
 from lti_tool.grades.settings import GradesSettings
-from lti_tool.persistence.db import make_engine, make_session_factory, run_migrations
-from lti_tool.settings import Settings
 
 grades_app = typer.Typer(help="Envois vers les carnets de notes (AGS) et listes de participants (NRPS).",
                          no_args_is_help=True)

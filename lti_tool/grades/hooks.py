@@ -18,12 +18,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from core.accounts import Account
+from core.courses import Activity
+from core.db import utcnow
 from engine.campaigns.code import normalise_code
 from engine.scoring import Scorecard
 from lti_tool.grades.launch_services import SCOPE_LINEITEM, SCOPE_SCORE
 from lti_tool.grades.models import KIND_SCORE, PENDING, SUPERSEDED, LaunchServices, OutboxItem
 from lti_tool.grades.scores import Score, TargetKind, campaign_score, is_better, score_for, target_of
-from lti_tool.persistence.models import Account, Activity, utcnow
 
 _TICK = timedelta(milliseconds=1)
 

@@ -16,9 +16,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from core.db import utcnow
 from lti_tool.grades.models import DELIVERING, KIND_ROSTER, PENDING, LaunchServices, OutboxItem
 from lti_tool.launch.message import LaunchMessage
-from lti_tool.persistence.models import utcnow
 
 AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"

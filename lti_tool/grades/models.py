@@ -1,5 +1,5 @@
 """Tables of the grades area: LTI Advantage services seen at launch, line items, the delivery outbox
-(scores to AGS, roster refreshes from NRPS) and course rosters."""
+(scores to AGS, roster refreshes from NRPS). Course rosters are in `core.rosters`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lti_tool.persistence.models import Base, utcnow
+from core.db import Base, utcnow
 
 PENDING, DELIVERING, DELIVERED, DEAD, SUPERSEDED = "pending", "delivering", "delivered", "dead", "superseded"
 KIND_SCORE, KIND_ROSTER = "score", "roster"
@@ -67,29 +67,3 @@ class OutboxItem(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-
-
-class Roster(Base):
-    """When a course's roster was last fetched from the platform (NRPS)."""
-
-    __tablename__ = "grades_rosters"
-
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
-    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    member_count: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class RosterMember(Base):
-    """One member of a course as the platform lists it. `user_id` is the platform's `sub`; no email kept."""
-
-    __tablename__ = "grades_roster_members"
-    __table_args__ = (UniqueConstraint("course_id", "user_id", name="uq_grades_roster_member"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
-    user_id: Mapped[str] = mapped_column(String(255))
-    name: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    given_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    family_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    roles: Mapped[list] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(16), default="Active")

@@ -13,8 +13,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from core.db import utcnow
 from lti_tool.grades.models import DEAD, DELIVERED, DELIVERING, PENDING, LineItem, OutboxItem
-from lti_tool.persistence.models import Registration, utcnow
+from lti_tool.models import Registration
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from core.accounts import Account
+from core.courses import Course
+from core.db import utcnow
+from core.rosters import Roster, RosterMember
 from lti_tool.grades.ags_client import Member
-from lti_tool.grades.models import Roster, RosterMember
-from lti_tool.persistence.models import Account, Course, utcnow
 from privacy.erased import erased_subs
 
 
@@ -42,49 +42,3 @@ def replace_roster(session: Session, course_id: int, members: Sequence[Member]) 
             session.add(Roster(course_id=course_id, fetched_at=utcnow(), member_count=len(members)))
         else:
             roster.fetched_at, roster.member_count = utcnow(), len(members)
-
-
-@dataclass(frozen=True)
-class RosterEntry:
-    user_id: str  # the platform's `sub`
-    name: str | None
-    given_name: str | None
-    family_name: str | None
-    roles: tuple[str, ...]
-    status: str
-    account_id: int | None  # None: this member never opened the tool
-
-    @property
-    def is_learner(self) -> bool:
-        return any(r.endswith("#Learner") or r == "Learner" for r in self.roles)
-
-    @property
-    def display_name(self) -> str:
-        if self.name:
-            return self.name
-        full = " ".join(p for p in (self.given_name, self.family_name) if p)
-        return full or f"(utilisateur {self.user_id})"
-
-
-@dataclass(frozen=True)
-class CourseRoster:
-    course_id: int
-    fetched_at: datetime | None  # None: never fetched (no NRPS, or no instructor launch yet)
-    members: list[RosterEntry]
-
-
-def roster_for_course(session: Session, course_id: int) -> CourseRoster:
-    """The course's last known roster, each member matched to the tool's account (issuer, sub) if any."""
-    roster = session.get(Roster, course_id)
-    course = session.get(Course, course_id)
-    if roster is None or course is None:
-        return CourseRoster(course_id, None, [])
-    rows = session.execute(
-        select(RosterMember, Account.id)
-        .outerjoin(Account, (Account.issuer == course.issuer) & (Account.sub == RosterMember.user_id))
-        .where(RosterMember.course_id == course_id)
-        .order_by(RosterMember.family_name, RosterMember.given_name, RosterMember.name, RosterMember.user_id)
-    ).all()
-    members = [RosterEntry(m.user_id, m.name, m.given_name, m.family_name, tuple(m.roles or ()), m.status, account_id)
-               for m, account_id in rows]
-    return CourseRoster(course_id, roster.fetched_at, members)

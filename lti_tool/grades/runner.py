@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import asyncio
 
+from core.db import make_engine, make_session_factory, run_migrations
+from core.settings import Settings
+from core.store import make_store
+from lti_tool.grades import subscribers
 from lti_tool.grades.settings import GradesSettings
 from lti_tool.grades.worker import Worker, make_http_client
-from lti_tool.persistence.db import make_engine, make_session_factory, run_migrations
-from lti_tool.settings import Settings
-from lti_tool.store import make_store
 from privacy.retention import RetentionSettings
 from privacy.scheduler import purge_periodically
 
@@ -19,6 +20,7 @@ async def run_worker(settings: Settings, grades: GradesSettings | None = None, *
     """Loop until `stop` is set (or, with `once`, until nothing is due; `once` does not purge). Returns the items
     delivered."""
     grades = grades or GradesSettings()
+    subscribers.install()  # like every process that may run use cases (the app, the CLI)
     engine = make_engine(settings.database_url)
     await asyncio.to_thread(run_migrations, engine)
     store = make_store(settings.redis_url)

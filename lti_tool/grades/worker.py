@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.db import utcnow
+from core.store.base import ShortLivedStore
 from lti_tool import keys
 from lti_tool.grades import outbox
 from lti_tool.grades.access_tokens import AccessTokens, ServiceClient, SigningKey
@@ -26,8 +28,6 @@ from lti_tool.grades.outbox import Claimed, Outcome, PlatformClient
 from lti_tool.grades.roster import replace_roster
 from lti_tool.grades.service_urls import ServicePlatform, check_service_url
 from lti_tool.grades.settings import GradesSettings
-from lti_tool.persistence.models import utcnow
-from lti_tool.store.base import ShortLivedStore
 
 log = logging.getLogger("lti_tool.grades")
 T = TypeVar("T")

@@ -23,8 +23,8 @@ from pylti1p3.request import Request
 from pylti1p3.session import SessionService
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from lti_tool.store.base import ShortLivedStore
-from lti_tool.web.cookies import set_cookie
+from core.store.base import ShortLivedStore
+from web.cookies import set_cookie
 
 T = TypeVar("T")
 

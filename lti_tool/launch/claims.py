@@ -9,17 +9,17 @@ from typing import Any
 
 from engine.text import clean_name, clean_text, storable_identifier
 from lti_tool.launch.claim_allowlist import kept_claims
-from lti_tool.launch.errors import ASK_ADMIN, LaunchRefused, bad_token
 from lti_tool.launch.message import LaunchMessage
 from lti_tool.launch.roles import map_roles
 from lti_tool.registrations import RegistrationView
+from web.errors import ASK_ADMIN, LaunchRefused, bad_token
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 RESOURCE_LINK = "LtiResourceLinkRequest"
 DEEP_LINKING = "LtiDeepLinkingRequest"
 SUPPORTED_MESSAGES = (RESOURCE_LINK, DEEP_LINKING)
-# the columns' lengths: names and labels 255, titles 512, identifiers 255 (see lti_tool.persistence.models)
+# the columns' lengths: names and labels 255, titles 512, identifiers 255 (see lti_tool.models)
 NAME_LENGTH, TITLE_LENGTH, IDENTIFIER_LENGTH = 255, 512, 255
 DESCRIPTION_LENGTH, CUSTOM_LENGTH, CUSTOM_ENTRIES = 4000, 1000, 64
 _IDENTIFIERS = {"sub": "la personne (sub)", "deployment_id": "le déploiement (deployment_id)",

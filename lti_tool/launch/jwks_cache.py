@@ -11,8 +11,8 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from jwt.algorithms import RSAAlgorithm
 
-from lti_tool.launch.errors import LaunchRefused
-from lti_tool.store.base import ShortLivedStore
+from core.store.base import ShortLivedStore
+from web.errors import LaunchRefused
 
 _UNREACHABLE = LaunchRefused(
     502, "Les clés publiques de votre plateforme sont injoignables : le lancement ne peut pas être vérifié.",

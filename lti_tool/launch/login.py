@@ -25,7 +25,7 @@ from lti_tool.launch.adapters import CookieJar, FastAPIRedirect, FastAPIRequest,
 from lti_tool.launch.oidc_login import check_login_params, choose_registration
 from lti_tool.launch.tool_conf import platform_registration
 from lti_tool.registrations import RegistrationView
-from lti_tool.web.i18n import translator
+from web.i18n import translator
 
 LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "lti_deployment_id", "client_id")
 NEW_WINDOW_PARAM = "lti1p3_new_window"
@@ -38,7 +38,7 @@ def cookies_check_page(params: dict[str, str], secure: bool, main_text: str, cli
     """pylti1p3's cookie check page, in the launch's language (French or English), with a `Partitioned` test
     cookie (what the tool's cookies are); its script is a static file (`cookies.js`) reading the login
     parameters from a data attribute, and deleting the test cookie with the same attributes."""
-    from lti_tool.web.pages import TEMPLATES  # the web layer's templates; imported late (no import cycle)
+    from web.pages import TEMPLATES  # the web layer's templates; imported late (no import cycle)
 
     return TEMPLATES.env.get_template("verification_cookies.html").render(
         params_json=json.dumps(params), main_text=main_text, click_text=click_text, loading_text=loading_text,

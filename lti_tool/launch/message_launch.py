@@ -27,11 +27,11 @@ from pylti1p3.message_launch import MessageLaunch
 
 from lti_tool.launch import claims as lti_claims
 from lti_tool.launch.adapters import CookieJar, FastAPIRequest, StoreSessionService
-from lti_tool.launch.errors import ASK_ADMIN, RELAUNCH, LaunchRefused, bad_token
 from lti_tool.launch.message import LaunchMessage
 from lti_tool.launch.return_url import ReturnUrlPolicy, check_return_url
 from lti_tool.launch.tool_conf import platform_registration
 from lti_tool.registrations import RegistrationView
+from web.errors import ASK_ADMIN, RELAUNCH, LaunchRefused, bad_token
 
 STATE_COOKIE = "state-"  # pylti1p3 names state cookies "lti1p3-" + state; states start with "state-"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lti_tool.launch.errors import ASK_ADMIN, LaunchRefused
 from lti_tool.registrations import RegistrationView
+from web.errors import ASK_ADMIN, LaunchRefused
 
 
 def login_param(params: dict[str, str], name: str) -> str | None:

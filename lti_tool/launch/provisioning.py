@@ -17,10 +17,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.accounts import Account
+from core.courses import Activity, Course, Membership
+from core.db import utcnow
 from lti_tool.grades import backfill
 from lti_tool.grades.launch_services import grade_column, record_launch_services
 from lti_tool.launch.message import LaunchMessage
-from lti_tool.persistence.models import Account, Activity, Course, Membership, utcnow
 
 
 @dataclass(frozen=True)

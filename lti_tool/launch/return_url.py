@@ -11,8 +11,8 @@ import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from lti_tool.launch.errors import ASK_ADMIN, LaunchRefused
 from lti_tool.registrations import RegistrationView
+from web.errors import ASK_ADMIN, LaunchRefused
 
 MAX_RETURN_URL_LENGTH = 2048
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from lti_tool.admin import accounts
-from lti_tool.settings import Settings
+from admin import accounts
+from core.settings import Settings
 from tests.lti.conftest import Tool, _tool, postgres_redis, settings_for, sqlite_settings  # noqa: F401  (postgres_redis: a fixture reused)
 from tests.lti.platform import Platform
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lti_tool.admin import accounts
+from admin import accounts
 from tests.admin.conftest import ADMIN, PASSWORD, csrf_of, login
 from tests.lti.conftest import Tool
 
@@ -92,7 +92,7 @@ def test_a_successful_login_clears_the_username_failures(sqlite_admin_tool: Tool
 
 async def _failures(store, username: str, address: str, count: int, start: float) -> float:  # type: ignore[no-untyped-def]
     """`count` failures, each made as soon as the backoff allows it; the time of the last one."""
-    from lti_tool.admin import throttle
+    from admin import throttle
 
     now = start
     for _ in range(count):
@@ -106,8 +106,8 @@ def test_an_attacker_cannot_lock_an_account_out_only_slow_it_down() -> None:
     lock for everyone was a denial of service); the attacker's own address waits far longer."""
     import asyncio
 
-    from lti_tool.admin import throttle
-    from lti_tool.store.memory import MemoryStore
+    from admin import throttle
+    from core.store.memory import MemoryStore
 
     async def scenario() -> tuple[int, int, int]:
         store = MemoryStore()
@@ -151,7 +151,7 @@ def test_logout_ends_the_session_even_for_a_copied_cookie(logged_in: Tool) -> No
 
 
 def test_passwords_are_argon2_hashes_and_short_ones_are_refused(sqlite_admin_tool: Tool) -> None:
-    from lti_tool.admin.models import AdminAccount
+    from admin.models import AdminAccount
 
     with sqlite_admin_tool.sessions()() as session:
         stored = session.query(AdminAccount).filter_by(username=ADMIN).one().password_hash

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from lti_tool.admin.models import AuditEntry
+from core.audit import AuditEntry
+from core.db import make_engine, make_session_factory
 from lti_tool.dynreg import tool_profile
-from lti_tool.persistence.db import make_engine, make_session_factory
 from pix_lti.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,8 +112,8 @@ def test_recent_launches_from_the_cli_read_redis(cli, monkeypatch) -> None:  # t
     import os
     from datetime import UTC, datetime
 
-    from lti_tool.admin.launch_log import record_launch_event
-    from lti_tool.store.redis_store import RedisStore
+    from core.store.redis_store import RedisStore
+    from lti_tool.launch.launch_log import record_launch_event
 
     url = os.environ.get("PIX_LTI_TEST_REDIS_URL")
     if not url:

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from lti_tool.admin.launch_log import record_launch_event
-from lti_tool.admin.models import AuditEntry
+from core.audit import AuditEntry
+from lti_tool.launch.launch_log import record_launch_event
 from lti_tool.registrations import list_registrations
 from tests.admin.conftest import ADMIN, csrf_of, login
 from tests.lti.conftest import Tool

@@ -7,15 +7,15 @@ import os
 
 import pytest
 
-from lti_tool.admin import throttle
-from lti_tool.store.memory import MemoryStore
+from admin import throttle
+from core.store.memory import MemoryStore
 
 
 def _stores() -> list:  # type: ignore[type-arg]
     stores: list = [MemoryStore()]  # type: ignore[type-arg]
     url = os.environ.get("PIX_LTI_TEST_REDIS_URL")
     if url:
-        from lti_tool.store.redis_store import RedisStore
+        from core.store.redis_store import RedisStore
 
         stores.append(RedisStore(url, prefix="pix-lti-test-capped:"))
     elif os.environ.get("PIX_LTI_REQUIRE_SERVICES") == "1":

@@ -16,10 +16,10 @@ from content_bank.calibration import Response, calibrate
 from content_bank.calibration_file import CALIBRATION_FILE, Calibration, apply_calibration, parse_calibration
 from content_bank.calibration_simulation import recovery, simulate_answers
 from content_bank.loader import DEFAULT_BANK, default_referential
+from core.accounts import Account
+from core.db import make_engine, make_session_factory, run_migrations
 from engine.content_schema import ContentBankError
 from learning.models import AnswerRow, AssessmentRow
-from lti_tool.persistence.db import make_engine, make_session_factory, run_migrations
-from lti_tool.persistence.models import Account
 from pix_lti.cli import app
 
 

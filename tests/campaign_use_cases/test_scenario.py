@@ -10,12 +10,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from campaigns.service import CampaignService
 from campaigns.use_cases import CampaignAccess, CampaignDraft
+from core.accounts import Account
+from core.courses import Course, Membership
 from engine.campaigns.participation import CampaignError, CampaignRefusal, CampaignType, ParticipationStatus
 from engine.campaigns.target_profile import Stage
 from learning.use_cases import LearningService
 from lti_tool.grades.ags_client import Member
 from lti_tool.grades.roster import replace_roster
-from lti_tool.persistence.models import Account, Course, Membership
 from tests.campaign_use_cases.conftest import Clock
 from tests.learning_use_cases.answers import right_answer
 

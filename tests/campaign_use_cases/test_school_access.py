@@ -7,9 +7,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from campaigns.service import CampaignService
 from campaigns.use_cases import CampaignAccess, CampaignDraft
+from core.accounts import Account
+from core.schools import GarGroup, GarGroupMember, GarProfile, GarSchool, GarSchoolMember
 from engine.campaigns.participation import CampaignError, CampaignType
-from ent_gar_connector.models import GarGroup, GarGroupMember, GarProfile, GarSchool, GarSchoolMember
-from lti_tool.persistence.models import Account
 
 UAI, OTHER_UAI = "0750001A", "0690002B"
 

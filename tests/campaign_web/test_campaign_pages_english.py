@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from lti_tool.web.i18n import MESSAGES, translator
 from tests.campaign_web.test_campaign_pages import Person, create, join, path_of, take_by_skipping
 from tests.lti.conftest import Tool
+from web.i18n import MESSAGES, translator
 
 FRENCH_WORDS = ("Parcours", "parcours", "Créer", "Rejoindre", "Maîtrise", "Envoyer", "Élève", "Statut", "Palier",
                 "Cours «", "Sujets", "résultats", "enseignant")

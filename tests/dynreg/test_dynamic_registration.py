@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from lti_tool.admin.models import AuditEntry
+from core.audit import AuditEntry
 from lti_tool.dynreg.models import UsedRegistrationToken
-from lti_tool.persistence.models import Deployment, Registration
+from lti_tool.models import Deployment, Registration
 from lti_tool.registrations import list_registrations
 from tests.dynreg.moodle_like_platform import TOOL_CONFIGURATION, LooseSpecPlatform, MoodleLikePlatform
 from tests.lti.conftest import Tool

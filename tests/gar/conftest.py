@@ -12,22 +12,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
-from ent_gar_connector.models import (
-    GarGroup,
-    GarGroupMember,
-    GarProfile,
-    GarRosterEntry,
-    GarSchool,
-    GarSchoolMember,
-    GarSubscription,
-)
+from core.accounts import Account
+from core.db import make_engine
+from core.schools import GarGroup, GarGroupMember, GarProfile, GarSchool, GarSchoolMember
+from core.settings import Settings
+from ent_gar_connector.models import GarRosterEntry, GarSubscription
 from ent_gar_connector.saml_sp import GarServiceProvider
 from ent_gar_connector.settings import GarSettings
 from ent_gar_connector.sp_keys import generate_key_pair
-from lti_tool.persistence.db import make_engine
-from lti_tool.persistence.models import Account
-from lti_tool.settings import Settings
-from lti_tool.web.app import create_app
+from pix_lti.app import create_app
 from tests.gar.idp import IDP_ENTITY, SLO_URL, GarIdp, encode
 from tests.gar.shibboleth_idp import ShibbolethIdp
 from tests.lti.conftest import _service_url

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from lti_tool.admin import accounts
-from lti_tool.admin.audit import recent_entries
+from admin import accounts
+from core.audit import recent_entries
 from tests.gar.conftest import SCHOOL, Gar, student
 
 ADMIN, PASSWORD = "gar-admin", "un mot de passe assez long"

@@ -13,8 +13,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect, text
 
+from core.db import MIGRATIONS_DIR, make_engine, run_migrations
 from ent_gar_connector.visibility import Scope, class_scope
-from lti_tool.persistence.db import MIGRATIONS_DIR, make_engine, run_migrations
 from tests.gar.conftest import SCHOOL, Gar, _fresh_services, student, teacher
 
 OTHER_SCHOOL = "0330001C"

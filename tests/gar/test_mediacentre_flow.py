@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ent_gar_connector.models import GAR_ISSUER, GarGroup, GarGroupMember, GarProfile, GarSchool
-from lti_tool.persistence.models import Account
+from core.accounts import Account
+from core.schools import GAR_ISSUER, GarGroup, GarGroupMember, GarProfile, GarSchool
 from tests.gar.conftest import BASE, IDO_STUDENT, SCHOOL, Gar, student, teacher
 
 

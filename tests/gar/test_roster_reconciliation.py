@@ -10,10 +10,11 @@ from pathlib import Path
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from ent_gar_connector.models import GarProfile, GarRosterEntry
+from core.audit import AuditEntry
+from core.schools import GarProfile
+from ent_gar_connector.models import GarRosterEntry
 from ent_gar_connector.reconciliation import Names, choose, name_ratio
 from ent_gar_connector.roster import parse_roster
-from lti_tool.admin.models import AuditEntry
 from pix_lti.cli import app as cli
 from tests.gar.conftest import SCHOOL, Gar, student, teacher
 

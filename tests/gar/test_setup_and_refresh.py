@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from core.settings import Settings
 from ent_gar_connector.settings import GarSettings
-from lti_tool.settings import Settings
-from lti_tool.web.app import create_app
+from pix_lti.app import create_app
 from pix_lti.cli import app as cli
 from tests.gar.conftest import BASE, SCHOOL, Gar, student
 from tests.gar.idp import GarIdp

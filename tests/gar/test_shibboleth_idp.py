@@ -11,8 +11,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from ent_gar_connector.models import GAR_ISSUER, GarGroup, GarGroupMember
-from lti_tool.persistence.models import Account
+from core.accounts import Account
+from core.schools import GAR_ISSUER, GarGroup, GarGroupMember
 from tests.gar.conftest import BASE, IDO_STUDENT, SCHOOL, Gar, gar_settings, student, teacher
 from tests.gar.shibboleth_idp import (
     AES128_CBC,

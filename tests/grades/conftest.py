@@ -15,14 +15,15 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from core.accounts import Account
+from core.settings import Settings
+from core.store import make_store
 from engine.scoring import Scorecard, ScorecardStatus
 from lti_tool.grades.hooks import results_changed
 from lti_tool.grades.models import OutboxItem
 from lti_tool.grades.settings import GradesSettings
 from lti_tool.grades.worker import Worker
-from lti_tool.persistence.models import Account, Registration
-from lti_tool.settings import Settings
-from lti_tool.store import make_store
+from lti_tool.models import Registration
 from tests.grades.ags_platform import AgsPlatform
 from tests.lti.conftest import Tool, _tool, postgres_redis, settings_for, sqlite_settings  # noqa: F401  (postgres_redis: a fixture re-exported)
 

@@ -22,13 +22,13 @@ from learning.use_cases import LearningService
 from lti_tool.grades.hooks import campaign_results_shared
 from lti_tool.grades.models import KIND_SCORE, OutboxItem
 from lti_tool.grades.scores import campaign_score
-from lti_tool.web.campaign_routes import return_path
 from tests.campaign_use_cases.test_scenario import take_test
 from tests.grades.conftest import World
 from tests.grades.test_deep_linking import DEEP, _verify
 from tests.learning_use_cases.answers import right_answer
 from tests.lti.platform import DL, INSTRUCTOR, LTI
 from tests.student_web.helpers import answer_fields
+from web.campaign_routes import return_path
 
 REF = default_referential()
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 from typer.testing import CliRunner
 
+from core.db import make_engine, make_session_factory
+from core.settings import Settings
 from lti_tool.grades.models import DEAD, KIND_SCORE, OutboxItem
-from lti_tool.persistence.db import make_engine, make_session_factory
 from lti_tool.registrations import add_registration
-from lti_tool.settings import Settings
-from lti_tool.web.app import bootstrap
+from pix_lti.app import bootstrap
 from pix_lti.cli import app
 
 

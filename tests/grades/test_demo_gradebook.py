@@ -10,16 +10,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from core.accounts import Account
+from core.courses import Course
+from core.rosters import roster_for_course
+from core.settings import Settings
+from core.store.memory import MemoryStore
 from demo_platform.app import create_demo_app
-from demo_platform.runner import register_demo
 from lti_tool.grades.hooks import results_changed
-from lti_tool.grades.roster import roster_for_course
 from lti_tool.grades.settings import GradesSettings
 from lti_tool.grades.worker import Worker
-from lti_tool.persistence.models import Account, Course
-from lti_tool.settings import Settings
-from lti_tool.store.memory import MemoryStore
-from lti_tool.web.app import bootstrap, create_app
+from pix_lti.app import bootstrap, create_app
+from pix_lti.demo_runner import register_demo
 from tests.grades.conftest import scorecards
 from tests.lti.test_demo_platform import ISSUER, TOOL, _launch
 

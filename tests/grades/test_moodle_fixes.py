@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from lti_tool.persistence.models import Course
-from lti_tool.web import lti_routes
+from core.courses import Course
+from lti_tool.routes import launch as lti_routes
 from tests.grades.conftest import World, scorecards
 from tests.lti.platform import INSTRUCTOR, LTI
 

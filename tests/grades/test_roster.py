@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from lti_tool.grades.roster import roster_for_course
-from lti_tool.persistence.models import Course
+from core.courses import Course
+from core.rosters import roster_for_course
 from tests.grades.ags_platform import Fault
 from tests.grades.conftest import World
 from tests.lti.platform import INSTRUCTOR

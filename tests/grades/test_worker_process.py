@@ -15,15 +15,15 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
+from core.db import make_engine, make_session_factory
+from core.settings import Settings
 from lti_tool import keys
 from lti_tool.grades.hooks import results_changed
 from lti_tool.grades.models import OutboxItem
 from lti_tool.launch.message import LaunchMessage
 from lti_tool.launch.provisioning import provision
-from lti_tool.persistence.db import make_engine, make_session_factory
 from lti_tool.registrations import add_registration
-from lti_tool.settings import Settings
-from lti_tool.web.app import bootstrap
+from pix_lti.app import bootstrap
 from tests.grades.conftest import scorecards
 
 ROOT = Path(__file__).resolve().parents[2]

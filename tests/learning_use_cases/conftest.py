@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from content_bank.loader import default_referential
+from core.accounts import Account
+from core.db import make_engine, make_session_factory, run_migrations
 from learning.use_cases import LearningService
-from lti_tool.persistence.db import make_engine, make_session_factory, run_migrations
-from lti_tool.persistence.models import Account
 from tests.lti.conftest import _reset_postgres
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

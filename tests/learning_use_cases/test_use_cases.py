@@ -76,7 +76,7 @@ def test_an_answer_to_another_challenge_than_the_current_one_is_refused(service,
 
 
 def test_someone_elses_assessment_is_unknown(service, account_id, sessions):
-    from lti_tool.persistence.models import Account
+    from core.accounts import Account
 
     step = service.start(account_id, "1.1")
     with sessions.begin() as session:
@@ -191,7 +191,7 @@ def test_a_timed_challenge_answered_without_its_page_ever_shown_is_timed_out(ses
 
 
 def test_deleting_an_account_deletes_its_learning_data(service, account_id, sessions):
-    from lti_tool.persistence.models import Account
+    from core.accounts import Account
 
     step = service.start(account_id, "1.1")
     service.answer(account_id, step.assessment.id, step.challenge.id, right_answer(step.challenge))

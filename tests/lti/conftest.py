@@ -14,12 +14,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
+from core.accounts import Account
+from core.courses import Activity, Course
+from core.db import make_engine
+from core.settings import Settings
 from lti_tool.outbound import system_resolver
-from lti_tool.persistence.db import make_engine
-from lti_tool.persistence.models import Account, Activity, Course
 from lti_tool.registrations import add_registration
-from lti_tool.settings import Settings
-from lti_tool.web.app import create_app
+from pix_lti.app import create_app
 from tests.lti.platform import Platform
 
 BASE = "http://localhost"

@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 
-from lti_tool.persistence.db import MIGRATIONS_DIR
+from core.db import MIGRATIONS_DIR
 from tests.lti.conftest import _service_url
 
 BEFORE = ("0002_learning", "0003_grades", "0004_admin", "0005_gar", "0006_campaigns")

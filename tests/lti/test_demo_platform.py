@@ -11,10 +11,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from core.settings import Settings
 from demo_platform.app import create_demo_app
-from demo_platform.runner import register_demo
-from lti_tool.settings import Settings
-from lti_tool.web.app import bootstrap, create_app
+from pix_lti.app import bootstrap, create_app
+from pix_lti.demo_runner import register_demo
 
 TOOL, ISSUER = "http://127.0.0.1:8000", "http://127.0.0.1:8001"
 

@@ -87,8 +87,8 @@ def test_tool_key_rotation_keeps_previous_key_published(tool: Tool, monkeypatch)
 
 
 def test_tool_key_leaves_jwks_after_grace_period(tmp_path, platform: Platform) -> None:  # type: ignore[no-untyped-def]
+    from core.settings import Settings
     from lti_tool import keys
-    from lti_tool.settings import Settings
     from tests.lti.conftest import _tool
 
     settings = Settings(database_url=f"sqlite:///{tmp_path}/g.sqlite3", key_grace_seconds=0)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
-from lti_tool.persistence.models import Account, Membership
+from core.accounts import Account
+from core.courses import Membership
 from tests.lti.conftest import Tool
 from tests.lti.platform import INSTRUCTOR, LEARNER
 
@@ -80,7 +81,7 @@ def test_cookie_attributes_on_plain_http_localhost(tool: Tool) -> None:
 
 
 def test_cookie_attributes_on_https(tmp_path, platform) -> None:  # type: ignore[no-untyped-def]
-    from lti_tool.settings import Settings
+    from core.settings import Settings
     from tests.lti.conftest import _tool
 
     settings = Settings(database_url=f"sqlite:///{tmp_path}/s.sqlite3", base_url="https://pix.example.fr")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lti_tool.web import tokens
-from lti_tool.web.tokens import SessionCodec, SessionData
+from web import tokens
+from web.tokens import SessionCodec, SessionData
 
 DATA = SessionData(account_id=7, launch_id="launch-1", role="learner", activity_id=3, course_id=2, locale="en")
 

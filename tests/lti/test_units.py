@@ -7,10 +7,10 @@ import os
 
 import pytest
 
+from core.store.memory import MemoryStore
+from core.store.redis_store import RedisStore
 from lti_tool.launch.roles import map_roles
-from lti_tool.store.memory import MemoryStore
-from lti_tool.store.redis_store import RedisStore
-from lti_tool.web.targets import describe_target
+from web.targets import describe_target
 
 M = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 
@@ -84,8 +84,8 @@ def test_redis_store_reports_unreachable() -> None:
 def test_healthz_reports_unreachable_redis(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
-    from lti_tool.settings import Settings
-    from lti_tool.web.app import create_app
+    from core.settings import Settings
+    from pix_lti.app import create_app
 
     settings = Settings(database_url=f"sqlite:///{tmp_path}/h.sqlite3", redis_url="redis://127.0.0.1:1/0")
     with TestClient(create_app(settings)) as client:

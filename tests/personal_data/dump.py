@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import MetaData, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from lti_tool.store.base import ShortLivedStore
+from core.store.base import ShortLivedStore
 
 
 def database_dump(sessions: sessionmaker[Session]) -> dict[str, list[str]]:

@@ -12,12 +12,13 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from core.accounts import Account
+from core.audit import AuditEntry
+from core.courses import Course
+from core.rosters import RosterMember
 from ent_gar_connector.roster import RosterLine, import_roster
-from lti_tool.admin.models import AuditEntry
 from lti_tool.grades.ags_client import Member
-from lti_tool.grades.models import RosterMember
 from lti_tool.grades.roster import replace_roster
-from lti_tool.persistence.models import Account, Course
 from pix_lti.cli import app as cli
 from privacy.erased import erased_subs
 from tests.gar.conftest import IDO_STUDENT, SCHOOL, Gar, student

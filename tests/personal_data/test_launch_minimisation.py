@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core.accounts import Account
 from lti_tool.launch.claim_allowlist import KEPT_CLAIMS, kept_claims
-from lti_tool.persistence.models import Account
 from tests.lti.conftest import Tool
 from tests.lti.platform import LTI
 from tests.personal_data.dump import database_dump, occurrences, redis_dump

@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 
-from lti_tool.persistence.db import MIGRATIONS_DIR, make_engine, run_migrations
+from core.db import MIGRATIONS_DIR, make_engine, run_migrations
 from tests.lti.conftest import _reset_postgres, _service_url
 
 BEFORE = ("0002_learning", "0003_grades", "0004_admin", "0005_gar", "0006_campaigns")

@@ -15,10 +15,11 @@ from sqlalchemy import select
 from campaigns.service import CampaignService
 from campaigns.use_cases import CampaignDraft
 from content_bank.loader import default_referential
+from core.accounts import Account
+from core.courses import Course
+from core.rosters import roster_for_course
 from engine.campaigns.participation import CampaignType
 from learning.use_cases import LearningService
-from lti_tool.grades.roster import roster_for_course
-from lti_tool.persistence.models import Account, Course
 from privacy.use_cases import erase_people
 from tests.gar.conftest import SCHOOL, Gar, student, teacher
 from tests.grades.conftest import World

@@ -11,14 +11,18 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ent_gar_connector.models import GarRosterEntry, GarSchool
+from core.accounts import Account
+from core.audit import AuditEntry
+from core.courses import Course
+from core.db import make_engine, make_session_factory
+from core.rosters import Roster, RosterMember
+from core.schools import GarSchool
+from core.settings import Settings
+from ent_gar_connector.models import GarRosterEntry
 from learning.models import AnswerRow, AssessmentRow
-from lti_tool.admin.models import AuditEntry
-from lti_tool.grades.models import DEAD, DELIVERED, PENDING, OutboxItem, Roster, RosterMember
+from lti_tool.grades.models import DEAD, DELIVERED, PENDING, OutboxItem
 from lti_tool.grades.runner import run_worker
-from lti_tool.persistence.db import make_engine, make_session_factory
-from lti_tool.persistence.models import Account, Course, Registration
-from lti_tool.settings import Settings
+from lti_tool.models import Registration
 from privacy.erased import remember_erased
 from privacy.models import ErasedIdentity
 from privacy.retention import RetentionSettings, purge

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from campaigns.models import CampaignRow, ParticipationRow
 from campaigns.service import CampaignService
 from campaigns.use_cases import CampaignDraft
+from core.accounts import Account
+from core.audit import AuditEntry
+from core.rosters import RosterMember
 from engine.campaigns.participation import CampaignType
 from learning.models import AnswerRow, AssessmentRow, KnowledgeElementRow
 from learning.use_cases import LearningService
-from lti_tool.admin.models import AuditEntry
-from lti_tool.grades.models import RosterMember
-from lti_tool.persistence.models import Account
 from privacy.erasure import collect, ownership, schema_links
 from privacy.use_cases import erase_people, export_people
 from tests.campaign_use_cases.test_scenario import seed_class, take_test

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from lti_tool.web.body_limit import BodyLimit, BodyLimits
 from tests.grades.conftest import World
+from web.body_limit import BodyLimit, BodyLimits
 
 
 def _chunks(total: int, size: int = 16 * 1024) -> Iterator[bytes]:

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from lti_tool.admin.launch_log import recent_launch_events
-from lti_tool.launch.errors import LaunchRefused
+from lti_tool.launch.launch_log import recent_launch_events
 from lti_tool.launch.return_url import ReturnUrlPolicy, check_return_url
 from lti_tool.registrations import RegistrationView
 from tests.grades.conftest import World
 from tests.lti.platform import DL, INSTRUCTOR
+from web.errors import LaunchRefused
 
 ROOT = Path(__file__).resolve().parents[2]
 REG = RegistrationView(1, "https://moodle.lycee.fr", "c", "https://moodle.lycee.fr/mod/lti/auth.php",

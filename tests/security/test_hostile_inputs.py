@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from starlette.routing import Route
 
-from lti_tool.admin import accounts
+from admin import accounts
 from tests.lti.conftest import Tool, _tool, settings_for
 from tests.lti.platform import Platform
 

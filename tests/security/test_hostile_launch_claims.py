@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from lti_tool.persistence.models import Account, Activity, Course
+from core.accounts import Account
+from core.courses import Activity, Course
 from tests.lti.conftest import Tool
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -77,7 +78,7 @@ def test_a_failed_statement_never_carries_its_values_into_the_error_or_the_log(p
     ends in a traceback; neither the error's text nor therefore the log may carry the values."""
     from sqlalchemy.exc import DBAPIError
 
-    from lti_tool.persistence.db import make_engine, make_session_factory, run_migrations
+    from core.db import make_engine, make_session_factory, run_migrations
 
     engine = make_engine(postgres_redis[0])
     try:

@@ -30,7 +30,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from lti_tool.settings import Settings
+from core.settings import Settings
 from tests.lti.conftest import _tool, sqlite_settings
 from tests.lti.platform import Platform
 from tests.security.services import LocalPostgres, LocalRedis, free_port, postgres_bin
@@ -275,7 +275,7 @@ def test_redis_then_postgres_stopped_during_a_test_503_pages_recovery_and_no_ans
 def test_an_unexpected_error_gets_a_readable_500_page_with_the_strict_policy(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
-    from lti_tool.web.app import create_app
+    from pix_lti.app import create_app
 
     app = create_app(sqlite_settings(tmp_path))
 

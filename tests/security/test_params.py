@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lti_tool.web import params
+from web import params
 
 
 @pytest.mark.parametrize("raw,expected", [

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, inspect, select, table
 
 from content_bank.loader import default_referential
+from core.db import make_engine
 from engine.referential import Challenge, ChallengeType
-from lti_tool.persistence.db import make_engine
 from tests.lti.conftest import Tool, _tool, sqlite_settings
 from tests.lti.platform import Platform
 from tests.student_web.helpers import launch

@@ -7,8 +7,8 @@ import re
 from sqlalchemy import func, select
 
 from content_bank.loader import default_referential
+from core.accounts import Account
 from learning.models import AnswerRow, AssessmentRow
-from lti_tool.persistence.models import Account
 from tests.learning_use_cases.answers import right_answer
 from tests.lti.conftest import Tool
 from tests.lti.platform import INSTRUCTOR
@@ -270,7 +270,7 @@ def test_a_teacher_gets_a_teacher_view_and_no_test(tool: Tool) -> None:
 
 
 def test_a_session_without_activity_reaches_the_profile(tool: Tool) -> None:
-    from lti_tool.web.tokens import SessionData
+    from web.tokens import SessionData
 
     launch(tool)  # creates the account
     tool.client.cookies.clear()
@@ -298,7 +298,7 @@ def test_bank_media_are_served_safely(tool: Tool) -> None:
 
 
 def test_markdown_is_rendered_without_raw_html() -> None:
-    from lti_tool.web.markdown import render_markdown
+    from web.markdown import render_markdown
 
     source = "**gras** <script>alert(1)</script> [lien](https://example.org) [x](javascript:alert(1))"
     rendered = str(render_markdown(source))
@@ -352,7 +352,7 @@ def test_an_english_session_gets_english_test_pages_and_refusals(tool: Tool) -> 
 
 
 def test_both_catalogues_have_the_same_messages() -> None:
-    from lti_tool.web.i18n import MESSAGES, normalise_locale
+    from web.i18n import MESSAGES, normalise_locale
 
     assert set(MESSAGES["fr"]) == set(MESSAGES["en"])
     assert [normalise_locale(x) for x in ("en-GB", "en_US", "EN", "fr-FR", "de", None, 3)] == [

@@ -1,0 +1,78 @@
+"""The persistence base: the declarative `Base` every table derives from, `utcnow`, the engine and session
+factory, `ping`, and `run_migrations` (Alembic, programmatic; versions in core/migrations)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_PG_MIGRATION_LOCK = 7_461_001
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def make_engine(url: str) -> Engine:
+    """`hide_parameters`: a failed statement's error (and so its traceback in the logs) never carries the values
+    it was given — names of minors, claim values."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    # connect_timeout: an unreachable server fails a request (503) in seconds instead of hanging it;
+    # hide_parameters: a failed statement's error and traceback carry no values (claims, names)
+    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800, hide_parameters=True,
+                         connect_args={"connect_timeout": 5})
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def run_migrations(engine: Engine) -> None:
+    """Upgrade the schema to head. On PostgreSQL an advisory lock serialises concurrent workers."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.connect() as connection:
+        is_pg = connection.dialect.name == "postgresql"
+        if is_pg:
+            connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+            connection.commit()
+        try:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "heads")  # feature areas are independent branches off 0001
+            connection.commit()
+        finally:
+            if is_pg:
+                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_MIGRATION_LOCK})
+                connection.commit()
+
+
+def ping(engine: Engine) -> bool:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        return False

@@ -1,1 +1,0 @@
-"""Relational persistence: SQLAlchemy models, engine/session factory, Alembic migrations."""

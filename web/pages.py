@@ -1,0 +1,32 @@
+"""Jinja2 rendering of the French pages, and the refusal page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from web.i18n import ENGLISH_REFUSALS, translator
+from web.locale import request_locale
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
+TEMPLATES.env.auto_reload = False  # the templates ship with the code: no stat() of each file on every render
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def refusal(request: Request, status: int, reason: str, advice: str, code: str, **extra: Any) -> HTMLResponse:
+    """The refusal page in the request's language (`web.locale`): in English, the reason and advice known for
+    this code replace the French ones (a reason without an English text stays as written)."""
+    locale = request_locale(request)
+    t = translator(locale)
+    if locale == "en":
+        reason = ENGLISH_REFUSALS.get(f"refusal.{code}", reason)
+        advice = ENGLISH_REFUSALS.get(f"refusal.{code}.advice", advice)
+    return render(request, "refus.html", status_code=status, reason=reason, advice=advice, code=code, t=t,
+                  **extra)
