@@ -11,9 +11,9 @@ the same handler twice keeps one subscription, so installing is idempotent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
@@ -52,6 +52,45 @@ class CampaignResultsShared(Event):
     stage: tuple[int, int] | None
     at: datetime
     activity_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CertifiedCandidate:
+    """One candidate's published certification result, as the certificates context needs it (engine.md §9).
+    `status`: "validated" | "rejected" | "cancelled" (engine.certification.records.CertificationStatus values);
+    `score` is the pix score (None when cancelled); `global_level` a engine.certification.v3.GlobalLevel value
+    (None for v2 or cancelled); `competence_levels` maps a competence code ("1.1") to its certified level (0–8).
+    `division` is the pupil's class (GAR DIV or the CSV's class column), `comment` the jury's comment shown to the
+    school. `certification_course_id` identifies the test (unique)."""
+
+    certification_course_id: int
+    account_id: int | None
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    division: str | None
+    status: str
+    score: int | None
+    global_level: str | None
+    competence_levels: Mapping[str, int]
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class CertificationResultsPublished(Event):
+    """A finalised certification session's results were published (engine.md §9: created → finalised →
+    published). Published once per session, inside the transaction that marks it published; the certificates
+    context subscribes to it to issue certificates and verification codes."""
+
+    session_id: int
+    session_number: int
+    centre_id: int
+    centre_name: str
+    centre_uai: str | None
+    session_date: date
+    version: str  # "v2" | "v3"
+    candidates: Sequence[CertifiedCandidate]
+    at: datetime
 
 
 E = TypeVar("E", bound=Event)
