@@ -11,6 +11,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from core.secrets import SecretKeys, register_engine_keys, resolve_keys
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _PG_MIGRATION_LOCK = 7_461_001
 
@@ -23,9 +25,17 @@ class Base(DeclarativeBase):
     pass
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, secret_keys: SecretKeys | None = None) -> Engine:
     """`hide_parameters`: a failed statement's error (and so its traceback in the logs) never carries the values
-    it was given — names of minors, claim values."""
+    it was given — names of minors, claim values. The engine carries the keys of the secrets stored encrypted
+    (`core.secrets`): given, or from the environment (`SecretKeysMissing` for PostgreSQL without any)."""
+    keys = secret_keys or resolve_keys(url)
+    engine = _create(url)
+    register_engine_keys(engine, keys)
+    return engine
+
+
+def _create(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":

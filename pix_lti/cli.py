@@ -3,6 +3,8 @@ subscribes the LTI gradebook to the contexts' events for the commands that run u
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from admin.cli import register_commands as register_admin_commands
@@ -12,6 +14,7 @@ from lti_tool.grades import subscribers as grade_subscribers
 from lti_tool.grades.cli import register_commands as register_grades_commands
 from pix_lti.content_cli import content_app
 from pix_lti.engine_cli import engine_app
+from pix_lti.secrets_cli import secrets_app
 from pix_lti.serve_cli import register_commands as register_serve_commands
 from privacy.cli import register_commands as register_privacy_commands
 
@@ -25,6 +28,7 @@ app = typer.Typer(
 )
 app.add_typer(content_app, name="content")
 app.add_typer(engine_app, name="engine")
+app.add_typer(secrets_app, name="secrets")
 register_commands(app)
 register_serve_commands(app)
 register_gar_commands(app)
@@ -34,7 +38,13 @@ register_privacy_commands(app)
 
 
 def main() -> None:
-    app()
+    from core.secrets import SecretKeysError
+
+    try:
+        app()
+    except SecretKeysError as exc:  # no key for PostgreSQL, a malformed or a wrong key: said plainly, status 2
+        print(f"pix-lti : {exc}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ bash scripts/services.sh
 export PIX_LTI_TEST_DATABASE_URL=${PIX_LTI_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
 export PIX_LTI_TEST_REDIS_URL=${PIX_LTI_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
 export PIX_LTI_REQUIRE_SERVICES=1
+# a test-only key for the secrets encrypted at rest (PostgreSQL refuses to start without one)
+export PIX_LTI_SECRET_KEYS=${PIX_LTI_SECRET_KEYS:-dGVzdC1vbmx5LWtleS1mb3ItcGl4LWx0aS10ZXN0cyE=}
 
 $python -m ruff check .
 $python -m pix_lti.cli content check content_bank/bank

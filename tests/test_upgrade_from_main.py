@@ -24,7 +24,7 @@ from core.settings import Settings
 from engine.scoring import ScorecardStatus
 from learning.use_cases import LearningService
 from lti_tool.grades.models import KIND_SCORE, OutboxItem
-from lti_tool.models import Registration
+from lti_tool.models import Registration, ToolKey, ToolSecret
 from pix_lti.app import create_app
 from tests.gar.conftest import IDO_STUDENT, SCHOOL
 from tests.lti.conftest import _reset_postgres, _service_url
@@ -98,3 +98,34 @@ def test_a_database_of_main_before_the_reshaping_upgrades_and_reads_back(main_da
     app = create_app(Settings(database_url=main_database, redis_url=None, base_url="http://localhost"))
     with TestClient(app, base_url="http://localhost") as client:
         assert client.get("/healthz").json()["database"] is True
+
+
+def test_the_clear_secrets_of_an_existing_database_are_encrypted_by_the_upgrade_and_decrypted_by_downgrade(
+        main_database: str) -> None:
+    from alembic import command
+
+    engine = make_engine(main_database)
+    query = text("SELECT private_pem FROM lti_tool_keys UNION ALL SELECT value FROM lti_tool_secrets")
+    try:
+        with engine.connect() as connection:
+            clear = sorted(connection.execute(query).scalars())
+        assert any(value.startswith("-----BEGIN PRIVATE KEY-----") for value in clear)
+        run_migrations(engine)
+        with engine.connect() as connection:
+            stored = list(connection.execute(query).scalars())
+        assert all(value.startswith("fernet:") for value in stored)
+        assert not any("PRIVATE KEY" in value for value in stored)
+        with make_session_factory(engine)() as session:  # the tool reads the same key and secret as before
+            read = [key.private_pem for key in session.scalars(select(ToolKey))]
+            read += [row.value for row in session.scalars(select(ToolSecret))]
+        assert sorted(read) == clear
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with engine.connect() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0008_h13_secrets_encrypted-1")
+            connection.commit()
+        with engine.connect() as connection:
+            assert sorted(connection.execute(query).scalars()) == clear
+    finally:
+        engine.dispose()

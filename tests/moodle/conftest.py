@@ -196,6 +196,7 @@ def tool(moodle: Moodle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[T
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIX_LTI_")}
     env.update(PIX_LTI_DATABASE_URL=database_url, PIX_LTI_REDIS_URL=redis, PIX_LTI_BASE_URL=url,
+               PIX_LTI_SECRET_KEYS=os.environ["PIX_LTI_SECRET_KEYS"],  # PostgreSQL: the secrets' key is required
                PIX_LTI_GRADES_MAX_ATTEMPTS="10", PYTHONUNBUFFERED="1",
                # dynamic registration: the test Moodle is pre-approved, and it is on loopback (issue 13's checks)
                PIX_LTI_DYNREG_ALLOWED_HOSTS=urlsplit(moodle.url).hostname or "",

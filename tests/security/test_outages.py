@@ -204,7 +204,7 @@ def test_redis_then_postgres_stopped_during_a_test_503_pages_recovery_and_no_ans
     tool = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIX_LTI_")}
     env |= {"PIX_LTI_DATABASE_URL": postgres.url, "PIX_LTI_REDIS_URL": redis.url, "PIX_LTI_BASE_URL": tool,
-            "PIX_LTI_REGISTRATION_CACHE_SECONDS": "0"}
+            "PIX_LTI_REGISTRATION_CACHE_SECONDS": "0", "PIX_LTI_SECRET_KEYS": os.environ["PIX_LTI_SECRET_KEYS"]}
     cli = [sys.executable, "-m", "pix_lti.cli"]
     subprocess.run([*cli, "registration", "add", "--issuer", platform.issuer, "--client-id", platform.client_id,
                     "--auth-login-url", platform.issuer + "/auth", "--auth-token-url", platform.issuer + "/token",
