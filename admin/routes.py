@@ -45,7 +45,9 @@ NOTICES = {
     "host-approved": "Plateforme approuvée : elle peut maintenant s'enregistrer par /lti/register.",
     "host-refused": "Plateforme refusée pour l'enregistrement dynamique.",
     "added": "Plateforme enregistrée.", "saved": "Modifications enregistrées.", "enabled": "Plateforme activée.",
-    "disabled": "Plateforme désactivée : ses lancements sont refusés.", "deleted": "Plateforme supprimée.",
+    "disabled": "Plateforme désactivée : ses lancements sont refusés, ses sessions ouvertes terminées, ses envois "
+                "de notes mis en attente.",
+    "deleted": "Plateforme supprimée.",
     "dep-added": "Déploiement ajouté.", "dep-removed": "Déploiement retiré.",
     "rotated": "Nouvelle clé de signature en service ; les précédentes restent publiées pendant la période de grâce.",
     "retried": "Envois relancés.",

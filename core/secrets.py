@@ -161,6 +161,15 @@ def cipher_for(dialect: Dialect) -> MultiFernet:
     return cipher
 
 
+def cipher_of_connection(connection: Connection) -> MultiFernet:
+    """The keys of the connection's engine; for an engine not made by `make_engine` (a migration run on a bare
+    engine), the keys the environment gives for its database."""
+    try:
+        return cipher_for(connection.dialect)
+    except SecretKeysMissing:
+        return resolve_keys(connection.engine.url.render_as_string(hide_password=False)).cipher()
+
+
 def encrypt(cipher: MultiFernet, value: str) -> str:
     return PREFIX + cipher.encrypt(value.encode("utf-8")).decode("ascii")
 

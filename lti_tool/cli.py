@@ -54,7 +54,7 @@ def registration_list() -> None:
 
 @registration_app.command("disable")
 def registration_disable(registration_id: int = typer.Argument(..., help="Identifiant (voir list).")) -> None:
-    """Désactive une plateforme : ses lancements sont refusés."""
+    """Désactive une plateforme : ses lancements sont refusés, ses sessions terminées, ses notes en attente."""
     with _sessions(Settings())() as session:
         if get_registration(session, registration_id) is not None:
             audit.record(session, cli_actor(), "registration.disable", f"registration:{registration_id}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, utcnow
@@ -22,6 +22,8 @@ class Registration(Base):
     auth_token_url: Mapped[str] = mapped_column(String(1024))
     keyset_url: Mapped[str] = mapped_column(String(1024))
     status: Mapped[str] = mapped_column(String(16), default="active")
+    # carried by every session token of its launches; disabling the platform increments it (sessions ended)
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     deployments: Mapped[list[Deployment]] = relationship(
         back_populates="registration", cascade="all, delete-orphan", lazy="joined"

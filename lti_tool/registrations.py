@@ -20,6 +20,7 @@ class RegistrationView:
     keyset_url: str
     active: bool
     deployment_ids: frozenset[str]
+    session_generation: int = 0
 
 
 def _view(reg: Registration) -> RegistrationView:
@@ -27,6 +28,7 @@ def _view(reg: Registration) -> RegistrationView:
         id=reg.id, issuer=reg.issuer, client_id=reg.client_id, auth_login_url=reg.auth_login_url,
         auth_token_url=reg.auth_token_url, keyset_url=reg.keyset_url, active=reg.active,
         deployment_ids=frozenset(d.deployment_id for d in reg.deployments),
+        session_generation=reg.session_generation or 0,
     )
 
 
@@ -62,9 +64,13 @@ def list_registrations(session: Session) -> list[RegistrationView]:
 
 
 def set_status(session: Session, registration_id: int, status: str) -> RegistrationView | None:
+    """Enable or disable. Disabling also ends the platform's open sessions: their tokens carry the previous
+    session generation (`web.auth.session_data` refuses them); enabling again does not revive them."""
     reg = session.get(Registration, registration_id)
     if reg is None:
         return None
+    if status != "active" and reg.status == "active":
+        reg.session_generation = (reg.session_generation or 0) + 1
     reg.status = status
     session.commit()
     return _view(reg)

@@ -107,7 +107,8 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
         app.state.dynreg_http = http if http_transport is not None else guarded_client(
             settings.http_timeout_seconds, allow_private=DynRegSettings().allow_private_addresses)
         app.state.dynreg_resolver = resolver or system_resolver
-        app.state.tool = ToolState(settings, engine, sessions, store, http, SessionCodec(secret))
+        app.state.tool = ToolState(settings, engine, sessions, store, http, SessionCodec(secret),
+                                   platform_generation=registrations.session_generation)
         app.state.lti = LtiState(jwks, DbToolConf(sessions), registrations)
         try:
             yield

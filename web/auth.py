@@ -16,6 +16,11 @@ SESSION_COOKIE = "pix_lti_session"
 CSRF_FIELD = "csrf"
 MAX_FORM_BYTES = 64 * 1024
 _NO_SESSION = LaunchRefused(401, "Votre session est absente ou a expiré.", RELAUNCH, "no_session")
+_PLATFORM_DISABLED = LaunchRefused(
+    401, "La plateforme qui vous a ouvert cette page n'est plus autorisée à utiliser l'outil : votre session est "
+    "terminée.", "Vos réponses déjà enregistrées sont conservées. Adressez-vous à l'administrateur de votre "
+    "plateforme ou de votre établissement.", "platform_disabled",
+)
 _FORGED = LaunchRefused(
     403, "Ce formulaire n'a pas été envoyé depuis une page de l'outil.",
     "Revenez à la page précédente, rechargez-la, puis recommencez.", "csrf",
@@ -37,6 +42,8 @@ def session_data(request: Request) -> SessionData:
         data = state.codec.loads(request.cookies.get(SESSION_COOKIE), state.settings.session_max_age_seconds)
     if data is None or session_ended(request, data):
         raise _NO_SESSION
+    if data.platform is not None and state.platform_generation(data.platform) != data.platform_generation:
+        raise _PLATFORM_DISABLED  # disabled (or deleted) since the launch: its open sessions end with it
     return data
 
 

@@ -661,6 +661,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "teacher.campaign_board": "This campaign's dashboard",
         "refusal.no_session": "Your session is missing or has expired.",
         "refusal.no_session.advice": "Go back to your course and click the activity again.",
+        "refusal.platform_disabled": "The platform that opened this page may no longer use the tool: your session "
+                                     "is over.",
+        "refusal.platform_disabled.advice": "Your answers already saved are kept. Ask the administrator of your "
+                                            "platform or school.",
         "refusal.wrong_launch": "Your session does not match this launch.",
         "refusal.wrong_launch.advice": "Go back to your course and click the activity again.",
         "refusal.selection_not_teacher": "Only teachers may add a Pix activity to a course.",

@@ -4,6 +4,7 @@ reach it. The LTI door keeps its own objects (JWKS cache, pylti1p3 tool configur
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -24,6 +25,9 @@ class ToolState:
     store: ShortLivedStore
     http: httpx.AsyncClient
     codec: SessionCodec
+    # the session generation of an enabled LTI platform (registration id), None when it is disabled or gone; the
+    # LTI door gives it (`pix_lti.app`). The default knows no platform: every LTI session is refused (fail closed).
+    platform_generation: Callable[[int], int | None] = lambda _registration_id: None
 
 
 def tool(request: Request) -> ToolState:

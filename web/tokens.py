@@ -18,6 +18,10 @@ class SessionData:
     activity_id: int | None
     course_id: int | None
     locale: str = "fr"  # from the launch's launch_presentation.locale: "fr" (default) or "en"
+    # the LTI registration that launched this session and its session generation at the launch (None: a GAR or
+    # other session); a platform disabled since then has another generation, and the session is refused
+    platform: int | None = None
+    platform_generation: int = 0
 
 
 class SessionCodec:
@@ -33,7 +37,8 @@ class SessionCodec:
     def dumps(self, data: SessionData) -> str:
         return self._serializer.dumps(
             {"a": data.account_id, "l": data.launch_id, "r": data.role, "act": data.activity_id, "c": data.course_id,
-             "lo": data.locale}
+             "lo": data.locale, **({"p": data.platform, "pg": data.platform_generation}
+                                    if data.platform is not None else {})}
         )
 
     def loads(self, token: str | None, max_age: int) -> SessionData | None:
@@ -54,8 +59,10 @@ class SessionCodec:
     def _check(self, token: str) -> tuple[SessionData, float] | None:
         try:
             raw, signed_at = self._serializer.loads(token, return_timestamp=True)
+            platform = raw.get("p")
             data = SessionData(int(raw["a"]), str(raw["l"]), str(raw["r"]), raw.get("act"), raw.get("c"),
-                               str(raw.get("lo") or "fr"))
+                               str(raw.get("lo") or "fr"), None if platform is None else int(platform),
+                               int(raw.get("pg") or 0))
         except (BadSignature, KeyError, TypeError, ValueError):
             return None
         return data, signed_at.timestamp()  # itsdangerous >= 2 gives an aware datetime

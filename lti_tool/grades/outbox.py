@@ -41,9 +41,14 @@ class Outcome:
 
 
 def _due(now: datetime) -> Any:
-    return or_(
-        and_(OutboxItem.status == PENDING, OutboxItem.next_attempt_at <= now),
-        and_(OutboxItem.status == DELIVERING, OutboxItem.lease_until < now),
+    """Items to deliver now. Those of a disabled platform are held (neither tried nor dead-lettered) until it is
+    enabled again: a platform disabled for a while loses no grade."""
+    return and_(
+        or_(
+            and_(OutboxItem.status == PENDING, OutboxItem.next_attempt_at <= now),
+            and_(OutboxItem.status == DELIVERING, OutboxItem.lease_until < now),
+        ),
+        OutboxItem.registration_id.in_(select(Registration.id).where(Registration.status == "active")),
     )
 
 

@@ -122,8 +122,11 @@ class Worker:
     # --- one item -------------------------------------------------------------------------------------
 
     async def _deliver(self, item: Claimed, platform: PlatformClient | None) -> Outcome:
-        if platform is None or not platform.active:
-            return Outcome(item.id, item.lease_until, DEAD, "plateforme inconnue ou désactivée")
+        if platform is None:
+            return Outcome(item.id, item.lease_until, DEAD, "plateforme inconnue")
+        if not platform.active:  # disabled after the claim: held, picked up again once it is enabled
+            return Outcome(item.id, item.lease_until, PENDING, "plateforme désactivée : envoi en attente",
+                           self._clock())
         client = ServiceClient(platform.registration_id, platform.client_id, platform.token_url)
         service = ServicePlatform(platform.issuer, platform.token_url)
         try:

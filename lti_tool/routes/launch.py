@@ -135,13 +135,15 @@ async def launch(request: Request) -> Response:
         return_urls=ReturnUrlPolicy.from_settings(state.settings.deep_link_return_hosts, state.settings.base_url),
     )
 
-    def validate_and_provision() -> tuple[LaunchMessage, Provisioned]:
+    def validate_and_provision() -> tuple[LaunchMessage, Provisioned, int]:
         message = message_launch.message()
+        registration = door.registrations.by_id_sync(message.registration_id)
+        generation = registration.session_generation if registration is not None else -1
         return message, provision(state.sessions, message, scorecards_of=current_scorecards,
-                                  locale=locale_of(message))
+                                  locale=locale_of(message)), generation
 
     try:
-        message, provisioned = await run_in_threadpool(validate_and_provision)
+        message, provisioned, generation = await run_in_threadpool(validate_and_provision)
     except LaunchRefused as refused:
         await _log_refusal(state, refused, message_launch.claimed())
         # the refusal page speaks the language the (unverified) token asks for, else the browser's
@@ -155,7 +157,7 @@ async def launch(request: Request) -> Response:
                               at=datetime.now(UTC))
     token = state.codec.dumps(SessionData(
         provisioned.account_id, message.launch_id, message.role, provisioned.activity_id, provisioned.course_id,
-        locale_of(message),
+        locale_of(message), platform=message.registration_id, platform_generation=generation,
     ))
     if message.message_type == DEEP_LINKING:
         target = f"/lti/selection/{message.launch_id}?lt={token}"

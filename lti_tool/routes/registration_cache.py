@@ -40,6 +40,12 @@ class RegistrationCache:
             self._by_id[registration_id] = (time.monotonic() + self._ttl, value)
         return value
 
+    def session_generation(self, registration_id: int) -> int | None:
+        """The session generation of an enabled registration; None when it is disabled or deleted (its sessions
+        are over). Read through the cache: a platform disabled by a worker is seen by all within the TTL."""
+        registration = self.by_id_sync(registration_id)
+        return registration.session_generation if registration is not None and registration.active else None
+
     async def for_login(self, issuer: str, client_id: str | None) -> list[RegistrationView]:
         hit = self._by_login.get((issuer, client_id))
         if hit and hit[0] > time.monotonic():

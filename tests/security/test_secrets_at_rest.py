@@ -170,5 +170,7 @@ def test_new_key_and_rotate_commands_move_the_secrets_to_a_new_key(tmp_path: Pat
     assert _read(url, new[0]) == (pem, secret)
     wrong = _cli("secrets", "rotate", env={"PIX_LTI_DATABASE_URL": url, "PIX_LTI_SECRET_KEYS": new_key()})
     assert wrong.returncode == 2 and "ne se déchiffre" in wrong.stderr and "Traceback" not in wrong.stderr
+    refused = _cli("serve", env={"PIX_LTI_DATABASE_URL": url, "PIX_LTI_SECRET_KEYS": old_key})  # rotated away
+    assert refused.returncode == 2 and "ne se déchiffre" in refused.stderr and "Traceback" not in refused.stderr
     printed = _cli("secrets", "new-key", env={})
     assert printed.returncode == 0 and SecretKeys((printed.stdout.strip(),), "printed")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from core.secrets import PREFIX, cipher_for, decrypt, encrypt
+from core.secrets import PREFIX, cipher_of_connection, decrypt, encrypt
 
 revision = "0008_h13_secrets_encrypted"
 down_revision = "0007b_secrets_at_rest"
@@ -23,13 +23,14 @@ _COLUMNS = (("lti_tool_keys", "id", "private_pem"), ("lti_tool_secrets", "name",
 
 def _rewrite(encrypting: bool) -> None:
     connection = op.get_bind()
-    cipher = cipher_for(connection.dialect)
+    cipher = None  # looked up only when a row needs it (an empty database needs no key)
     for table_name, key_name, column_name in _COLUMNS:
         table = sa.table(table_name, sa.column(key_name), sa.column(column_name, sa.Text))
         key, column = table.c[key_name], table.c[column_name]
         for row_key, stored in connection.execute(sa.select(key, column)).all():
             if stored is None or stored.startswith(PREFIX) == encrypting:
                 continue
+            cipher = cipher or cipher_of_connection(connection)
             value = encrypt(cipher, stored) if encrypting else decrypt(cipher, stored)
             connection.execute(sa.update(table).where(key == row_key).values({column_name: value}))
 
