@@ -50,6 +50,9 @@ from content_bank.loader import default_referential  # noqa: E402
 from engine.referential import Challenge, ChallengeType, Referential  # noqa: E402
 from engine.simulation import ResponseModel, right_answer, wrong_answer  # noqa: E402
 
+# the secrets stored encrypted (core.secrets) need a key on PostgreSQL: a fixed key for bench databases only
+os.environ.setdefault("PIX_LTI_SECRET_KEYS", "YmVuY2gtb25seS1rZXktZm9yLXBpeC1sdGktYmVuY2g=")
+
 SKIP_RATE = 0.1
 MODEL = ResponseModel()
 

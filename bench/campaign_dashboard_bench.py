@@ -12,6 +12,7 @@ their results (snapshot computed by the engine from their knowledge elements), 1
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -43,6 +44,9 @@ from engine.profile import build_profile  # noqa: E402
 from learning.models import AssessmentRow, KnowledgeElementRow  # noqa: E402
 from web.i18n import translator  # noqa: E402
 from web.pages import TEMPLATES  # noqa: E402
+
+# the secrets stored encrypted (core.secrets) need a key on PostgreSQL: a fixed key for bench databases only
+os.environ.setdefault("PIX_LTI_SECRET_KEYS", "YmVuY2gtb25seS1rZXktZm9yLXBpeC1sdGktYmVuY2g=")
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 COMPETENCES = ("1.1", "2.1", "3.1", "4.1")

@@ -40,6 +40,9 @@ from lti_tool.launch.message import LaunchMessage  # noqa: E402
 from lti_tool.launch.provisioning import provision  # noqa: E402
 from lti_tool.registrations import add_registration  # noqa: E402
 
+# the secrets stored encrypted (core.secrets) need a key on PostgreSQL: a fixed key for bench databases only
+os.environ.setdefault("PIX_LTI_SECRET_KEYS", "YmVuY2gtb25seS1rZXktZm9yLXBpeC1sdGktYmVuY2g=")
+
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 CODES = [f"{d}.{c}" for d, n in ((1, 3), (2, 4), (3, 4), (4, 3), (5, 2)) for c in range(1, n + 1)]

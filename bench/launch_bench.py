@@ -34,6 +34,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from raw_http import RawConnection  # bench/raw_http.py (the script directory is on sys.path)
 
+# the secrets stored encrypted (core.secrets) need a key on PostgreSQL: a fixed key for bench databases only
+os.environ.setdefault("PIX_LTI_SECRET_KEYS", "YmVuY2gtb25seS1rZXktZm9yLXBpeC1sdGktYmVuY2g=")
+
 ROOT = Path(__file__).resolve().parent.parent
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 
