@@ -42,9 +42,15 @@ def session_data(request: Request) -> SessionData:
         data = state.codec.loads(request.cookies.get(SESSION_COOKIE), state.settings.session_max_age_seconds)
     if data is None or session_ended(request, data):
         raise _NO_SESSION
-    if data.platform is not None and state.platform_generation(data.platform) != data.platform_generation:
-        raise _PLATFORM_DISABLED  # disabled (or deleted) since the launch: its open sessions end with it
+    require_enabled_platform(request, data)
     return data
+
+
+def require_enabled_platform(request: Request, data: SessionData) -> None:
+    """A session of an LTI platform disabled (or deleted) since the launch is over: a readable 401 page."""
+    if data.platform is not None and \
+            request.app.state.tool.platform_generation(data.platform) != data.platform_generation:
+        raise _PLATFORM_DISABLED
 
 
 def session_ended(request: Request, data: SessionData) -> bool:

@@ -31,7 +31,7 @@ from lti_tool.grades.content_items import (
 )
 from lti_tool.grades.scores import Scale, TargetKind
 from web import params
-from web.auth import SESSION_COOKIE
+from web.auth import SESSION_COOKIE, require_enabled_platform
 from web.campaign_routes import campaign_service
 from web.errors import RELAUNCH, LaunchRefused
 from web.i18n import translator
@@ -61,6 +61,7 @@ def _session(request: Request, token: str | None) -> SessionData:
         data = state.codec.loads(request.cookies.get(SESSION_COOKIE), state.settings.session_max_age_seconds)
     if data is None:
         raise LaunchRefused(401, "Votre session est absente ou a expiré.", _RETRY_SELECTION, "no_session")
+    require_enabled_platform(request, data)
     return data
 
 

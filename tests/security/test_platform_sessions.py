@@ -92,3 +92,16 @@ def test_the_grades_of_a_disabled_platform_wait_and_are_delivered_once_it_is_ena
     assert any_world.drain() == 1
     assert [item.status for item in any_world.outbox()] == ["delivered"]
     assert any_world.platform.grade(lineitem, "eleve-1").score_given == 3.0
+
+
+def test_a_teachers_content_selection_ends_with_its_platform(world: World) -> None:
+    from tests.grades.test_deep_linking import _csrf, _open_picker
+
+    location, launch_id, token = _open_picker(world)
+    page = world.tool.client.get(location)
+    assert page.status_code == 200
+    _set(world.tool, "disabled")
+    assert world.tool.client.get(location).status_code == 401
+    form = {"lt": token, "csrf": _csrf(page.text), "item": ["competence:1.1"], "scale-1.1": "level"}
+    refused = world.tool.client.post(f"/lti/selection/{launch_id}", data=form)
+    assert refused.status_code == 401 and "platform_disabled" in refused.text and "JWT" not in refused.text
