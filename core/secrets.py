@@ -67,7 +67,7 @@ class SecretKeys:
             except (ValueError, TypeError):
                 raise SecretKeysError(
                     f"{self.source} : la clé n° {number} n'est pas une clé Fernet (32 octets en base64 url-safe) ; "
-                    "créez-en une avec `pix-lti secrets new-key` (key {number} is not a Fernet key)."
+                    f"créez-en une avec `pix-lti secrets new-key` (key {number} is not a Fernet key)."
                 ) from None
 
     def cipher(self) -> MultiFernet:
