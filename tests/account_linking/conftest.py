@@ -3,7 +3,9 @@ on one clock, a course with a teacher and a campaign, and a learner with an LTI 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,7 +17,11 @@ from core.courses import Course, Membership
 from core.schools import GAR_ISSUER
 from engine.campaigns.participation import CampaignType
 from tests.campaign_use_cases.conftest import learning, service  # noqa: F401 (fixtures)
+from tests.gar.conftest import SCHOOL, Gar, gar_keys, gar_settings, idp  # noqa: F401 (fixtures)
+from tests.gar.idp import GarIdp
+from tests.grades.conftest import World, any_world  # noqa: F401 (fixtures)
 from tests.learning_use_cases.conftest import START, Clock, clock, sessions  # noqa: F401 (fixtures)
+from tests.lti.conftest import postgres_redis  # noqa: F401 (fixture)
 
 __all__ = ["START", "Clock", "Learner"]
 LMS = "https://moodle.example"
@@ -47,3 +53,12 @@ def learner(sessions: sessionmaker[Session], service: CampaignService) -> Learne
                               CampaignDraft("Recherche", CampaignType.ASSESSMENT, ("rechercheUrl",),
                                             multiple_sendings=True))
     return Learner(ids[0], ids[1], ids[2], campaign.code)
+
+
+@pytest.fixture
+def both_doors(any_world: World, idp: GarIdp, gar_keys: Path) -> Iterator[tuple[World, Gar]]:  # noqa: F811
+    """One app with the LTI platform (AGS) and the GAR médiacentre."""
+    any_world.tool.client.app.state.gar_settings = gar_settings(gar_keys)
+    gar = Gar(any_world.tool.client, idp, gar_keys)
+    gar.subscribe(SCHOOL)
+    yield any_world, gar
