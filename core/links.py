@@ -59,15 +59,23 @@ def linked_account_ids(session: Session, account_id: int) -> set[int]:
     return {profile, *others}
 
 
-def accounts_with_links(session: Session, account_ids: Iterable[int]) -> set[int]:
-    """Those of these accounts that are linked to another one (either side of a link): the "compte relié" badge."""
+def linked_elsewhere(session: Session, account_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For those of these accounts that are linked (either side), the other accounts of the same learner: the
+    "compte relié" badge, and a class list that knows a pupil by their other door. One query."""
     ids = sorted(set(account_ids))
     if not ids:
-        return set()
-    linked = set(session.scalars(select(AccountLink.account_id).where(AccountLink.account_id.in_(ids))))
-    linked |= set(session.scalars(select(AccountLink.profile_account_id)
-                                  .where(AccountLink.profile_account_id.in_(ids))))
-    return linked
+        return {}
+    rows = session.execute(select(AccountLink.account_id, AccountLink.profile_account_id).where(
+        AccountLink.account_id.in_(ids) | AccountLink.profile_account_id.in_(ids))).all()
+    groups: dict[int, set[int]] = {}
+    for account_id, profile_id in rows:
+        groups.setdefault(profile_id, {profile_id}).add(account_id)
+    found: dict[int, set[int]] = {}
+    for members in groups.values():
+        for member in members:
+            if member in ids:
+                found[member] = members - {member}
+    return found
 
 
 def expand_to_links(session: Session, account_ids: Iterable[int]) -> set[int]:
