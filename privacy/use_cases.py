@@ -49,8 +49,8 @@ class Erasure:
 def erase_people(sessions: sessionmaker[Session], store: ShortLivedStore | None, account_ids: Iterable[int],
                  actor: str, now: datetime) -> Erasure | None:
     """Delete everything about the accounts and the accounts linked to them in one transaction, list their
-    identities as erased (so that an LMS
-    roster does not bring them back), then delete their Redis records. None when no account exists."""
+    identities as erased (so that an LMS roster does not bring them back), then delete their Redis records. None
+    when no account exists."""
     with sessions.begin() as session:
         data = collect(session, expand_to_links(session, account_ids), store)  # a linked learner is one person
         if not data.found:
