@@ -17,10 +17,12 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from campaigns.models import CampaignRow, ParticipationRow
 from core import audit, events
 from core.accounts import Account
-from core.events import CompetenceResultsChanged
+from core.events import CampaignResultsShared, CompetenceResultsChanged
 from core.links import AccountLink, profile_account_id
+from engine.campaigns.results import read_snapshot
 from engine.config import DEFAULT_CONFIG, EngineConfig
 from engine.referential import Referential
 from engine.scoring import Scorecard
@@ -98,7 +100,26 @@ def link_accounts(session: Session, referential: Referential, first_id: int, sec
     audit.record(session, actor, "account.link", f"account:{profile.id},{other.id}", profile_account=profile.id,
                  linked_account=other.id, method=method, moved=moved.as_dict())
     publish_profile(session, referential, profile.id, now, config)
+    publish_shared_campaigns(session, profile.id, now)
     return Linked(profile.id, other.id, moved)
+
+
+def publish_shared_campaigns(session: Session, account_id: int, now: datetime) -> None:
+    """The profile's current shared results of assessment campaigns, published again: an LTI activity of the other
+    account that measures one of these campaigns gets the mastery rate (a gradebook only takes a better score)."""
+    rows = session.execute(
+        select(CampaignRow.code, ParticipationRow.snapshot)
+        .join(CampaignRow, CampaignRow.id == ParticipationRow.campaign_id)
+        .where(ParticipationRow.account_id == account_id, ParticipationRow.is_improved.is_(False),
+               ParticipationRow.shared_at.is_not(None))
+        .order_by(ParticipationRow.created_at))
+    for code, snapshot in rows:
+        results = read_snapshot(snapshot) if snapshot else None
+        if results is None or results.mastery_percent is None:
+            continue
+        stage = None if results.stage_index is None else (results.stage_index, results.stage_count or 0)
+        events.publish(session, CampaignResultsShared(account_id=account_id, campaign_code=code,
+                                                      mastery_percent=results.mastery_percent, stage=stage, at=now))
 
 
 def publish_profile(session: Session, referential: Referential, account_id: int, now: datetime,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import func, select
@@ -21,11 +22,11 @@ from engine.campaigns.participation import CampaignType
 from learning.models import AssessmentRow
 from learning.use_cases import LearningService
 from linking.use_cases import link_accounts
-from tests.account_linking.test_scenario import IDO, PUPIL, _csrf, _gar_account
+from tests.account_linking.test_scenario import IDO, PUPIL, _csrf, _gar_account, _scores
 from tests.campaign_use_cases.test_scenario import take_test
 from tests.gar.conftest import IDO_TEACHER, Gar, student, teacher
 from tests.grades.conftest import World
-from tests.lti.platform import INSTRUCTOR
+from tests.lti.platform import INSTRUCTOR, LTI
 
 REF = default_referential()
 
@@ -38,22 +39,32 @@ def test_teachers_see_the_linked_badge_and_an_admin_lists_and_undoes_the_link(
     response = world.tool.launch(sub="prof-1", roles=[INSTRUCTOR])
     prof_lt = parse_qs(urlsplit(response.headers["location"]).query)["lt"][0]
     prof = world.outbox_account("prof-1")
-    lti = world.launch(PUPIL)
-    assert gar.sign_in(student(IDO=[IDO])).status_code == 303
-    ent = _gar_account(gar)
     with world.sessions()() as session:
         course = session.scalar(select(Course.id).where(Course.issuer == world.platform.issuer))
     learning = LearningService(world.sessions(), REF, clock=world.clock)
     campaigns = CampaignService(world.sessions(), REF, clock=world.clock, rng=random.Random(5))
     campaign = campaigns.create(prof, f"course:{course}",
                                 CampaignDraft("Recherche", CampaignType.ASSESSMENT, ("rechercheUrl",)))
+    # the course's graded activity measures this campaign; the pupil opens it from Moodle
+    lineitem = world.platform.add_line_item("Parcours", 100)
+
+    def campaign_activity(claims: dict[str, Any]) -> None:
+        claims[LTI + "custom"] = {"campaign": campaign.code}
+
+    assert world.tool.launch(campaign_activity, sub=PUPIL, lineitem=lineitem).status_code == 303
+    lti = world.outbox_account(PUPIL)
+    assert gar.sign_in(student(IDO=[IDO])).status_code == 303
+    ent = _gar_account(gar)
     participation = campaigns.join(ent, campaign.code)  # the pupil took the course's campaign from the ENT
     take_test(learning, campaigns, ent, participation, right=True)
     campaigns.share(ent, participation)
     board = world.tool.client.get(f"/campagnes/{campaign.id}", params={"lt": prof_lt})
     assert board.status_code == 200 and "data-linked" not in board.text
+    mastery = campaigns.view(ent, participation).result.mastery_percent
+    assert _scores(world, lti) == []  # shared from the ENT: nothing for the Moodle activity yet
     with world.sessions().begin() as session:
         link_accounts(session, REF, lti, ent, method="code", actor="test", now=world.clock())
+    assert _scores(world, lti) == [mastery / 100]  # the shared result reaches the course's gradebook
 
     board = world.tool.client.get(f"/campagnes/{campaign.id}", params={"lt": prof_lt})
     row = re.search(rf'<tr data-participant="{lti}">.*?</tr>', board.text, re.S)
