@@ -86,11 +86,11 @@ def _merge_elements(session: Session, link: AccountLink) -> int:
         return 0
     ordered = sorted(rows, key=lambda r: (_aware(r.created_at), r.account_id != profile, r.id))
     connection.execute(delete(_KE).where(_KE.c.account_id.in_([profile, other])))
+    values = [{**{name: getattr(row, name) for name in _ELEMENT_COLUMNS}, "account_id": profile} for row in ordered]
+    # one statement; the new ids come back in the order of the rows (the new append order)
+    new_ids = connection.execute(_KE.insert().returning(_KE.c.id, sort_by_parameter_order=True), values).scalars()
     moved = 0
-    for row in ordered:
-        values = {name: getattr(row, name) for name in _ELEMENT_COLUMNS}
-        values["account_id"] = profile
-        new_id = connection.execute(_KE.insert().values(**values)).inserted_primary_key[0]
+    for row, new_id in zip(ordered, new_ids, strict=True):
         if row.account_id == other:
             _remember(session, link, ELEMENTS, new_id, {"account_id": other})
             moved += 1
