@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -22,7 +23,7 @@ from core.accounts import Account
 from core.links import linked_account_ids
 from core.schools import GAR_ISSUER
 from linking import codes
-from linking.use_cases import LEARNER_ROLES, LinkError, link_accounts
+from linking.use_cases import LEARNER_ROLES, LinkError, LinkRefusal, link_accounts
 from web.auth import checked_form, session_data
 from web.errors import LaunchRefused
 from web.i18n import translator
@@ -110,4 +111,6 @@ async def confirm_link(request: Request, data: SessionData, other_account_id: in
         await run_in_threadpool(work)
     except LinkError as error:
         return await _page(request, data, 409, message=t(f"link.refused.{error.code}"))
+    except IntegrityError:  # the same link confirmed twice at once: the other request made it
+        return await _page(request, data, 409, message=t(f"link.refused.{LinkRefusal.ALREADY_LINKED}"))
     return await _page(request, data, done=True)
