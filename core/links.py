@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, select
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import Base, utcnow
@@ -46,9 +46,14 @@ class LinkedRow(Base):
     before: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
+_LINKS = AccountLink.__table__
+# on every learner request: a prebuilt Core statement on the session's connection (no ORM bookkeeping)
+_PROFILE_OF = select(_LINKS.c.profile_account_id).where(_LINKS.c.account_id == bindparam("account_id"))
+
+
 def profile_account_id(session: Session, account_id: int) -> int:
     """The account whose profile this account uses: itself unless linked."""
-    found = session.scalar(select(AccountLink.profile_account_id).where(AccountLink.account_id == account_id))
+    found = session.connection().execute(_PROFILE_OF, {"account_id": account_id}).scalar()
     return found if found is not None else account_id
 
 
