@@ -16,6 +16,7 @@ from core.accounts import Account
 from core.courses import Course, Membership
 from core.schools import GAR_ISSUER
 from engine.campaigns.participation import CampaignType
+from ent_gar_connector.models import GarSubscription
 from tests.campaign_use_cases.conftest import learning, service  # noqa: F401 (fixtures)
 from tests.gar.conftest import SCHOOL, Gar, gar_keys, gar_settings, idp  # noqa: F401 (fixtures)
 from tests.gar.idp import GarIdp
@@ -60,5 +61,8 @@ def both_doors(any_world: World, idp: GarIdp, gar_keys: Path) -> Iterator[tuple[
     """One app with the LTI platform (AGS) and the GAR médiacentre."""
     any_world.tool.client.app.state.gar_settings = gar_settings(gar_keys)
     gar = Gar(any_world.tool.client, idp, gar_keys)
-    gar.subscribe(SCHOOL)
+    with gar.sessions() as session:  # the PostgreSQL schema is shared by the tests of a module
+        subscribed = session.get(GarSubscription, SCHOOL) is not None
+    if not subscribed:
+        gar.subscribe(SCHOOL)
     yield any_world, gar
