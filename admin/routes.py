@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
@@ -26,7 +27,10 @@ from admin.session import (
     set_admin_cookie,
 )
 from content_bank.active import active_bank
+from content_bank.loader import default_referential
 from core import audit
+from core.schools import GAR_ISSUER
+from linking.use_cases import LinkError, all_links, unlink_account
 from lti_tool import keys
 from lti_tool.dynreg import host_approvals
 from lti_tool.launch.launch_log import recent_launch_events
@@ -51,6 +55,7 @@ NOTICES = {
     "dep-added": "Déploiement ajouté.", "dep-removed": "Déploiement retiré.",
     "rotated": "Nouvelle clé de signature en service ; les précédentes restent publiées pendant la période de grâce.",
     "retried": "Envois relancés.",
+    "unlinked": "Liaison défaite : chaque compte a retrouvé les données qu'il avait avant la liaison.",
 }
 
 
@@ -383,3 +388,34 @@ async def audit_page(request: Request) -> Response:
     if not (admin := await _admin(request)):
         return _to_login()
     return _page(request, admin, "audit.html", entries=await _db(request, lambda s: audit.recent_entries(s, 300)))
+
+
+# --- account links (issue 17) ----------------------------------------------------------------------------------
+
+@router.get("/liaisons")
+async def links_page(request: Request) -> Response:
+    if not (admin := await _admin(request)):
+        return _to_login()
+    return _page(request, admin, "links.html", links=await _db(request, all_links), gar_issuer=GAR_ISSUER)
+
+
+@router.post("/liaisons/{account_id}/defaire")
+async def unlink(request: Request) -> Response:
+    if not (admin := await _admin(request)):
+        return _to_login()
+    if (await _form(request, admin)) is None:
+        return _csrf_refused(request, admin)
+    account_id = params.record_id(request.path_params.get("account_id"))
+    if account_id is None:
+        return _page(request, admin, "error.html", status_code=404, message="Ce compte n'existe pas.")
+    referential = default_referential()
+
+    def work(session: Session) -> None:
+        with session.begin():
+            unlink_account(session, referential, account_id, actor=_actor(admin), now=datetime.now(UTC))
+
+    try:
+        await _db(request, work)
+    except LinkError:
+        return _page(request, admin, "error.html", status_code=404, message="Ce compte n'est relié à aucun autre.")
+    return RedirectResponse("/admin/liaisons?ok=unlinked", status_code=303)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from campaigns import repository as repo
 from campaigns.models import CampaignRow, Organisation, ParticipationRow
 from core.accounts import Account
+from core.links import linked_elsewhere
 from core.rosters import roster_for_course
 from core.schools import GarGroup, GarGroupMember, GarProfile, GarSchool
 from engine.campaigns.export import (
@@ -49,6 +50,7 @@ class ParticipantRow:
     shared_at: datetime | None
     progress: int | None  # percent
     results: SharedResults | None
+    linked: bool = False  # the learner linked this account with another door's ("compte relié")
 
     @property
     def display_name(self) -> str:
@@ -164,7 +166,10 @@ def dashboard(session: Session, referential: Referential, campaign: CampaignRow,
     else:
         competences = tuple((c.code, c.name) for c in referential.competences.values())
     raw = _participants(session, campaign)
-    groups_of, options = _groups(session, organisation, [r[1] for r in raw])
+    # a linked learner's profile lives on one account; their classes and roster entry may be on the other
+    links = linked_elsewhere(session, [r[1] for r in raw])
+    groups_of, options = _groups(session, organisation,
+                                 [r[1] for r in raw] + [o for others in links.values() for o in others])
     rows = []
     for (pid, account_id, status, attempt, created, shared_at, snap, name, given, family, r_given, r_family,
          state, answered) in raw:
@@ -179,14 +184,16 @@ def dashboard(session: Session, referential: Referential, campaign: CampaignRow,
         else:
             progress = None
         last, first = _names((name, given, family), (r_given, r_family))
-        mine = groups_of.get(account_id, [])
+        mine = list({g.id: g for a in (account_id, *sorted(links.get(account_id, ())))
+                     for g in groups_of.get(a, [])}.values())
         rows.append(ParticipantRow(
             pid, account_id, last, first, tuple(g.label for g in mine), frozenset(g.id for g in mine), current,
             attempt, aware(created), aware(shared_at),  # type: ignore[arg-type]
             progress, read_snapshot(snap) if current is ParticipationStatus.SHARED and snap else None,
+            linked=account_id in links,
         ))
     rows.sort(key=lambda r: (r.family_name.casefold(), r.given_name.casefold(), r.account_id))
-    participating = {r.account_id for r in rows}
+    participating = {r.account_id for r in rows} | {o for others in links.values() for o in others}
     not_started: list[str] = []
     roster_known = False
     if campaign.course_id is not None:

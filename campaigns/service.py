@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from campaigns import access, dashboard, use_cases
 from campaigns.models import CampaignRow, Organisation
+from core.links import profile_account_id
 from engine.campaigns.participation import CampaignError
 from engine.competence_test import Step
 from engine.config import DEFAULT_CONFIG, EngineConfig
@@ -118,40 +119,48 @@ class CampaignService:
     def join(self, account_id: int, code: str) -> str:
         try:
             with self.sessions.begin() as session:
+                account_id = profile_account_id(session, account_id)  # a linked account uses its profile
                 campaign = use_cases.find_by_code(session, code)
                 return use_cases.join(session, campaign, account_id, now=self.clock(), new_id=self.new_id).id
         except IntegrityError:  # the same student joined twice at once: the other request created it
             with self.sessions.begin() as session:
+                account_id = profile_account_id(session, account_id)  # a linked account uses its profile
                 campaign = use_cases.find_by_code(session, code)
                 return use_cases.join(session, campaign, account_id, now=self.clock(), new_id=self.new_id).id
 
     def start(self, account_id: int, participation_id: str) -> Step:
         with self.sessions.begin() as session:
+            account_id = profile_account_id(session, account_id)  # a linked account uses its profile
             return use_cases.start_test(session, self.referential, account_id, _pid(participation_id), now=self.clock(),
                                         assessment_id=self.new_id(), seed=self.new_seed(), strategy=self.strategy,
                                         config=self.config)
 
     def view(self, account_id: int, participation_id: str) -> use_cases.ParticipationView:
         with self.sessions.begin() as session:
+            account_id = profile_account_id(session, account_id)  # a linked account uses its profile
             return use_cases.participation_view(session, self.referential, account_id, _pid(participation_id),
                                                 now=self.clock(), config=self.config)
 
     def share(self, account_id: int, participation_id: str) -> None:
         with self.sessions.begin() as session:
+            account_id = profile_account_id(session, account_id)  # a linked account uses its profile
             use_cases.share(session, self.referential, account_id, _pid(participation_id), now=self.clock(),
                             config=self.config)
 
     def retry(self, account_id: int, participation_id: str) -> str:
         with self.sessions.begin() as session:
+            account_id = profile_account_id(session, account_id)  # a linked account uses its profile
             return use_cases.retry(session, account_id, _pid(participation_id), now=self.clock(), new_id=self.new_id,
                                    config=self.config).id
 
     def participation_of_test(self, account_id: int, assessment_id: str) -> str | None:
         with self.sessions.begin() as session:
+            account_id = profile_account_id(session, account_id)  # a linked account uses its profile
             if _UUID.fullmatch(assessment_id) is None:
                 return None
             return use_cases.participation_for_assessment(session, account_id, assessment_id)
 
     def mine(self, account_id: int) -> list[tuple[str, CampaignRow]]:
         with self.sessions.begin() as session:
+            account_id = profile_account_id(session, account_id)  # a linked account uses its profile
             return [(p.id, c) for p, c in use_cases.own_participations(session, account_id)]

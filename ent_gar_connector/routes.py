@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from ent_gar_connector import admin_routes, logout, views
+from ent_gar_connector import admin_routes, link_routes, logout, views
 from ent_gar_connector.identity import GarAttributeError, identity_from_attributes
 from ent_gar_connector.provisioning import NotSubscribed, provision
 from ent_gar_connector.reconciliation import Names, has_roster, listed_names, reconcile
@@ -38,6 +38,7 @@ log = logging.getLogger("ent_gar_connector")
 router = APIRouter()
 router.include_router(admin_routes.router)
 router.include_router(logout.router)
+router.include_router(link_routes.router)
 REQUEST_KEY = "gar:authn:"
 ASSERTION_KEY = "gar:assertion:"
 RECONCILE_KEY = "gar:reconcile:"

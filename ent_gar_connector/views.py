@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.accounts import Account
+from core.links import linked_elsewhere
 from core.schools import GarGroup, GarGroupMember, GarProfile, GarSchool, GarSchoolMember
 from ent_gar_connector.models import GarRosterEntry
 from ent_gar_connector.visibility import Scope, class_scope, may_change_school_setting
@@ -20,6 +21,7 @@ class StudentRow:
     account_id: int
     display_name: str
     named: bool
+    linked: bool = False  # the pupil linked this ENT account with a platform account ("compte relié")
 
 
 @dataclass(frozen=True)
@@ -111,9 +113,10 @@ def _school_view(session: Session, school: GarSchool, profile_code: str, mine: s
         .where(GarGroupMember.group_id.in_([g.id for g in groups]), GarProfile.role == "student")
     ).all()
     members: dict[int, list[StudentRow]] = {}
+    linked = linked_elsewhere(session, [account.id for _, account, _ in rows])
     for group_id, account, student_profile in rows:
         name, named = display_name(account, student_profile)
-        members.setdefault(group_id, []).append(StudentRow(account.id, name, named))
+        members.setdefault(group_id, []).append(StudentRow(account.id, name, named, account.id in linked))
     built = [GroupView(g.kind, g.code, g.label,
                        sorted(members.get(g.id, []), key=lambda r: (not r.named, r.display_name.lower())),
                        g.id in mine)

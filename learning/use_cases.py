@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core import events
 from core.events import CompetenceResultsChanged
+from core.links import profile_account_id
 from engine.answers import AnswerStatus, AnswerValue
 from engine.assessment import Assessment, AssessmentState, AssessmentType
 from engine.competence_test import (
@@ -299,22 +300,26 @@ class LearningService:
 
     def profile(self, account_id: int) -> Profile:
         with self.reads() as session:  # read only
+            account_id = profile_account_id(session, account_id)  # a linked account uses its profile
             return profile(session, self.referential, account_id, self.clock(), self.config)
 
     def start(self, account_id: int, code: str, *, retry: bool = False) -> Step:
         with self.sessions.begin() as session:
+            account_id = profile_account_id(session, account_id)  # a linked account uses its profile
             return start_test(session, self.referential, account_id, code, now=self.clock(),
                               assessment_id=self.new_id(), seed=self.new_seed(), strategy=self.strategy,
                               retry=retry, config=self.config)
 
     def reset(self, account_id: int, code: str) -> ResetOutcome:
         with self.sessions.begin() as session:
+            account_id = profile_account_id(session, account_id)  # a linked account uses its profile
             return reset(session, self.referential, account_id, code, now=self.clock(), config=self.config)
 
     def current(self, account_id: int, assessment_id: str, previous: str | None = None) -> TestView:
         """One read statement outside any transaction (plus, for a timed challenge's first display, one
         single-statement write)."""
         with self.reads() as session:
+            account_id = profile_account_id(session, account_id)  # a linked account uses its profile
             return current_test(session, self.referential, account_id, assessment_id, now=self.clock(),
                                 previous=previous)
 
@@ -322,6 +327,7 @@ class LearningService:
                skipped: bool = False) -> AnswerOutcome:
         try:
             with self.sessions.begin() as session:
+                account_id = profile_account_id(session, account_id)  # a linked account uses its profile
                 return answer(session, self.referential, account_id, assessment_id, challenge_id, value,
                               now=self.clock(), skipped=skipped, config=self.config)
         except IntegrityError:  # lost the race against the same submission: it is stored, report it
@@ -329,14 +335,17 @@ class LearningService:
 
     def outcome(self, account_id: int, assessment_id: str, challenge_id: str) -> AnswerOutcome:
         with self.reads() as session:  # read only
+            account_id = profile_account_id(session, account_id)  # a linked account uses its profile
             return stored_outcome(session, account_id, assessment_id, challenge_id)
 
     def last_test(self, account_id: int, code: str) -> str | None:
         with self.reads() as session:  # read only
+            account_id = profile_account_id(session, account_id)  # a linked account uses its profile
             return last_completed_test(session, account_id, code)
 
     def result(self, account_id: int, assessment_id: str, last_answer: str | None = None) -> TestResult:
         with self.reads() as session:  # read only
+            account_id = profile_account_id(session, account_id)  # a linked account uses its profile
             return test_result(session, self.referential, account_id, assessment_id, now=self.clock(),
                                config=self.config, last_answer=last_answer)
 

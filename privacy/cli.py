@@ -89,6 +89,7 @@ def user_delete(account_id: list[int] = typer.Argument(...),
     if erased is None:
         typer.echo(f"Aucun compte {shown}.", err=True)
         raise typer.Exit(1)
+    shown = ", ".join(map(str, erased.account_ids))  # with the accounts linked to them
     typer.echo(f"Compte {shown} supprimé : " + ", ".join(f"{t}={n}" for t, n in sorted(erased.tables.items()))
                + f", redis={erased.redis_keys}")
     typer.echo("Dans la plateforme (Moodle) : les notes et commentaires déjà envoyés restent dans son carnet de "

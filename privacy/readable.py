@@ -30,6 +30,8 @@ TITLES = {
     "gar_school_members": "Établissements (GAR)",
     "gar_group_members": "Classes et groupes (GAR)",
     "gar_roster_entries": "Liste d'élèves de l'établissement (en attente de rapprochement)",
+    "account_links": "Comptes reliés (un seul profil pour le compte de la plateforme et le compte ENT)",
+    "account_link_rows": "Données rassemblées sur le profil lors de la liaison des comptes",
     "campaigns.created_by": "Campagnes créées (elles restent à l'établissement ; le lien au compte est retiré)",
 }
 DROPPED = {"id", "account_id", "password_hash", "seed"}

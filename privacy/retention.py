@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy import delete, func, null, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import and_, delete, func, null, or_, select, update
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from core import audit
 from core.accounts import Account
+from core.links import AccountLink
 from core.rosters import Roster, RosterMember
 from core.store.base import ShortLivedStore
 from ent_gar_connector.models import GarRosterEntry
@@ -60,7 +61,16 @@ class PurgeReport:
 
 
 def _expired_accounts(session: Session, cutoff: datetime) -> list[int]:
-    return list(session.scalars(select(Account.id).where(Account.last_launch_at < cutoff)
+    """Accounts unused since the cutoff, unless linked to an account still in use (a linked learner's profile may
+    live on the account of the door they no longer use)."""
+    partner = aliased(Account)
+    in_use_partner = (
+        select(AccountLink.id)
+        .join(partner, or_(and_(AccountLink.account_id == Account.id, partner.id == AccountLink.profile_account_id),
+                           and_(AccountLink.profile_account_id == Account.id, partner.id == AccountLink.account_id)))
+        .where(partner.last_launch_at >= cutoff)
+    )
+    return list(session.scalars(select(Account.id).where(Account.last_launch_at < cutoff, ~in_use_partner.exists())
                                 .order_by(Account.id).limit(_BATCH)))
 
 

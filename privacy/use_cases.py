@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core import audit
 from core.accounts import Account
+from core.links import expand_to_links
 from core.schools import GAR_ISSUER, GarProfile
 from core.store.base import ShortLivedStore
 from privacy.erased import remember_erased
@@ -26,9 +27,10 @@ def _target(account_ids: Iterable[int]) -> str:
 
 def export_people(sessions: sessionmaker[Session], store: ShortLivedStore | None, account_ids: Iterable[int],
                   actor: str, now: datetime, *, raw: bool = False) -> dict[str, Any] | None:
-    """The person's data (readable by default, every stored value with `raw`); None when no account exists."""
+    """The person's data (readable by default, every stored value with `raw`), their linked accounts included;
+    None when no account exists."""
     with sessions.begin() as session:
-        data = collect(session, account_ids, store)
+        data = collect(session, expand_to_links(session, account_ids), store)  # a linked learner is one person
         if not data.found:
             return None
         exported = raw_export(data, now) if raw else readable_export(session, data, now)
@@ -46,10 +48,11 @@ class Erasure:
 
 def erase_people(sessions: sessionmaker[Session], store: ShortLivedStore | None, account_ids: Iterable[int],
                  actor: str, now: datetime) -> Erasure | None:
-    """Delete everything about the accounts in one transaction, list their identities as erased (so that an LMS
-    roster does not bring them back), then delete their Redis records. None when no account exists."""
+    """Delete everything about the accounts and the accounts linked to them in one transaction, list their
+    identities as erased (so that an LMS roster does not bring them back), then delete their Redis records. None
+    when no account exists."""
     with sessions.begin() as session:
-        data = collect(session, account_ids, store)
+        data = collect(session, expand_to_links(session, account_ids), store)  # a linked learner is one person
         if not data.found:
             return None
         counts = delete_rows(session, data)

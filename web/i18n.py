@@ -823,6 +823,87 @@ MESSAGES["en"].update({
     "edge.server_error.reason": "Pix LTI met an unexpected error while serving this page.",
     "edge.server_error.advice": "Try again; if it happens again, report it with the time of the attempt.",
 })
+MESSAGES["fr"].update({
+    "link.nav": "Relier mon compte ENT ou de la plateforme",
+    "link.title": "Relier mes comptes",
+    "link.why": "Si vous utilisez Pix LTI à la fois depuis l'ENT (médiacentre) et depuis un cours de la plateforme "
+                "(Moodle…), reliez vos deux comptes : vous aurez un seul profil, et vos professeurs verront le même "
+                "niveau partout.",
+    "link.done": "Vos comptes sont reliés : vos résultats sont réunis dans un seul profil.",
+    "link.linked_title": "Compte relié",
+    "link.linked_to": "Ce compte partage son profil avec :",
+    "link.unlink_admin": "Pour défaire la liaison, adressez-vous à l'administrateur de Pix LTI.",
+    "link.gar_title": "Relier mon compte ENT",
+    "link.gar_how": "Connectez-vous avec l'ENT dans une nouvelle fenêtre, puis confirmez la liaison.",
+    "link.gar_button": "Relier mon compte ENT",
+    "link.gar_open": "Se connecter avec l'ENT (nouvelle fenêtre)",
+    "link.gar_after": "Après la connexion, confirmez la liaison dans la nouvelle fenêtre, puis rechargez cette page. "
+                      "Le lien est valable 15 minutes.",
+    "link.code_title": "Relier avec un code",
+    "link.code_how": "Affichez un code ici, puis tapez-le dans Pix LTI depuis votre autre accès (ENT ou plateforme).",
+    "link.code_button": "Afficher un code",
+    "link.code_show": "Tapez ce code dans Pix LTI depuis votre autre accès, dans les {minutes} minutes :",
+    "link.code_label": "Code affiché par votre autre accès",
+    "link.code_submit": "Relier",
+    "link.wrong_code": "Ce code est inconnu, expiré ou déjà utilisé. Affichez-en un nouveau depuis votre autre accès.",
+    "link.too_many": "Trop de codes erronés : réessayez dans un quart d'heure.",
+    "link.already_gar": "Vous êtes déjà connecté par l'ENT : reliez votre compte de la plateforme avec un code.",
+    "link.badge": "compte relié",
+    "link.refused.link_same_account": "Ce code vient de ce même compte : tapez-le depuis votre autre accès.",
+    "link.refused.link_same_platform": "Ces deux comptes viennent du même accès : on ne relie qu'un compte ENT et un "
+                                       "compte de plateforme.",
+    "link.refused.link_already_linked": "Ces comptes sont déjà reliés (ou l'un d'eux est relié à un autre compte).",
+    "link.refused.link_both_linked": "Ces deux comptes sont déjà reliés à d'autres comptes.",
+    "link.refused.link_unknown_account": "Le compte qui a affiché ce code n'existe plus.",
+    "link.refused.link_not_linked": "Ce compte n'est relié à aucun autre.",
+    "link.confirm_title": "Relier votre compte ENT",
+    "link.confirm_text": "Votre compte ENT va être relié au compte {person} de la plateforme {platform}. Vos "
+                         "résultats seront réunis dans un seul profil.",
+    "link.confirm_warning": "Ne confirmez que si c'est vous qui avez demandé cette liaison, depuis votre cours.",
+    "link.confirm_button": "Confirmer la liaison",
+    "link.confirm_expired": "Ce lien de liaison est inconnu, expiré ou déjà utilisé. Recommencez depuis votre cours.",
+    "link.close_window": "Vous pouvez fermer cette fenêtre et recharger la page de votre cours.",
+})
+MESSAGES["en"].update({
+    "link.nav": "Link my ENT or platform account",
+    "link.title": "Link my accounts",
+    "link.why": "If you use Pix LTI both from the ENT (médiacentre) and from a platform course (Moodle…), link your "
+                "two accounts: you will have one profile, and your teachers will see the same level everywhere.",
+    "link.done": "Your accounts are linked: your results are gathered in one profile.",
+    "link.linked_title": "Linked account",
+    "link.linked_to": "This account shares its profile with:",
+    "link.unlink_admin": "To undo the link, ask the Pix LTI administrator.",
+    "link.gar_title": "Link my ENT account",
+    "link.gar_how": "Sign in with the ENT in a new window, then confirm the link.",
+    "link.gar_button": "Link my ENT account",
+    "link.gar_open": "Sign in with the ENT (new window)",
+    "link.gar_after": "After signing in, confirm the link in the new window, then reload this page. The link is "
+                      "valid for 15 minutes.",
+    "link.code_title": "Link with a code",
+    "link.code_how": "Show a code here, then type it in Pix LTI from your other access (ENT or platform).",
+    "link.code_button": "Show a code",
+    "link.code_show": "Type this code in Pix LTI from your other access, within {minutes} minutes:",
+    "link.code_label": "Code shown by your other access",
+    "link.code_submit": "Link",
+    "link.wrong_code": "This code is unknown, expired or already used. Show a new one from your other access.",
+    "link.too_many": "Too many wrong codes: try again in a quarter of an hour.",
+    "link.already_gar": "You are signed in through the ENT: link your platform account with a code.",
+    "link.badge": "linked account",
+    "link.refused.link_same_account": "This code comes from this same account: type it from your other access.",
+    "link.refused.link_same_platform": "Both accounts come from the same access: only an ENT account and a platform "
+                                       "account can be linked.",
+    "link.refused.link_already_linked": "These accounts are already linked (or one of them is linked to another).",
+    "link.refused.link_both_linked": "Both accounts are already linked to other accounts.",
+    "link.refused.link_unknown_account": "The account that showed this code no longer exists.",
+    "link.refused.link_not_linked": "This account is not linked to any other.",
+    "link.confirm_title": "Link your ENT account",
+    "link.confirm_text": "Your ENT account will be linked to the account {person} of the platform {platform}. Your "
+                         "results will be gathered in one profile.",
+    "link.confirm_warning": "Only confirm if you asked for this link yourself, from your course.",
+    "link.confirm_button": "Confirm the link",
+    "link.confirm_expired": "This link is unknown, expired or already used. Start again from your course.",
+    "link.close_window": "You can close this window and reload your course's page.",
+})
 # English texts of refusals known by their code (the French ones are the refusal's own text): kept apart so
 # that both catalogues keep the same keys.
 ENGLISH_REFUSALS: dict[str, str] = {key: MESSAGES["en"].pop(key) for key in list(MESSAGES["en"])

@@ -22,6 +22,7 @@ from engine.competence_test import LifecycleError, Refusal
 from engine.referential import Challenge, ChallengeType, Referential
 from engine.scoring import Scorecard, ScorecardStatus
 from learning.use_cases import AnswerOutcome, LearningError, LearningRefusal, LearningService
+from linking.use_cases import LEARNER_ROLES
 from web import params
 from web.auth import CSRF_FIELD, checked_form, csrf_token, link, session_data
 from web.errors import LaunchRefused
@@ -180,7 +181,8 @@ async def profile_response(request: Request, data: SessionData, **launch_context
     domains = [(d, [card_view(t, profile.scorecard(c.code)) for c in d.competences]) for d in referential.domains]
     return page(request, data, "eleve/profil.html", profile=profile, domains=domains, colours=DOMAIN_COLOURS,
                 sectors=sectors(profile.scorecards, service.config.max_competence_pix),
-                rings=level_rings(service.config.max_reachable_level), **launch_context)
+                rings=level_rings(service.config.max_reachable_level), may_link=data.role in LEARNER_ROLES,
+                **launch_context)
 
 
 # --- starting, retrying, resetting ------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from campaigns.models import CampaignRow, ParticipationRow
 from core.courses import Activity, Membership
 from core.db import utcnow
+from core.links import profile_account_id
 from engine.campaigns.code import normalise_code
 from engine.scoring import Scorecard
 from lti_tool.grades import hooks
@@ -59,7 +60,8 @@ def _shared_mastery(session: Session, account_id: int, code: str) -> tuple[int, 
     snapshots = session.scalars(
         select(ParticipationRow.snapshot)
         .join(CampaignRow, CampaignRow.id == ParticipationRow.campaign_id)
-        .where(ParticipationRow.account_id == account_id, CampaignRow.code == normalise_code(code),
+        .where(ParticipationRow.account_id == profile_account_id(session, account_id),  # a linked learner's profile
+               CampaignRow.code == normalise_code(code),
                ParticipationRow.shared_at.is_not(None))
     ).all()
     best: tuple[int, tuple[int, int] | None] | None = None

@@ -6,22 +6,43 @@ the worker, the test fixtures), never on import. Calling it twice subscribes onc
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from sqlalchemy.orm import Session
 
 from core import events
 from core.events import CampaignResultsShared, CompetenceResultsChanged, Registry
+from core.links import linked_account_ids
+from engine.scoring import Scorecard
 from lti_tool.grades import hooks
 
 
 def on_competence_results_changed(session: Session, event: CompetenceResultsChanged) -> None:
-    hooks.results_changed(session, account_id=event.account_id, scorecards=event.scorecards, at=event.at,
-                          activity_id=event.activity_id)
+    """Every LTI account of the learner gets the profile's score: a linked learner's profile lives on one account,
+    their gradebooks on each (`core.links`)."""
+    cards = _once(event.current_scorecards)
+    for account_id in sorted(linked_account_ids(session, event.account_id)):
+        hooks.results_changed(session, account_id=account_id, scorecards=cards, at=event.at,
+                              activity_id=event.activity_id)
 
 
 def on_campaign_results_shared(session: Session, event: CampaignResultsShared) -> None:
-    hooks.campaign_results_shared(session, account_id=event.account_id, campaign_code=event.campaign_code,
-                                  mastery_percent=event.mastery_percent, stage=event.stage, at=event.at,
-                                  activity_id=event.activity_id)
+    for account_id in sorted(linked_account_ids(session, event.account_id)):
+        hooks.campaign_results_shared(session, account_id=account_id, campaign_code=event.campaign_code,
+                                      mastery_percent=event.mastery_percent, stage=event.stage, at=event.at,
+                                      activity_id=event.activity_id)
+
+
+def _once(build: Callable[[], Sequence[Scorecard]]) -> Callable[[], Sequence[Scorecard]]:
+    """The profile built at most once, and only if some account has a graded activity."""
+    built: list[Sequence[Scorecard]] = []
+
+    def cards() -> Sequence[Scorecard]:
+        if not built:
+            built.append(build())
+        return built[0]
+
+    return cards
 
 
 def install(registry: Registry | None = None) -> None:

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from content_bank.loader import default_referential
+from core.links import profile_account_id
 from engine.scoring import Scorecard
 from learning import use_cases as learning_use_cases
 from lti_tool import keys
@@ -112,8 +113,10 @@ async def _log_refusal(state: ToolState, refused: LaunchRefused, claimed: dict[s
 
 
 def current_scorecards(session: Session, account_id: int) -> Sequence[Scorecard]:
-    """A learner's scorecards now, for results sent at a first launch (`grades.backfill`)."""
-    return learning_use_cases.profile(session, default_referential(), account_id, datetime.now(UTC)).scorecards
+    """A learner's scorecards now, for results sent at a first launch (`grades.backfill`): a linked account's are
+    its profile account's."""
+    return learning_use_cases.profile(session, default_referential(), profile_account_id(session, account_id),
+                                      datetime.now(UTC)).scorecards
 
 
 def locale_of(message: LaunchMessage) -> str:
