@@ -40,6 +40,9 @@ from privacy.routes import router as privacy_router
 from web import quick_test_routes, static_routes, student_routes
 from web.body_limit import BodyLimit, BodyLimits
 from web.campaign_routes import router as campaign_router
+from web.certification import candidate_routes as certification_candidate_routes
+from web.certification import common as certification_common
+from web.certification import invigilator_routes as certification_invigilator_routes
 from web.errors import LaunchRefused
 from web.outage import install_outage_handlers
 from web.pages import refusal
@@ -134,6 +137,9 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     app.include_router(campaign_router)
     app.include_router(static_routes.router)
     app.include_router(privacy_router)
+    app.include_router(certification_candidate_routes.router)  # the certification test day (issue 19)
+    app.include_router(certification_invigilator_routes.router)
+    app.include_router(certification_common.router)
 
     install_outage_handlers(app, settings.outage_retry_after_seconds)
 

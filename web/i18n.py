@@ -823,3 +823,10 @@ MESSAGES["en"].update({
 # that both catalogues keep the same keys.
 ENGLISH_REFUSALS: dict[str, str] = {key: MESSAGES["en"].pop(key) for key in list(MESSAGES["en"])
                                     if key.startswith(("refusal.", "dynreg.refusal.")) and key not in MESSAGES["fr"]}
+
+# The certification test day's words (issue 19), kept in their own module.
+from web.certification.messages import EN as _TEST_DAY_EN  # noqa: E402
+from web.certification.messages import FR as _TEST_DAY_FR  # noqa: E402
+
+MESSAGES["fr"].update(_TEST_DAY_FR)
+MESSAGES["en"].update(_TEST_DAY_EN)

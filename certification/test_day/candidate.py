@@ -163,6 +163,7 @@ class CandidateView:
     warning_minutes: int | None
     focus_check: bool  # report leaving the page (not for an accessibility adjustment)
     pending_alert: str | None  # the kind of a pending alert that blocks the question (not_displayed)
+    reentry_authorised: bool = False
     challenge: Challenge | None = None
 
 
@@ -182,7 +183,7 @@ def _view(session: Session, candidate: CandidateRow, session_row: SessionRow, co
         session_row.date, rows.arrival(session, candidate.id) is not None, candidate.present,
         course.state if course else None, answered, length, remaining,
         warning_due(remaining) if remaining is not None and course and course.state == "started" else None,
-        not candidate.accessibility_adjustment, pending, challenge)
+        not candidate.accessibility_adjustment, pending, bool(course and course.reentry_authorised), challenge)
 
 
 def candidate_view(session: Session, account_id: int, candidate_id: int, *, now: datetime,
