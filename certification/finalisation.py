@@ -59,6 +59,46 @@ def challenge_pool(referential: Referential, locale: str = "fr-fr") -> Challenge
     return cached[1]
 
 
+def report_incident(db: Session, candidate_id: int, incident: ReportedIncident, by_account: int,
+                    now: datetime) -> IssueReportRow:
+    """Any staff member of the centre reports an incident for a candidate before finalisation."""
+    candidate = repository.candidate(db, candidate_id)
+    if candidate is None:
+        raise StaffRefusal(UNKNOWN, 404)
+    row, _role = visible_session(db, candidate.session_id, by_account)
+    if row.state != SessionState.CREATED:
+        raise StaffRefusal(BAD_STATE, 409)
+    comment = incident.comment.strip()
+    if len(comment) > MAX_COMMENT:
+        raise StaffRefusal(INVALID, 400, "comment")
+    course = repository.course_of_candidate(db, candidate.id)
+    challenge_id = (incident.challenge_id or "").strip() or None
+    if challenge_id is not None:
+        answered = {a.challenge_id for a in repository.answers_of_course(db, course.id)} if course else set()
+        if challenge_id not in answered:
+            raise StaffRefusal(INVALID, 400, "challenge")
+    report = IssueReportRow(candidate_id=candidate.id, course_id=course.id if course else None, kind="incident",
+                            category=IncidentCategory(incident.category).value, comment=comment,
+                            challenge_id=challenge_id, raised_at=now, reported_by=by_account)
+    db.add(report)
+    db.flush()
+    return report
+
+
+def withdraw_incident(db: Session, report_id: int, by_account: int) -> int:
+    """Deletes an incident reported by staff (not a live alert) before finalisation; returns its session id."""
+    report = db.get(IssueReportRow, report_id)
+    candidate = None if report is None else repository.candidate(db, report.candidate_id)
+    if report is None or candidate is None or report.kind != "incident":
+        raise StaffRefusal(UNKNOWN, 404)
+    row, _role = visible_session(db, candidate.session_id, by_account)
+    if row.state != SessionState.CREATED:
+        raise StaffRefusal(BAD_STATE, 409)
+    db.delete(report)
+    db.flush()
+    return row.id
+
+
 def _managed_session(db: Session, session_id: int, by_account: int) -> tuple[SessionRow, CentreRow]:
     row, role = visible_session(db, session_id, by_account)
     if not access.may_manage_centre(role):

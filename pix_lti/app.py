@@ -40,6 +40,7 @@ from privacy.routes import router as privacy_router
 from web import quick_test_routes, static_routes, student_routes
 from web.body_limit import BodyLimit, BodyLimits
 from web.campaign_routes import router as campaign_router
+from web.certification.routes import router as certification_router
 from web.errors import LaunchRefused
 from web.outage import install_outage_handlers
 from web.pages import refusal
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     app.include_router(admin_routes.router)
     app.include_router(gar_routes.router)
     app.include_router(campaign_router)
+    app.include_router(certification_router)
     app.include_router(static_routes.router)
     app.include_router(privacy_router)
 
