@@ -99,10 +99,17 @@ def withdraw_incident(db: Session, report_id: int, by_account: int) -> int:
     return row.id
 
 
-def _managed_session(db: Session, session_id: int, by_account: int) -> tuple[SessionRow, CentreRow]:
-    row, role = visible_session(db, session_id, by_account)
-    if not access.may_manage_centre(role):
-        raise StaffRefusal(FORBIDDEN, 403)
+def _managed_session(db: Session, session_id: int, by_account: int | None) -> tuple[SessionRow, CentreRow]:
+    """`by_account` None: the operator (CLI, admin door), who may act on any session."""
+    if by_account is None:
+        found = repository.session_by_id(db, session_id)
+        if found is None:
+            raise StaffRefusal(UNKNOWN, 404)
+        row = found
+    else:
+        row, role = visible_session(db, session_id, by_account)
+        if not access.may_manage_centre(role):
+            raise StaffRefusal(FORBIDDEN, 403)
     centre = db.get(CentreRow, row.centre_id)
     assert centre is not None
     return row, centre
@@ -177,8 +184,8 @@ def _score(db: Session, referential: Referential, row: SessionRow, candidate: Ca
     return result
 
 
-def publish_results(db: Session, session_id: int, by_account: int, now: datetime) -> None:
-    """The review step: a manager publishes a finalised session's results."""
+def publish_results(db: Session, session_id: int, by_account: int | None, now: datetime) -> None:
+    """The review step: a manager (or the operator, `by_account` None) publishes a finalised session's results."""
     row, centre = _managed_session(db, session_id, by_account)
     if row.state != SessionState.FINALISED:
         raise StaffRefusal(BAD_STATE, 409)
