@@ -824,9 +824,17 @@ MESSAGES["en"].update({
 ENGLISH_REFUSALS: dict[str, str] = {key: MESSAGES["en"].pop(key) for key in list(MESSAGES["en"])
                                     if key.startswith(("refusal.", "dynreg.refusal.")) and key not in MESSAGES["fr"]}
 
-# The certification test day's words (issue 19), kept in their own module.
-from web.certification.messages import EN as _TEST_DAY_EN  # noqa: E402
-from web.certification.messages import FR as _TEST_DAY_FR  # noqa: E402
 
-MESSAGES["fr"].update(_TEST_DAY_FR)
-MESSAGES["en"].update(_TEST_DAY_EN)
+def _merge_context_words() -> None:
+    """Contexts' pages keep their words in their own module (fewer conflicts in this file); same keys in both."""
+    from web.certification.messages import EN as test_day_en
+    from web.certification.messages import FR as test_day_fr
+    from web.certification.words import WORDS as certification_words
+
+    for locale, words in certification_words.items():
+        MESSAGES[locale].update(words)
+    MESSAGES["fr"].update(test_day_fr)  # the test day's (candidate and invigilator pages)
+    MESSAGES["en"].update(test_day_en)
+
+
+_merge_context_words()

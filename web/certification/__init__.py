@@ -1,2 +1,2 @@
-"""The certification test day's pages: the candidate's (session form, identity, waiting, the test, the end) and
-the invigilator's space."""
+"""The certification pages (issue 19): the staff pages (centres, sessions, enrolment, finalisation) and the
+test day's (the candidate's way through the test, the invigilator's space)."""

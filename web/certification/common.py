@@ -44,7 +44,7 @@ def refused(request: Request, data: SessionData, error: TestDayError, *, back: s
     code = error.code.value
     return page(request, data, "eleve/refus.html", status_code=status or _STATUS.get(error.code, 409),
                 reason=t(f"certif.refusal.{code}", **values), advice=t(f"certif.refusal.{code}.advice", **values),
-                code=code, back=back or link(request, "/certification"), back_label=back_label or t("certif.back"))
+                code=code, back=back or link(request, "/certification"), back_label=back_label or t("certif.day.back"))
 
 
 def candidate_marker(data: SessionData, candidate_id: int) -> str:

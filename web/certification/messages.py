@@ -6,7 +6,7 @@ from __future__ import annotations
 FR: dict[str, str] = {
     "nav.certification": "Certification",
     "certif.title": "Certification",
-    "certif.back": "Revenir à la certification",
+    "certif.day.back": "Revenir à la certification",
     "certif.entry.title": "Rejoindre une session de certification",
     "certif.entry.intro": "Saisissez le numéro de session et le code d'accès que le surveillant vous donne.",
     "certif.entry.number": "Numéro de session",
@@ -151,7 +151,7 @@ FR: dict[str, str] = {
 EN: dict[str, str] = {
     "nav.certification": "Certification",
     "certif.title": "Certification",
-    "certif.back": "Back to certification",
+    "certif.day.back": "Back to certification",
     "certif.entry.title": "Join a certification session",
     "certif.entry.intro": "Type the session number and the access code the invigilator gives you.",
     "certif.entry.number": "Session number",
