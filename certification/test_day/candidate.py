@@ -24,6 +24,7 @@ from certification.models import (
     IssueReportRow,
     SessionRow,
 )
+from certification.records_io import planned_json
 from certification.test_day import rows
 from certification.test_day.clock import warning_due
 from certification.test_day.errors import TestDayError, TestDayRefusal
@@ -203,7 +204,7 @@ def start(session: Session, pool: ChallengePool, account_id: int, candidate_id: 
         raise TestDayError(TestDayRefusal.SESSION_CLOSED)
     if not candidate.present:
         raise TestDayError(TestDayRefusal.NOT_PRESENT)
-    planned: list[list[str]] = []
+    planned: list[list] = []  # type: ignore[type-arg]
     seen = rows.seen_in_earlier_certifications(session, account_id)
     if session_row.version == CertificationVersion.V2:
         planned = _v2_plan(session, pool, account_id, seed, frozenset(seen), now, config)
@@ -217,14 +218,14 @@ def start(session: Session, pool: ChallengePool, account_id: int, candidate_id: 
 
 
 def _v2_plan(session: Session, pool: ChallengePool, account_id: int, seed: str, seen: frozenset[str],
-             now: datetime, config: CertificationConfig) -> list[list[str]]:
+             now: datetime, config: CertificationConfig) -> list[list]:  # type: ignore[type-arg]
     referential = pool.referential
     record = learning_repo.load_profile_record(session, account_id)
     current = learning_profile(session, referential, account_id, now)
     competences = [ProfileCompetence(card.competence_code, card.level, card.pix) for card in current.scorecards]
     state = current_knowledge(record.knowledge_elements)
     plan = select_v2_challenges(referential, competences, state, seen_challenge_ids=seen, seed=seed, config=config)
-    return [[p.competence_code, p.challenge_id] for p in plan]
+    return planned_json(plan, competences)  # the stored format finalisation reads (certification.records_io)
 
 
 def current(session: Session, pool: ChallengePool, account_id: int, candidate_id: int, *, now: datetime,

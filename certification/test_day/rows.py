@@ -76,8 +76,8 @@ def facts_of(session: Session, course: CertificationCourseRow, candidate: Candid
 
 
 def _planned_id(item: object) -> str:
-    if isinstance(item, list | tuple):
-        return str(item[-1])
+    if isinstance(item, list | tuple):  # [competence code, challenge id, profile level, profile pix]
+        return str(item[1]) if len(item) > 1 else str(item[0])
     if isinstance(item, dict):
         return str(item.get("challenge_id", ""))
     return str(item)

@@ -331,3 +331,18 @@ def test_facts_make_the_engines_record():
     facts = TestFacts("v3", "s", date(2026, 3, 2), (rows.StoredAnswer("a", "ok"),), frozenset({"a", "b"}))
     record = record_of(facts)
     assert record.neutralised == {"a"} and record.answers[0].status is AnswerStatus.OK
+
+
+def test_a_v2_session_asks_the_planned_challenges_in_order(service, sessions, referential):
+    with sessions.begin() as db:
+        day = make_day(db, referential, START, version="v2")
+    seated(service, day)
+    with sessions.begin() as db:
+        planned = [p[1] for p in db.query(CertificationCourseRow).one().planned]
+    assert planned
+    asked = []
+    while (view := service.current(day.pupil, day.candidate_id)).challenge is not None:
+        assert view.length == len(planned)
+        asked.append(view.challenge.id)
+        service.answer(day.pupil, day.candidate_id, view.challenge.id, right_answer(view.challenge))
+    assert asked == planned and view.state == "ended"
