@@ -9,6 +9,7 @@ question with the same time left. A reload of the question page is not a re-entr
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -29,7 +30,7 @@ from certification.test_day import rows
 from certification.test_day.clock import warning_due
 from certification.test_day.errors import TestDayError, TestDayRefusal
 from certification.test_day.models import ArrivalRow
-from certification.test_day.progress import answered_count, next_challenge, test_length
+from certification.test_day.progress import TestFacts, answered_count, next_challenge, test_length
 from engine.answers import AnswerStatus, AnswerValue, answer_status
 from engine.certification.config import DEFAULT_CERTIFICATION_CONFIG, CertificationConfig
 from engine.certification.records import CertificationVersion, EndReason
@@ -169,11 +170,16 @@ class CandidateView:
 
 
 def _view(session: Session, candidate: CandidateRow, session_row: SessionRow, course: CertificationCourseRow | None,
-          now: datetime, config: CertificationConfig, challenge: Challenge | None = None) -> CandidateView:
+          now: datetime, config: CertificationConfig, challenge: Challenge | None = None,
+          known: tuple[TestFacts, Sequence[IssueReportRow]] | None = None) -> CandidateView:
+    """`known`: the course's facts and alerts when the caller has just read them."""
     answered, length, remaining, pending = 0, config.flash.maximum_length, None, None
     if course is not None:
-        alerts = rows.alerts_of_course(session, course.id)
-        facts = rows.facts_of(session, course, candidate, session_row, alerts)
+        if known is None:
+            alerts = rows.alerts_of_course(session, course.id)
+            facts = rows.facts_of(session, course, candidate, session_row, alerts)
+        else:
+            facts, alerts = known
         answered = answered_count(facts.answers, facts.neutralised)
         length = test_length(facts, config) - len(facts.neutralised)
         remaining = rows.clock_of(course, candidate, config.duration_minutes).remaining_seconds(now)
@@ -181,7 +187,7 @@ def _view(session: Session, candidate: CandidateRow, session_row: SessionRow, co
                         and a.challenge_id == course.current_challenge_id), None)
     return CandidateView(
         candidate.id, candidate.first_name, candidate.last_name, candidate.birth_date, session_row.number,
-        session_row.date, rows.arrival(session, candidate.id) is not None, candidate.present,
+        session_row.date, course is not None or rows.arrival(session, candidate.id) is not None, candidate.present,
         course.state if course else None, answered, length, remaining,
         warning_due(remaining) if remaining is not None and course and course.state == "started" else None,
         not candidate.accessibility_adjustment, pending, bool(course and course.reentry_authorised), challenge)
@@ -241,21 +247,22 @@ def current(session: Session, pool: ChallengePool, account_id: int, candidate_id
         course.reentry_authorised = False
         rows.resume_clock(course, now)
     challenge = None
+    alerts = rows.alerts_of_course(session, course.id)
+    facts = rows.facts_of(session, course, candidate, session_row, alerts)
     if course.state == "started":
         course.last_seen_at = now
         if rows.clock_of(course, candidate, config.duration_minutes).is_up(now):
             rows.end_course(course, EndReason.TIME_UP, now)
         else:
-            challenge = _current_challenge(session, pool, course, candidate, session_row, now, config)
-    return _view(session, candidate, session_row, course, now, config, challenge)
+            challenge = _current_challenge(pool, course, facts, now, config)
+    return _view(session, candidate, session_row, course, now, config, challenge, (facts, alerts))
 
 
-def _current_challenge(session: Session, pool: ChallengePool, course: CertificationCourseRow,
-                       candidate: CandidateRow, session_row: SessionRow, now: datetime,
+def _current_challenge(pool: ChallengePool, course: CertificationCourseRow, facts: TestFacts, now: datetime,
                        config: CertificationConfig) -> Challenge | None:
+    """The question on screen: chosen once (then the same on every reload), or the test ends."""
     if course.current_challenge_id and course.current_challenge_id in pool.referential.challenges:
         return pool.referential.challenges[course.current_challenge_id]
-    facts = rows.facts_of(session, course, candidate, session_row)
     challenge = next_challenge(pool, facts, config)
     if challenge is None:
         rows.end_course(course, EndReason.COMPLETED, now)
@@ -314,9 +321,7 @@ def answer(session: Session, pool: ChallengePool, account_id: int, candidate_id:
     course.last_seen_at = now
     session.flush()
     facts = rows.facts_of(session, course, candidate, session_row, alerts)
-    ended = next_challenge(pool, facts, config) is None
-    if ended:
-        rows.end_course(course, EndReason.COMPLETED, now)
+    ended = _current_challenge(pool, course, facts, now, config) is None  # the next question, chosen once
     return Answered(status, ended)
 
 
