@@ -44,10 +44,10 @@ from launch_bench import (
 from raw_http import RawConnection, RawResponse
 
 sys.path.insert(0, str(ROOT))
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import delete, select  # noqa: E402
 
 from certification.centres import open_course_centre  # noqa: E402
-from certification.models import CandidateRow, SessionRow  # noqa: E402
+from certification.models import CandidateRow, CentreRow, SessionRow  # noqa: E402
 from content_bank.loader import default_referential  # noqa: E402
 from core.accounts import Account  # noqa: E402
 from core.courses import Course  # noqa: E402
@@ -132,7 +132,10 @@ def prepare(database_url: str, referential: Referential, invigilators: list[Pers
     numbers = []
     with factory.begin() as db:
         course = db.scalar(select(Course.id).where(Course.context_id == "bench-certif-course"))
-        centre = open_course_centre(db, course, None)
+        centre = db.scalar(select(CentreRow).where(CentreRow.course_id == course)) or open_course_centre(db, course,
+                                                                                                         None)
+        db.execute(delete(SessionRow).where(SessionRow.number >= FIRST_NUMBER,  # a previous run's sessions
+                                            SessionRow.number < FIRST_NUMBER + 1000))
         rows = []
         for k in range(sessions):
             row = SessionRow(centre_id=centre.id, number=FIRST_NUMBER + k, date=date.today(), time="09:00",
