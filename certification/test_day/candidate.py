@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from certification import repository as repo
@@ -30,7 +31,7 @@ from certification.test_day import rows
 from certification.test_day.clock import warning_due
 from certification.test_day.errors import TestDayError, TestDayRefusal
 from certification.test_day.models import ArrivalRow
-from certification.test_day.progress import TestFacts, answered_count, next_challenge, test_length
+from certification.test_day.progress import StoredAnswer, TestFacts, answered_count, next_challenge, test_length
 from engine.answers import AnswerStatus, AnswerValue, answer_status
 from engine.certification.config import DEFAULT_CERTIFICATION_CONFIG, CertificationConfig
 from engine.certification.records import CertificationVersion, EndReason
@@ -40,6 +41,8 @@ from engine.knowledge import current_knowledge
 from engine.referential import Challenge
 from learning import repository as learning_repo
 from learning.use_cases import profile as learning_profile
+
+LAST_SEEN_STEP_SECONDS = 10  # a re-entry freezes the clock at the last contact: within 10 s of it
 
 
 class Step(StrEnum):
@@ -129,12 +132,11 @@ def identify(session: Session, account_id: int, number: int, access_code: str, l
 
 
 def own_candidate(session: Session, account_id: int, candidate_id: int) -> tuple[CandidateRow, SessionRow]:
-    candidate = repo.candidate(session, candidate_id)
-    if candidate is None or candidate.account_id != account_id:
+    found = session.execute(select(CandidateRow, SessionRow).join(SessionRow, SessionRow.id == CandidateRow.session_id)
+                            .where(CandidateRow.id == candidate_id)).first()  # one round trip
+    if found is None or found[0].account_id != account_id:
         raise TestDayError(TestDayRefusal.UNKNOWN_CANDIDATE)
-    session_row = repo.session_by_id(session, candidate.session_id)
-    assert session_row is not None
-    return candidate, session_row
+    return found[0], found[1]
 
 
 def confirm_identity(session: Session, account_id: int, candidate_id: int, *, now: datetime) -> None:
@@ -250,7 +252,9 @@ def current(session: Session, pool: ChallengePool, account_id: int, candidate_id
     alerts = rows.alerts_of_course(session, course.id)
     facts = rows.facts_of(session, course, candidate, session_row, alerts)
     if course.state == "started":
-        course.last_seen_at = now
+        seen = rows.aware(course.last_seen_at)
+        if seen is None or (now - seen).total_seconds() >= LAST_SEEN_STEP_SECONDS:  # no write for every page
+            course.last_seen_at = now
         if rows.clock_of(course, candidate, config.duration_minutes).is_up(now):
             rows.end_course(course, EndReason.TIME_UP, now)
         else:
@@ -288,7 +292,9 @@ def answer(session: Session, pool: ChallengePool, account_id: int, candidate_id:
     course = rows.lock_course(session, candidate.id)
     if course is None:
         raise TestDayError(TestDayRefusal.NOT_STARTED)
-    stored = session.scalar(_answer_query(course.id, challenge_id))
+    alerts = rows.alerts_of_course(session, course.id)
+    facts = rows.facts_of(session, course, candidate, session_row, alerts)
+    stored = next((a for a in facts.answers if a.challenge_id == challenge_id), None)
     if stored is not None:
         return Answered(AnswerStatus(stored.status), course.state == "ended", replayed=True)
     if course.state == "ended":
@@ -302,7 +308,6 @@ def answer(session: Session, pool: ChallengePool, account_id: int, candidate_id:
         return Answered(AnswerStatus.SKIPPED, True, replayed=True)
     if course.current_challenge_id != challenge_id or challenge_id not in pool.referential.challenges:
         raise TestDayError(TestDayRefusal.NOT_CURRENT_CHALLENGE)
-    alerts = rows.alerts_of_course(session, course.id)
     if any(a.resolution is None and a.category == rows.NOT_DISPLAYED and a.challenge_id == challenge_id
            for a in alerts):
         raise TestDayError(TestDayRefusal.ALERT_PENDING)
@@ -313,22 +318,16 @@ def answer(session: Session, pool: ChallengePool, account_id: int, candidate_id:
     status = answer_status(challenge, value, skipped=skipped, elapsed_seconds=elapsed, focused_out=focused_out,
                            certification=True)
     session.add(CertificationAnswerRow(
-        course_id=course.id, position=rows.next_position(session, course.id), challenge_id=challenge_id,
+        course_id=course.id, position=len(facts.answers) + 1, challenge_id=challenge_id,
         value=_stored_value(value), status=status.value, focused_out=focused_out,
         time_seconds=None if elapsed is None else int(elapsed), answered_at=now))
     course.current_challenge_id = None
     course.current_challenge_at = None
     course.last_seen_at = now
     session.flush()
-    facts = rows.facts_of(session, course, candidate, session_row, alerts)
+    facts = replace(facts, answers=(*facts.answers, StoredAnswer(challenge_id, status.value)))
     ended = _current_challenge(pool, course, facts, now, config) is None  # the next question, chosen once
     return Answered(status, ended)
-
-
-def _answer_query(course_id: int, challenge_id: str):  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
-    return select(CertificationAnswerRow).where(CertificationAnswerRow.course_id == course_id,
-                                                CertificationAnswerRow.challenge_id == challenge_id)
 
 
 def _stored_value(value: AnswerValue | None) -> str:
