@@ -163,8 +163,7 @@ class CertificationStaff:
             reports: dict[int, list[IssueReportRow]] = {}
             for report in repository.issue_reports_of_session(db, row.id):
                 reports.setdefault(report.candidate_id, []).append(report)
-            live = certifiability_of(db, self.referential, [c.account_id for c in candidates if c.account_id],
-                                     self.clock())
+            live = certifiability_of(db, self.referential, [c.account_id for c in candidates if c.account_id])
             answered_by_course: dict[int, list[str]] = {}
             for course_id, challenge_id in db.execute(
                     select(CertificationAnswerRow.course_id, CertificationAnswerRow.challenge_id)

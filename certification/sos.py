@@ -89,7 +89,7 @@ def create_sos_campaign(db: Session, referential: Referential, centre_id: int, b
     if centre is None or access.role_in_centre(db, by_account, centre) is None:
         raise StaffRefusal(UNKNOWN, 404)
     pupils = list(enrolment.pupils_of_centre(db, centre))
-    status = certifiability_of(db, referential, pupils, now)
+    status = certifiability_of(db, referential, pupils)
     not_certifiable = [p for p, s in status.items() if not s.is_certifiable]
     codes = most_lacking_competences(db, referential, not_certifiable, now)
     tubes = tuple(t.name for t in referential.tubes.values() if t.competence_code in codes)
