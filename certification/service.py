@@ -18,6 +18,7 @@ from certification.errors import UNKNOWN, StaffRefusal
 from certification.models import (
     CandidateRow,
     CentreRow,
+    CertificationAnswerRow,
     CertificationCourseRow,
     IssueReportRow,
     ResultRow,
@@ -162,12 +163,18 @@ class CertificationStaff:
             reports: dict[int, list[IssueReportRow]] = {}
             for report in repository.issue_reports_of_session(db, row.id):
                 reports.setdefault(report.candidate_id, []).append(report)
-            live = certifiability_of(db, self.referential, [c.account_id for c in candidates if c.account_id],
-                                     self.clock())
+            live = certifiability_of(db, self.referential, [c.account_id for c in candidates if c.account_id])
+            answered_by_course: dict[int, list[str]] = {}
+            for course_id, challenge_id in db.execute(
+                    select(CertificationAnswerRow.course_id, CertificationAnswerRow.challenge_id)
+                    .join(CertificationCourseRow, CertificationCourseRow.id == CertificationAnswerRow.course_id)
+                    .where(CertificationCourseRow.session_id == row.id)
+                    .order_by(CertificationAnswerRow.course_id, CertificationAnswerRow.position)):
+                answered_by_course.setdefault(course_id, []).append(challenge_id)
             lines = []
             for candidate in candidates:
                 course = courses.get(candidate.id)
-                answered = tuple(a.challenge_id for a in repository.answers_of_course(db, course.id)) if course else ()
+                answered = tuple(answered_by_course.get(course.id, ())) if course else ()
                 lines.append(CandidateLine(candidate, live.get(candidate.account_id or -1), course,
                                            results.get(candidate.id), answered,
                                            tuple(reports.get(candidate.id, ()))))

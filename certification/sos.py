@@ -89,7 +89,7 @@ def create_sos_campaign(db: Session, referential: Referential, centre_id: int, b
     if centre is None or access.role_in_centre(db, by_account, centre) is None:
         raise StaffRefusal(UNKNOWN, 404)
     pupils = list(enrolment.pupils_of_centre(db, centre))
-    status = certifiability_of(db, referential, pupils, now)
+    status = certifiability_of(db, referential, pupils)
     not_certifiable = [p for p, s in status.items() if not s.is_certifiable]
     codes = most_lacking_competences(db, referential, not_certifiable, now)
     tubes = tuple(t.name for t in referential.tubes.values() if t.competence_code in codes)
@@ -103,3 +103,15 @@ def create_rentree_campaign(db: Session, referential: Referential, centre_id: in
     tubes = tuple(referential.tubes)
     return _create(db, referential, centre_id, by_account,
                    CampaignDraft(RENTREE_NAME, CampaignType.ASSESSMENT, tubes, RENTREE_MAX_LEVEL), now)
+
+
+def sos_campaign_of(db: Session, centre_id: int) -> CampaignRow | None:
+    """The centre's latest open "SOS élève non certifiable" campaign, to offer a pupil who is not certifiable
+    (the candidate's pages, issue 19's test day); None when the centre has not created one."""
+    centre = db.get(CentreRow, centre_id)
+    if centre is None:
+        return None
+    organisation = _organisation(db, centre)
+    return db.scalar(select(CampaignRow).where(CampaignRow.organisation_id == organisation.id,
+                                               CampaignRow.name == SOS_NAME, CampaignRow.archived_at.is_(None))
+                     .order_by(CampaignRow.id.desc()).limit(1))

@@ -39,6 +39,7 @@ def test_sos_aims_at_the_competences_the_pupils_most_lack(sessions_: sessionmake
         assert lacking == [codes[0], *codes[4:8]]
         campaign = sos.create_sos_campaign(db, REFERENTIAL, school.centre_id, school.teacher, AT)
         assert (campaign.name, campaign.type, campaign.multiple_sendings) == (sos.SOS_NAME, "assessment", True)
+        assert sos.sos_campaign_of(db, school.centre_id).code == campaign.code
         profile = db.get(TargetProfileRow, campaign.target_profile_id)
         skills = [REFERENTIAL.skills[name] for name in profile.skills]
         assert {s.competence_code for s in skills} == set(lacking)
@@ -49,6 +50,7 @@ def test_rentree_template_covers_the_16_competences(sessions_: sessionmaker[Sess
     with sessions_.begin() as db:
         school = make_school(db)
         campaign = sos.create_rentree_campaign(db, REFERENTIAL, school.centre_id, school.head, AT)
+        assert sos.sos_campaign_of(db, school.centre_id) is None
         profile = db.get(TargetProfileRow, campaign.target_profile_id)
         assert len({REFERENTIAL.skills[n].competence_code for n in profile.skills}) == 16
         assert campaign.name == sos.RENTREE_NAME
