@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from certification import repository as repo
+from certification.sos import sos_campaign_of
 from certification.test_day import candidate, invigilator
 from certification.test_day.candidate import Answered, CandidateView, Joined
 from certification.test_day.invigilator import Board
@@ -44,6 +46,13 @@ class TestDayService:
     def join(self, account_id: int, number: int, access_code: str) -> Joined:
         with self.sessions.begin() as session:
             return candidate.join(session, self.referential, account_id, number, access_code, now=self.clock())
+
+    def sos_code(self, number: int) -> str | None:
+        """The code of the session's centre's open "SOS élève non certifiable" campaign, if it created one."""
+        with self.sessions.begin() as session:
+            row = repo.session_by_number(session, number)
+            campaign = None if row is None else sos_campaign_of(session, row.centre_id)
+            return None if campaign is None else campaign.code
 
     def identify(self, account_id: int, number: int, access_code: str, last_name: str, first_name: str,
                  birth_date: date) -> int:

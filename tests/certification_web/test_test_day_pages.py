@@ -6,6 +6,7 @@ is a re-entry the invigilator must allow, and the question and time survive a re
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from certification.centres import open_course_centre
 from certification.models import SessionRow
+from certification.sos import create_sos_campaign
 from content_bank.loader import default_referential
 from core.accounts import Account
 from core.courses import Course
@@ -252,3 +254,11 @@ def test_a_pupil_who_is_not_certifiable_is_pointed_to_the_sos_campaign(room):
         enrol(db, room["session_id"], account, "Noé", "Nouveau")
     refused = _join(newcomer, room["n"])
     assert refused.status_code == 403 and "SOS élève non certifiable" in refused.text
+    assert "data-sos" not in refused.text  # the centre has not created the campaign yet
+    with tool.sessions().begin() as db:
+        session_row = db.get(SessionRow, room["session_id"])
+        teacher = db.scalar(select(Account.id).where(Account.sub == f"prof-1-{room['n']}"))
+        campaign = create_sos_campaign(db, default_referential(), session_row.centre_id, teacher, datetime.now(UTC))
+        code = campaign.code
+    offered = _join(newcomer, room["n"])
+    assert f'data-sos="{code}"' in offered.text and f"/campagnes/rejoindre?code={code}" in offered.text

@@ -90,8 +90,9 @@ async def join(request: Request) -> Response:
             await throttle.record_failure(store, PURPOSE, data.account_id, address)
             return _entry_error(request, data, "certif.refusal.wrong_session_or_code", 403, raw_number)
         if error.code is TestDayRefusal.NOT_CERTIFIABLE:
+            sos = await run_in_threadpool(service.sos_code, number)
             return page(request, data, "certif/candidat/non_certifiable.html", status_code=403,
-                        missing=int(str(error)) if str(error).isdigit() else 0)
+                        missing=int(str(error)) if str(error).isdigit() else 0, sos=sos)
         return refused(request, data, error)
     await throttle.clear_account(store, PURPOSE, data.account_id)
     if joined.step is Step.IDENTIFY:

@@ -60,6 +60,10 @@ FR: dict[str, str] = {
     "certif.not_certifiable.sos": "Vous n'êtes pas renvoyé ou renvoyée : le surveillant vous donne le code du "
                                   "parcours « SOS élève non certifiable » pour travailler les compétences qui "
                                   "manquent.",
+    "certif.not_certifiable.sos_ready": "Vous n'êtes pas renvoyé ou renvoyée : votre établissement a préparé le "
+                                        "parcours « SOS élève non certifiable » pour travailler les compétences "
+                                        "qui manquent.",
+    "certif.not_certifiable.sos_join": "Commencer le parcours « SOS élève non certifiable »",
     "certif.space.title": "Espace surveillant",
     "certif.space.intro": "Saisissez le numéro de la session et le mot de passe surveillant indiqués sur la "
                           "feuille de la session.",
@@ -204,6 +208,9 @@ EN: dict[str, str] = {
     "certif.not_certifiable.missing": "You need {n} more competence(s) at level 1 to take the certification.",
     "certif.not_certifiable.sos": "You are not sent away: the invigilator gives you the code of the \"SOS pupil not "
                                   "certifiable\" path to work on the missing competences.",
+    "certif.not_certifiable.sos_ready": "You are not sent away: your school prepared the \"SOS pupil not "
+                                        "certifiable\" path to work on the missing competences.",
+    "certif.not_certifiable.sos_join": "Start the \"SOS pupil not certifiable\" path",
     "certif.space.title": "Invigilator space",
     "certif.space.intro": "Type the session number and the invigilator password written on the session sheet.",
     "certif.space.password": "Invigilator password",
