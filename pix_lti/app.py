@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
+from admin import certification_routes as admin_certification_routes
 from admin import routes as admin_routes
 from content_bank.active import active_bank, refusal_message
 from content_bank.loader import default_referential
@@ -40,6 +41,10 @@ from privacy.routes import router as privacy_router
 from web import link_routes, quick_test_routes, static_routes, student_routes
 from web.body_limit import BodyLimit, BodyLimits
 from web.campaign_routes import router as campaign_router
+from web.certification import candidate_routes as certification_candidate_routes
+from web.certification import common as certification_common
+from web.certification import invigilator_routes as certification_invigilator_routes
+from web.certification.routes import router as certification_router
 from web.errors import LaunchRefused
 from web.outage import install_outage_handlers
 from web.pages import refusal
@@ -132,10 +137,15 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     install_security_headers(app, framing_urls)  # added last: outermost, so the 413 and 503 pages get the headers too
     app.include_router(registration_routes.router)
     app.include_router(admin_routes.router)
+    app.include_router(admin_certification_routes.router)
     app.include_router(gar_routes.router)
     app.include_router(campaign_router)
+    app.include_router(certification_router)
     app.include_router(static_routes.router)
     app.include_router(privacy_router)
+    app.include_router(certification_candidate_routes.router)  # the certification test day (issue 19)
+    app.include_router(certification_invigilator_routes.router)
+    app.include_router(certification_common.router)
 
     install_outage_handlers(app, settings.outage_retry_after_seconds)
 

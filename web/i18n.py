@@ -908,3 +908,18 @@ MESSAGES["en"].update({
 # that both catalogues keep the same keys.
 ENGLISH_REFUSALS: dict[str, str] = {key: MESSAGES["en"].pop(key) for key in list(MESSAGES["en"])
                                     if key.startswith(("refusal.", "dynreg.refusal.")) and key not in MESSAGES["fr"]}
+
+
+def _merge_context_words() -> None:
+    """Contexts' pages keep their words in their own module (fewer conflicts in this file); same keys in both."""
+    from web.certification.messages import EN as test_day_en
+    from web.certification.messages import FR as test_day_fr
+    from web.certification.words import WORDS as certification_words
+
+    for locale, words in certification_words.items():
+        MESSAGES[locale].update(words)
+    MESSAGES["fr"].update(test_day_fr)  # the test day's (candidate and invigilator pages)
+    MESSAGES["en"].update(test_day_en)
+
+
+_merge_context_words()

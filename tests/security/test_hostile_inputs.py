@@ -73,7 +73,7 @@ def _tolerated(status: int, url: str) -> bool:
 def _owner(path: str) -> str:
     if path.startswith("/admin"):
         return "admin"
-    if path.startswith(("/campagnes", "/lti/selection", "/gar/classes", "/gar/roster")):
+    if path.startswith(("/campagnes", "/certif", "/lti/selection", "/gar/classes", "/gar/roster")):
         return "teacher"
     if path.startswith(("/lti/", "/.well-known", "/gar/", "/healthz")):
         return "nobody"

@@ -1,0 +1,209 @@
+"""A certification session in a real browser (Debian's chromium driven by Playwright), on `pix-lti serve` (SQLite):
+the invigilator opens the space on a tablet-sized page and confirms two pupils' presence; Léa takes the test,
+leaves the page (the alert is validated: the question is replaced); Tom leaves the test and comes back through a
+new launch (the invigilator lets him back in: same question); the invigilator ends both tests; the head finalises
+the session through the staff pages and sees the results. A third pupil, not certifiable, is pointed to the SOS
+campaign. Sessions are opened by signed session cookies (the launch itself is tested elsewhere)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import httpx
+import pytest
+
+from certification.access import StaffRole
+from certification.centres import name_staff, open_school_centre
+from certification.models import SessionRow
+from content_bank.loader import default_referential
+from core.accounts import Account
+from core.db import make_engine, make_session_factory
+from tests.certification.day import ACCESS_CODE, PASSWORD, enrol, make_certifiable
+from tests.e2e.test_student_in_iframe import CHROMIUM, ROOT, _answer, _free_port, sync_api
+from web.tokens import SessionCodec, SessionData
+
+SECRET = "e2e-certification-day-secret-0123456789"
+NUMBER = 5550001
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """`pix-lti serve` on a SQLite file and a free port: (tool URL, database URL)."""
+    database = f"sqlite:///{tmp_path_factory.mktemp('certif')}/tool.sqlite3"
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIX_LTI_")}
+    env |= {"PIX_LTI_DATABASE_URL": database, "PIX_LTI_SESSION_SECRET": SECRET,
+            "PIX_LTI_BASE_URL": f"http://127.0.0.1:{port}"}
+    process = subprocess.Popen([sys.executable, "-m", "pix_lti.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    tool = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(tool + "/healthz").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("server did not start: " + (process.stderr.read().decode() if process.stderr
+                                                                else ""))
+            time.sleep(0.2)
+        yield tool, database
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:  # type: ignore[type-arg]
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        yield instance
+        instance.close()
+
+
+def _seed(database: str) -> dict[str, int]:
+    """A school centre, its head (manager), a session, Léa and Tom enrolled and certifiable, Noé enrolled but not."""
+    engine = make_engine(database)
+    referential = default_referential()
+    now = datetime.now(UTC)
+    with make_session_factory(engine).begin() as db:
+        people = {}
+        for key, given, family in (("head", "Claire", "Directrice"), ("lea", "Léa", "Martin"),
+                                   ("tom", "Tom", "Bernard"), ("noe", "Noé", "Petit")):
+            account = Account(issuer="https://ent.example", sub=f"e2e-{key}", given_name=given, family_name=family,
+                              name=f"{given} {family}")
+            db.add(account)
+            db.flush()
+            people[key] = account.id
+        centre = open_school_centre(db, "0750001A", "Collège Exemple", None)
+        name_staff(db, centre.id, people["head"], StaffRole.MANAGER)
+        row = SessionRow(centre_id=centre.id, number=NUMBER, date=date.today(), time="09:00", room="CDI", address="",
+                         examiner="Mme Surveillante", description="", access_code=ACCESS_CODE,
+                         invigilator_password=PASSWORD, version="v3", state="created")
+        db.add(row)
+        db.flush()
+        for key in ("lea", "tom"):
+            make_certifiable(db, referential, people[key], now)
+        for key, given, family in (("lea", "Léa", "Martin"), ("tom", "Tom", "Bernard"), ("noe", "Noé", "Petit")):
+            people[f"{key}_candidate"] = enrol(db, row.id, people[key], given, family)
+        people["session"] = row.id
+    engine.dispose()
+    return people
+
+
+def _context(browser, tool: str, account_id: int, launch: str, role: str = "student", **options):  # type: ignore[no-untyped-def]
+    """A browser context signed in as this account (a session cookie as a launch leaves it)."""
+    context = browser.new_context(**options)
+    cookie = SessionCodec(SECRET).dumps(SessionData(account_id, launch, role, None, None))
+    context.add_cookies([{"name": "pix_lti_session", "value": cookie, "url": tool}])
+    page = context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    return page
+
+
+def _join(page, tool: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(tool + "/profil")
+    page.get_by_role("link", name="Certification").click()
+    page.get_by_label("Numéro de session").fill(str(NUMBER))
+    page.get_by_label("Code d'accès").fill(ACCESS_CODE.lower())
+    page.get_by_role("button", name="Rejoindre la session").click()
+
+
+def _challenge(page):  # type: ignore[no-untyped-def]
+    return default_referential().challenges[page.locator("form.challenge").get_attribute("data-challenge")]
+
+
+def _answer_current(page) -> None:  # type: ignore[no-untyped-def]
+    _answer(page, _challenge(page))
+    page.get_by_role("button", name="Je valide").click()
+
+
+def _candidate(board, name: str):  # type: ignore[no-untyped-def]
+    return board.locator("li.candidate", has_text=name)
+
+
+def test_a_certification_session_in_the_browser(server, browser) -> None:  # type: ignore[no-untyped-def]
+    tool, database = server
+    ids = _seed(database)
+    board = _context(browser, tool, ids["head"], "e2e:head", "teacher", viewport={"width": 820, "height": 1180})
+    lea = _context(browser, tool, ids["lea"], "e2e:lea")
+    tom = _context(browser, tool, ids["tom"], "e2e:tom")
+
+    # the pupils join and confirm their identity; they wait for the invigilator
+    for pupil in (lea, tom):
+        _join(pupil, tool)
+        pupil.get_by_role("button", name="C'est bien moi").click()
+        sync_api.expect(pupil.get_by_text("Le surveillant doit confirmer votre présence")).to_be_visible()
+
+    # the invigilator opens the space (tablet-sized) and confirms both presences
+    board.goto(tool + "/certification/surveillance")
+    board.get_by_label("Numéro de session").fill(str(NUMBER))
+    board.get_by_label("Mot de passe surveillant").fill(PASSWORD)
+    board.get_by_role("button", name="Ouvrir l'espace surveillant").click()
+    sync_api.expect(board.locator("[data-access-code]")).to_have_text(ACCESS_CODE)
+    for name in ("Martin", "Bernard"):
+        sync_api.expect(_candidate(board, name)).to_contain_text("Arrivé, présence à confirmer")
+        _candidate(board, name).get_by_role("button", name="Confirmer la présence").click()
+        sync_api.expect(_candidate(board, name)).to_contain_text("Présent")
+    sync_api.expect(_candidate(board, "Petit")).to_contain_text("Pas arrivé")
+
+    # the waiting pages notice by themselves (polling) and offer the start
+    for pupil in (lea, tom):
+        pupil.get_by_role("button", name="Commencer le test").click(timeout=20_000)
+        sync_api.expect(pupil.get_by_role("heading", name="Question 1 sur 32")).to_be_visible()
+        sync_api.expect(pupil.locator(".certif-timer-value")).to_have_text(re.compile(r"1:4[0-9]:[0-9]{2}"))
+
+    # Léa answers, then leaves the page on question 2: the alert reaches the board and is validated
+    _answer_current(lea)
+    sync_api.expect(lea.get_by_role("heading", name="Question 2 sur 32")).to_be_visible()
+    left_on = _challenge(lea).id
+    lea.evaluate("window.dispatchEvent(new Event('blur'))")
+    sync_api.expect(lea.get_by_text("Vous avez quitté la page du test")).to_be_visible()
+    alert = board.get_by_text("Le candidat a quitté la page à la question 2.")
+    alert.wait_for(timeout=20_000)  # the board refreshes itself
+    board.get_by_role("button", name=re.compile("^Valider")).click()
+    sync_api.expect(board.get_by_text("Alerte validée")).to_be_visible()
+    lea.reload()
+    sync_api.expect(lea.get_by_role("heading", name="Question 2 sur 32")).to_be_visible()
+    assert _challenge(lea).id != left_on
+    _answer_current(lea)
+    sync_api.expect(lea.get_by_role("heading", name="Question 3 sur 32")).to_be_visible()
+
+    # Tom answers once, then his laptop is closed: he comes back through a new launch and needs the invigilator
+    _answer_current(tom)
+    question = _challenge(tom).id
+    tom.context.close()
+    tom = _context(browser, tool, ids["tom"], "e2e:tom-again")
+    _join(tom, tool)
+    sync_api.expect(tom.get_by_text("Demandez au surveillant d'autoriser votre reprise")).to_be_visible()
+    sync_api.expect(_candidate(board, "Bernard")).to_contain_text("A quitté le test", timeout=20_000)
+    _candidate(board, "Bernard").get_by_role("button", name="Autoriser la reprise").click()
+    sync_api.expect(tom.get_by_role("heading", name="Question 2 sur 32")).to_be_visible(timeout=20_000)
+    assert _challenge(tom).id == question
+
+    # the invigilator ends both tests; the pupils see the end page
+    for name in ("Martin", "Bernard"):
+        _candidate(board, name).get_by_role("button", name="Terminer le test").click()
+        sync_api.expect(_candidate(board, name)).to_contain_text("Terminé")
+    for pupil in (lea, tom):
+        pupil.reload()
+        sync_api.expect(pupil.get_by_text("Vos résultats seront disponibles")).to_be_visible()
+
+    # Noé is not certifiable: pointed to the SOS campaign
+    noe = _context(browser, tool, ids["noe"], "e2e:noe")
+    _join(noe, tool)
+    sync_api.expect(noe.get_by_text("SOS élève non certifiable")).to_be_visible()
+
+    # the head finalises the session through the staff pages (Noé absent): results computed and shown
+    board.goto(f"{tool}/certif/sessions/{ids['session']}/finaliser")
+    board.get_by_role("button", name=re.compile("inalis")).click()
+    sync_api.expect(board.locator("#resultats")).to_be_visible()
+    assert "rejetée" in board.locator("body").inner_text()  # fewer than 20 answers: rejected, by the engine
