@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
 from admin import routes as admin_routes
+from certificates import subscribers as certificate_subscribers
 from content_bank.active import active_bank, refusal_message
 from content_bank.loader import default_referential
 from core.db import make_engine, make_session_factory, ping, run_migrations
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     """`http_transport` and `resolver` replace the network in tests (platforms served in process)."""
     settings = settings or get_settings()
     grade_subscribers.install()  # results published by learning/ and campaigns/ reach the LTI gradebook
+    certificate_subscribers.install()  # published certification results become certificates
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -7,10 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from certificates import subscribers as certificate_subscribers
 from lti_tool.grades import subscribers
 
 
 @pytest.fixture(autouse=True)
 def grade_subscribers() -> Iterator[None]:
     subscribers.install()
+    certificate_subscribers.install()
     yield
