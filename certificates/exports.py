@@ -2,7 +2,7 @@
 conventions of the campaign exports (engine.campaigns.export: `;`, UTF-8 with BOM, CRLF, formula-like cells made
 text). Columns follow the service's results export: name, first name, birth date, class, status, score, global
 level, level per competence (1.1 … 5.2), then date, session, centre, verification code and the jury's comments.
-A level is "-" when the result is not validated (rejected or cancelled: nothing is certified)."""
+Levels are empty when the result is not validated (rejected or cancelled: nothing is certified)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def results_table(certificates: Sequence[Certificate]) -> list[list[str]]:
             c.last_name, c.first_name, french_date(c.birth_date), c.division or "", c.status_label("fr"),
             str(c.score) if c.is_validated and c.score is not None else "",
             c.global_level_label("fr") if c.is_validated else "",
-            *[str(levels.get(code, 0)) if c.is_validated else "-" for code in codes],
+            *[str(levels.get(code, 0)) if c.is_validated else "" for code in codes],
             french_date(c.session_date), str(c.session_number), c.centre_name, c.code or "", c.comment or "",
         ])
     return rows
