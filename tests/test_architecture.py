@@ -1,6 +1,6 @@
 """The import rule of the layout (README "Architecture"), read from the source with `ast`:
 
-    engine  ←  content_bank  ←  core  ←  contexts (learning, campaigns)  ←  doors
+    engine  ←  content_bank  ←  core  ←  contexts (learning, campaigns, certification)  ←  doors
 
 - `engine/` imports nothing of ours; `content_bank/` only the engine; `core/` only the engine and the bank;
 - a context imports only the core, the engine, the bank and other contexts: never a door (it publishes events);
@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(os.environ.get("PIX_LTI_ARCHITECTURE_ROOT") or Path(__file__).resolve().parents[1])
-OURS = {"engine", "content_bank", "core", "learning", "campaigns", "certificates", "privacy", "lti_tool",
-        "ent_gar_connector", "web", "admin", "pix_lti", "demo_platform", "moodle_config"}
-CONTEXTS = {"learning", "campaigns", "certificates"}
+OURS = {"engine", "content_bank", "core", "learning", "campaigns", "certification", "certificates", "privacy",
+        "lti_tool", "ent_gar_connector", "web", "admin", "pix_lti", "demo_platform", "moodle_config"}
+CONTEXTS = {"learning", "campaigns", "certification", "certificates"}
 DOORS = {"lti_tool", "ent_gar_connector", "web", "admin", "privacy", "pix_lti", "demo_platform", "moodle_config"}
 
 # package -> the packages of ours it may import (itself always allowed)
@@ -32,6 +32,7 @@ ALLOWED: dict[str, set[str]] = {
     "core": {"engine", "content_bank"},
     "learning": {"engine", "content_bank", "core"} | CONTEXTS,
     "campaigns": {"engine", "content_bank", "core"} | CONTEXTS,
+    "certification": {"engine", "content_bank", "core"} | CONTEXTS,
     "certificates": {"engine", "content_bank", "core"} | CONTEXTS,
     "web": OURS - {"lti_tool", "ent_gar_connector", "admin", "privacy", "pix_lti", "demo_platform"},
 }
