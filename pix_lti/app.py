@@ -38,7 +38,14 @@ from lti_tool.routes import registration as registration_routes
 from lti_tool.routes.registration_cache import RegistrationCache
 from lti_tool.routes.state import LtiState
 from privacy.routes import router as privacy_router
-from web import certificate_routes, quick_test_routes, static_routes, student_routes, verification_routes
+from web import (
+    certificate_routes,
+    certificate_school_routes,
+    quick_test_routes,
+    static_routes,
+    student_routes,
+    verification_routes,
+)
 from web.body_limit import BodyLimit, BodyLimits
 from web.campaign_routes import router as campaign_router
 from web.errors import LaunchRefused
@@ -128,6 +135,7 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     app.include_router(quick_test_routes.router)
     app.include_router(certificate_routes.router)
     app.include_router(verification_routes.router)
+    app.include_router(certificate_school_routes.router)
     app.add_middleware(BodyLimit, limits=BodyLimits(settings.max_form_bytes, settings.max_launch_bytes,
                                                     settings.max_saml_bytes, settings.max_upload_bytes))
     app.add_middleware(PrivateResponses)  # inside the security headers: its referrer policy is the one kept
