@@ -56,7 +56,7 @@ def _qr_png(url: str) -> io.BytesIO:
 
 class _Attestations(FPDF):
     def footer(self) -> None:
-        self.set_y(-14)
+        self.set_y(-20)
         self.set_font("Helvetica", size=8)
         self.set_text_color(*_MUTED)
         self.cell(0, 5, _latin("Document produit par Pix LTI à partir des résultats publiés de la session. "
@@ -115,9 +115,13 @@ def _page(pdf: FPDF, certificate: Certificate, base_url: str) -> None:
         pdf.cell(0, 5.2, f"Niveau {competence.level}", new_x="LMARGIN", new_y="NEXT")
         y = pdf.get_y() - 1.4
         x = _PAGE_MARGIN + 158
-        pdf.set_fill_color(*_DOMAIN_COLOURS.get(competence.domain_code, _INK))
+        colour = _DOMAIN_COLOURS.get(competence.domain_code, _INK)
+        pdf.set_fill_color(*colour)
+        pdf.set_draw_color(*colour)
+        pdf.set_line_width(0.25)
         for step in range(8):  # eight small boxes, the certified ones filled
-            pdf.rect(x + step * 2.4, y - 2.6, 1.9, 1.9, style="DF" if step < competence.level else "D")
+            pdf.rect(x + step * 2.4, y - 2.2, 1.9, 1.9, style="DF" if step < competence.level else "D")
+    pdf.set_draw_color(*_ACCENT)
     url = verification_url(base_url, certificate.code or "")
     top = 232.0
     pdf.image(_qr_png(url), x=_PAGE_MARGIN, y=top, w=38, h=38)
