@@ -36,6 +36,7 @@ from core.schools import GarGroup, GarGroupMember, GarProfile, GarSchool, GarSch
 DAYS_BETWEEN_CERTIFICATIONS = 15
 MAX_CSV_BYTES = 1_000_000
 MAX_CSV_ROWS = 3000
+_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -142,37 +143,46 @@ def _names(account: Account) -> tuple[str, str]:
     return first, last
 
 
-def _division_of(db: Session, account_id: int, centre: CentreRow) -> str | None:
-    if centre.uai is not None:
-        return db.scalar(select(GarGroup.label).join(GarGroupMember, GarGroupMember.group_id == GarGroup.id)
-                         .where(GarGroupMember.account_id == account_id, GarGroup.kind == "class")
-                         .order_by(GarGroup.label).limit(1))
-    course = db.get(Course, centre.course_id) if centre.course_id else None
-    return (course.label or course.title) if course else None
+def _divisions_of(db: Session, account_ids: Sequence[int], centre: CentreRow) -> dict[int, str | None]:
+    """Each pupil's class: the first GAR class (DIV) by label, or the LMS course's label."""
+    if centre.uai is None:
+        course = db.get(Course, centre.course_id) if centre.course_id else None
+        label = (course.label or course.title) if course else None
+        return dict.fromkeys(account_ids, label)
+    found: dict[int, str | None] = {}
+    for start in range(0, len(account_ids), _CHUNK):
+        rows = db.execute(select(GarGroupMember.account_id, GarGroup.label)
+                          .join(GarGroup, GarGroup.id == GarGroupMember.group_id)
+                          .where(GarGroupMember.account_id.in_(account_ids[start:start + _CHUNK]),
+                                 GarGroup.kind == "class").order_by(GarGroup.label.desc()))
+        found.update(dict(rows.all()))  # the smallest label wins (written last)
+    return {a: found.get(a) for a in account_ids}
 
 
 # --- the 15-day rule ---------------------------------------------------------------------------------------------
 
 def too_soon(db: Session, account_id: int, session_date: date, except_session: int | None = None) -> bool:
     """Another session of the pupil (not marked absent) less than 15 days before or after this date."""
+    return account_id in accounts_too_soon(db, [account_id], session_date, except_session)
+
+
+def accounts_too_soon(db: Session, account_ids: Sequence[int], session_date: date,
+                      except_session: int | None = None) -> set[int]:
+    """Those of the pupils enrolled in another session (not marked absent) less than 15 days away."""
     low = session_date - timedelta(days=DAYS_BETWEEN_CERTIFICATIONS - 1)
     high = session_date + timedelta(days=DAYS_BETWEEN_CERTIFICATIONS - 1)
-    query = (select(CandidateRow.id).join(SessionRow, SessionRow.id == CandidateRow.session_id)
-             .where(CandidateRow.account_id == account_id, CandidateRow.absent.is_(False),
-                    SessionRow.date >= low, SessionRow.date <= high))
-    if except_session is not None:
-        query = query.where(SessionRow.id != except_session)
-    return db.scalar(query.limit(1)) is not None
+    found: set[int] = set()
+    for start in range(0, len(account_ids), _CHUNK):
+        query = (select(CandidateRow.account_id).join(SessionRow, SessionRow.id == CandidateRow.session_id)
+                 .where(CandidateRow.account_id.in_(account_ids[start:start + _CHUNK]),
+                        CandidateRow.absent.is_(False), SessionRow.date >= low, SessionRow.date <= high))
+        if except_session is not None:
+            query = query.where(SessionRow.id != except_session)
+        found.update(a for a in db.scalars(query) if a is not None)
+    return found
 
 
 # --- enrolment ---------------------------------------------------------------------------------------------------
-
-def _check_account_enrollable(db: Session, row: SessionRow, account_id: int) -> None:
-    if repository.candidate_by_account(db, row.id, account_id) is not None:
-        raise StaffRefusal(ALREADY_ENROLLED, 409, str(account_id))
-    if too_soon(db, account_id, row.date, except_session=row.id):
-        raise StaffRefusal(TOO_SOON, 409, str(account_id))
-
 
 def pupils_of_centre(db: Session, centre: CentreRow) -> dict[int, tuple[str, str]]:
     return {p[0]: (p[1], p[2]) for c in centre_classes(db, centre) for p in c.pupils}
@@ -184,15 +194,21 @@ def enrol_pupils(db: Session, session_id: int, account_ids: Iterable[int], by_ac
     row, centre = _enrolling_session(db, session_id, by_account)
     pupils = pupils_of_centre(db, centre)
     chosen = list(dict.fromkeys(account_ids))
+    enrolled = {c.account_id for c in repository.candidates_of_session(db, row.id)}
+    soon = accounts_too_soon(db, chosen, row.date, except_session=row.id)
     for account_id in chosen:  # every pupil checked before any is added
         if account_id not in pupils:
             raise StaffRefusal(UNKNOWN, 404, str(account_id))
-        _check_account_enrollable(db, row, account_id)
+        if account_id in enrolled:
+            raise StaffRefusal(ALREADY_ENROLLED, 409, str(account_id))
+        if account_id in soon:
+            raise StaffRefusal(TOO_SOON, 409, str(account_id))
+    divisions = _divisions_of(db, chosen, centre)
     added = []
     for account_id in chosen:
         first, last = pupils[account_id]
         candidate = CandidateRow(session_id=row.id, account_id=account_id, first_name=first or "-",
-                                 last_name=last or "-", division=_division_of(db, account_id, centre))
+                                 last_name=last or "-", division=divisions.get(account_id))
         db.add(candidate)
         added.append(candidate)
     db.flush()
@@ -379,6 +395,8 @@ def enrol_from_csv(db: Session, session_id: int, raw: bytes, by_account: int, to
     existing = repository.candidates_of_session(db, row.id)
     enrolled_keys = {(plain(c.last_name), plain(c.first_name), c.birth_date) for c in existing}
     enrolled_accounts = {c.account_id for c in existing if c.account_id is not None}
+    matched = [ids[0] for ids in matches.values() if len(set(ids)) == 1]
+    soon = accounts_too_soon(db, matched, row.date, except_session=row.id)
     errors: list[RowError] = []
     planned: list[CandidateRow] = []
     for line, draft in drafts:
@@ -388,7 +406,7 @@ def enrol_from_csv(db: Session, session_id: int, raw: bytes, by_account: int, to
         if (*key, draft.birth_date) in enrolled_keys or (account_id is not None and account_id in enrolled_accounts):
             errors.append(RowError(line, "row", "already_enrolled"))
             continue
-        if account_id is not None and too_soon(db, account_id, row.date, except_session=row.id):
+        if account_id is not None and account_id in soon:
             errors.append(RowError(line, "row", "too_soon"))
             continue
         if account_id is not None:

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
+from admin import certification_routes as admin_certification_routes
 from admin import routes as admin_routes
 from certificates import subscribers as certificate_subscribers
 from content_bank.active import active_bank, refusal_message
@@ -48,6 +49,7 @@ from web import (
 )
 from web.body_limit import BodyLimit, BodyLimits
 from web.campaign_routes import router as campaign_router
+from web.certification.routes import router as certification_router
 from web.errors import LaunchRefused
 from web.outage import install_outage_handlers
 from web.pages import refusal
@@ -142,8 +144,10 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     install_security_headers(app, framing_urls)  # added last: outermost, so the 413 and 503 pages get the headers too
     app.include_router(registration_routes.router)
     app.include_router(admin_routes.router)
+    app.include_router(admin_certification_routes.router)
     app.include_router(gar_routes.router)
     app.include_router(campaign_router)
+    app.include_router(certification_router)
     app.include_router(static_routes.router)
     app.include_router(privacy_router)
 

@@ -11,6 +11,7 @@ from ent_gar_connector.cli import register_commands as register_gar_commands
 from lti_tool.cli import register_commands
 from lti_tool.grades import subscribers as grade_subscribers
 from lti_tool.grades.cli import register_commands as register_grades_commands
+from pix_lti.certification_cli import certif_app
 from pix_lti.content_cli import content_app
 from pix_lti.engine_cli import engine_app
 from pix_lti.serve_cli import register_commands as register_serve_commands
@@ -27,6 +28,7 @@ app = typer.Typer(
 )
 app.add_typer(content_app, name="content")
 app.add_typer(engine_app, name="engine")
+app.add_typer(certif_app, name="certif")
 register_commands(app)
 register_serve_commands(app)
 register_gar_commands(app)

@@ -26,15 +26,15 @@ class BodyLimits:
     form: int = 64 * 1024  # every form and any other body
     launch: int = 128 * 1024  # POST /lti/launch: the id_token (a real Moodle one is a few KB)
     saml: int = 512 * 1024  # POST /gar/acs: the signed SAML response
-    upload: int = 2 * 1024 * 1024 + 64 * 1024  # POST /gar/roster: the 2 MB class list and its form
+    upload: int = 2 * 1024 * 1024 + 64 * 1024  # POST /gar/roster (2 MB class list), certification CSV
 
     def for_path(self, path: str) -> int:
         if path == "/lti/launch":
             return self.launch
         if path == "/gar/acs":
             return self.saml
-        if path == "/gar/roster":
-            return self.upload
+        if path == "/gar/roster" or (path.startswith("/certif/sessions/") and path.endswith("/csv")):
+            return self.upload  # the GAR class list; a certification session's candidates (CSV)
         return self.form
 
 

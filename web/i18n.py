@@ -827,3 +827,14 @@ for _locale, _texts in CERTIFICATE_TEXTS.items():  # issue 20: certificate and v
 # that both catalogues keep the same keys.
 ENGLISH_REFUSALS: dict[str, str] = {key: MESSAGES["en"].pop(key) for key in list(MESSAGES["en"])
                                     if key.startswith(("refusal.", "dynreg.refusal.")) and key not in MESSAGES["fr"]}
+
+
+def _merge_context_words() -> None:
+    """Contexts' pages keep their words in their own module (fewer conflicts in this file); same keys in both."""
+    from web.certification.words import WORDS as certification_words
+
+    for locale, words in certification_words.items():
+        MESSAGES[locale].update(words)
+
+
+_merge_context_words()

@@ -3,6 +3,7 @@ nothing); 15 days between two certifications; live certifiability of the enrolle
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from certification.sessions import SessionDraft
 from content_bank.loader import default_referential
 from core.rosters import Roster, RosterMember
 from learning.models import KnowledgeElementRow
+from learning.use_cases import profile
 from tests.certification import people
 from tests.certification.school import SESSION_DAY, make_school
 
@@ -155,7 +157,7 @@ def test_certifiability_is_read_live_from_the_profile(sessions_: sessionmaker[Se
                                    competence_code=code, status="validated", source="direct", earned_pix=8.0,
                                    created_at=at, assessment_id="b", challenge_id="c"))
         db.flush()
-        result = certifiability_of(db, referential, school.pupils, at)
+        result = certifiability_of(db, referential, school.pupils)
         assert result[strong].is_certifiable and result[strong].missing_competences == 0
         assert not result[weak].is_certifiable and result[weak].missing_competences == 4
         assert result[school.pupils[2]].missing_competences == 5
@@ -163,3 +165,23 @@ def test_certifiability_is_read_live_from_the_profile(sessions_: sessionmaker[Se
 
 def _level_one_skills(referential, code: str) -> list[str]:  # type: ignore[no-untyped-def]
     return [s.name for s in referential.skills.values() if s.competence_code == code and s.level == 1]
+
+
+def test_batched_certifiability_agrees_with_the_pupils_profile(sessions_: sessionmaker[Session]) -> None:
+    referential = default_referential()
+    at = datetime(2026, 4, 1, tzinfo=UTC)
+    rng = random.Random(5)
+    skills = [s for s in referential.skills.values() if s.level <= 3]
+    with sessions_.begin() as db:
+        school = make_school(db, tuple((f"P{i}", f"N{i}") for i in range(6)))
+        for pupil in school.pupils:
+            for skill in rng.sample(skills, rng.randint(0, 60)):
+                status = rng.choice(["validated", "validated", "invalidated", "reset"])
+                db.add(KnowledgeElementRow(account_id=pupil, skill_name=skill.name,
+                                           competence_code=skill.competence_code, status=status, source="direct",
+                                           earned_pix=8.0 / 2 if status == "validated" else 0.0, created_at=at,
+                                           assessment_id="a", challenge_id="c"))
+        db.flush()
+        batched = certifiability_of(db, referential, school.pupils)
+        for pupil in school.pupils:
+            assert batched[pupil] == profile(db, referential, pupil, at).certifiability

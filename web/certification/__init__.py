@@ -1,0 +1,1 @@
+"""The certification staff pages (issue 19): centres, sessions, enrolment, finalisation."""
