@@ -6,6 +6,7 @@ from __future__ import annotations
 TEXTS: dict[str, dict[str, str]] = {
     "fr": {
         "nav.certificates": "Mes certifications",
+        "certificate.school_results_link": "Résultats publiés : tableaux, attestations, bilan, livret scolaire",
         "certificate.title": "Ma certification",
         "certificate.list_title": "Mes certifications",
         "certificate.none": "Aucun résultat de certification publié pour l'instant.",
@@ -54,6 +55,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "nav.certificates": "My certifications",
+        "certificate.school_results_link": "Published results: tables, certificates, summary, school report",
         "certificate.title": "My certification",
         "certificate.list_title": "My certifications",
         "certificate.none": "No certification result has been published yet.",
