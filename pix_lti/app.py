@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 
 from admin import certification_routes as admin_certification_routes
 from admin import routes as admin_routes
+from certificates import subscribers as certificate_subscribers
 from content_bank.active import active_bank, refusal_message
 from content_bank.loader import default_referential
 from core.db import make_engine, make_session_factory, ping, run_migrations
@@ -38,7 +39,15 @@ from lti_tool.routes import registration as registration_routes
 from lti_tool.routes.registration_cache import RegistrationCache
 from lti_tool.routes.state import LtiState
 from privacy.routes import router as privacy_router
-from web import link_routes, quick_test_routes, static_routes, student_routes
+from web import (
+    certificate_routes,
+    certificate_school_routes,
+    link_routes,
+    quick_test_routes,
+    static_routes,
+    student_routes,
+    verification_routes,
+)
 from web.body_limit import BodyLimit, BodyLimits
 from web.campaign_routes import router as campaign_router
 from web.certification import candidate_routes as certification_candidate_routes
@@ -81,6 +90,7 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     """`http_transport` and `resolver` replace the network in tests (platforms served in process)."""
     settings = settings or get_settings()
     grade_subscribers.install()  # results published by learning/ and campaigns/ reach the LTI gradebook
+    certificate_subscribers.install()  # published certification results become certificates
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -131,6 +141,9 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     app.include_router(student_routes.router)
     app.include_router(link_routes.router)
     app.include_router(quick_test_routes.router)
+    app.include_router(certificate_routes.router)
+    app.include_router(verification_routes.router)
+    app.include_router(certificate_school_routes.router)
     app.add_middleware(BodyLimit, limits=BodyLimits(settings.max_form_bytes, settings.max_launch_bytes,
                                                     settings.max_saml_bytes, settings.max_upload_bytes))
     app.add_middleware(PrivateResponses)  # inside the security headers: its referrer policy is the one kept

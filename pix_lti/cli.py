@@ -8,6 +8,7 @@ import sys
 import typer
 
 from admin.cli import register_commands as register_admin_commands
+from certificates import subscribers as certificate_subscribers
 from ent_gar_connector.cli import register_commands as register_gar_commands
 from lti_tool.cli import register_commands
 from lti_tool.grades import subscribers as grade_subscribers
@@ -20,6 +21,7 @@ from pix_lti.serve_cli import register_commands as register_serve_commands
 from privacy.cli import register_commands as register_privacy_commands
 
 grade_subscribers.install()
+certificate_subscribers.install()
 
 app = typer.Typer(
     name="pix-lti",

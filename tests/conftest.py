@@ -13,10 +13,12 @@ import pytest
 TEST_SECRET_KEY = "dGVzdC1vbmx5LWtleS1mb3ItcGl4LWx0aS10ZXN0cyE="
 os.environ.setdefault("PIX_LTI_SECRET_KEYS", TEST_SECRET_KEY)
 
+from certificates import subscribers as certificate_subscribers  # noqa: E402
 from lti_tool.grades import subscribers  # noqa: E402 - after the key: importing the app reads no key, but be safe
 
 
 @pytest.fixture(autouse=True)
 def grade_subscribers() -> Iterator[None]:
     subscribers.install()
+    certificate_subscribers.install()
     yield

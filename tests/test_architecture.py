@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(os.environ.get("PIX_LTI_ARCHITECTURE_ROOT") or Path(__file__).resolve().parents[1])
-OURS = {"engine", "content_bank", "core", "learning", "campaigns", "linking", "certification", "privacy", "lti_tool",
-        "ent_gar_connector", "web", "admin", "pix_lti", "demo_platform", "moodle_config"}
-CONTEXTS = {"learning", "campaigns", "linking", "certification"}
+OURS = {"engine", "content_bank", "core", "learning", "campaigns", "linking", "certification", "certificates",
+        "privacy", "lti_tool", "ent_gar_connector", "web", "admin", "pix_lti", "demo_platform", "moodle_config"}
+CONTEXTS = {"learning", "campaigns", "linking", "certification", "certificates"}
 DOORS = {"lti_tool", "ent_gar_connector", "web", "admin", "privacy", "pix_lti", "demo_platform", "moodle_config"}
 
 # package -> the packages of ours it may import (itself always allowed)
@@ -34,6 +34,7 @@ ALLOWED: dict[str, set[str]] = {
     "campaigns": {"engine", "content_bank", "core"} | CONTEXTS,
     "linking": {"engine", "content_bank", "core"} | CONTEXTS,
     "certification": {"engine", "content_bank", "core"} | CONTEXTS,
+    "certificates": {"engine", "content_bank", "core"} | CONTEXTS,
     "web": OURS - {"lti_tool", "ent_gar_connector", "admin", "privacy", "pix_lti", "demo_platform"},
 }
 

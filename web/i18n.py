@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from web.certificate_texts import TEXTS as CERTIFICATE_TEXTS
+
 LOCALES = ("fr", "en")
 
 
@@ -904,6 +906,8 @@ MESSAGES["en"].update({
     "link.confirm_expired": "This link is unknown, expired or already used. Start again from your course.",
     "link.close_window": "You can close this window and reload your course's page.",
 })
+for _locale, _texts in CERTIFICATE_TEXTS.items():  # issue 20: certificate and verification pages
+    MESSAGES[_locale].update(_texts)
 # English texts of refusals known by their code (the French ones are the refusal's own text): kept apart so
 # that both catalogues keep the same keys.
 ENGLISH_REFUSALS: dict[str, str] = {key: MESSAGES["en"].pop(key) for key in list(MESSAGES["en"])

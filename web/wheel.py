@@ -46,20 +46,43 @@ def level_rings(levels: int) -> list[float]:
     return [round(_INNER + (_OUTER - _INNER) * i / levels, 1) for i in range(1, levels + 1)]
 
 
-def sectors(cards: Sequence[Scorecard], max_pix: int) -> list[Sector]:
-    step = 2 * math.pi / max(1, len(cards))
+@dataclass(frozen=True)
+class WheelEntry:
+    """One competence on the wheel, whatever measures it (a profile's scorecard, a certified level)."""
+
+    code: str
+    name: str
+    domain_code: str
+    level: int
+    pix: int
+    ratio: float  # the part of the sector filled, 0–1
+
+
+def _sectors(entries: Sequence[WheelEntry]) -> list[Sector]:
+    step = 2 * math.pi / max(1, len(entries))
     gap = 0.02
     result = []
-    for i, card in enumerate(cards):
+    for i, entry in enumerate(entries):
         start, end = i * step + gap, (i + 1) * step - gap
-        ratio = min(1.0, card.pix / max_pix) if max_pix else 0.0
+        ratio = min(1.0, max(0.0, entry.ratio))
         radius = _INNER + (_OUTER - _INNER) * ratio
         lx, ly = _point(_OUTER + 12, (start + end) / 2)
         result.append(Sector(
-            code=card.competence_code, name=card.competence_name, level=card.level, pix=card.pix,
-            colour=DOMAIN_COLOURS.get(card.domain_code, "#374151"),
+            code=entry.code, name=entry.name, level=entry.level, pix=entry.pix,
+            colour=DOMAIN_COLOURS.get(entry.domain_code, "#374151"),
             track=_annulus(start, end, _INNER, _OUTER),
             fill=_annulus(start, end, _INNER, radius) if ratio > 0 else "",
             label_x=round(lx, 1), label_y=round(ly, 1),
         ))
     return result
+
+
+def sectors(cards: Sequence[Scorecard], max_pix: int) -> list[Sector]:
+    return _sectors([WheelEntry(c.competence_code, c.competence_name, c.domain_code, c.level, c.pix,
+                                c.pix / max_pix if max_pix else 0.0) for c in cards])
+
+
+def level_sectors(levels: Sequence[tuple[str, str, str, int]], max_level: int) -> list[Sector]:
+    """The wheel of certified levels: (code, name, domain code, level) per competence, filled level / max_level."""
+    return _sectors([WheelEntry(code, name, domain, level, 0, level / max_level if max_level else 0.0)
+                     for code, name, domain, level in levels])

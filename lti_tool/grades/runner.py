@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from certificates import subscribers as certificate_subscribers
 from core.db import make_engine, make_session_factory, run_migrations
 from core.settings import Settings
 from core.store import make_store
@@ -21,6 +22,7 @@ async def run_worker(settings: Settings, grades: GradesSettings | None = None, *
     delivered."""
     grades = grades or GradesSettings()
     subscribers.install()  # like every process that may run use cases (the app, the CLI)
+    certificate_subscribers.install()
     engine = make_engine(settings.database_url)
     await asyncio.to_thread(run_migrations, engine)
     store = make_store(settings.redis_url)

@@ -1,5 +1,6 @@
-"""The LTI gradebook listens to the contexts' events: a changed competence result or a shared campaign result
-becomes outbox rows (`lti_tool.grades.hooks`), written in the transaction that published the event.
+"""The LTI gradebook listens to the contexts' events: a changed competence result, a shared campaign result or
+a published certification (only for the activities that opted in, `lti_tool.grades.certification`) becomes outbox
+rows (`lti_tool.grades.hooks`), written in the transaction that published the event.
 
 `install()` subscribes them to `core.events`; it is called by whoever runs use cases (the app factory, the CLI,
 the worker, the test fixtures), never on import. Calling it twice subscribes once."""
@@ -11,10 +12,10 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.orm import Session
 
 from core import events
-from core.events import CampaignResultsShared, CompetenceResultsChanged, Registry
+from core.events import CampaignResultsShared, CertificationResultsPublished, CompetenceResultsChanged, Registry
 from core.links import linked_account_ids
 from engine.scoring import Scorecard
-from lti_tool.grades import hooks
+from lti_tool.grades import certification, hooks
 
 
 def on_competence_results_changed(session: Session, event: CompetenceResultsChanged) -> None:
@@ -45,7 +46,12 @@ def _once(build: Callable[[], Sequence[Scorecard]]) -> Callable[[], Sequence[Sco
     return cards
 
 
+def on_certification_results_published(session: Session, event: CertificationResultsPublished) -> None:
+    certification.certification_results_published(session, event)
+
+
 def install(registry: Registry | None = None) -> None:
     target = registry or events.REGISTRY
     target.subscribe(CompetenceResultsChanged, on_competence_results_changed)
     target.subscribe(CampaignResultsShared, on_campaign_results_shared)
+    target.subscribe(CertificationResultsPublished, on_certification_results_published)
