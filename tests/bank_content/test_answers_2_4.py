@@ -33,3 +33,23 @@ def test_amounts_dates_and_ages(bank, challenge_id, answer, right):
 def test_the_withdrawal_question_does_not_give_its_answer_away(bank):
     assert "19" not in bank.challenges["24-achat-3a"].instruction
     assert "19 mai" not in bank.skills["@insertionConsommation3"].tutorial.text
+
+
+def test_the_order_confirmation_to_download_gives_the_delivery_day_the_answer_counts_from(bank):
+    import datetime
+
+    from content_bank.loader import DEFAULT_BANK
+    from scripts.bank_media import ORDER_DELIVERED, ORDER_HTML, ORDER_PDF
+
+    challenge = bank.challenges["24-achat-3c"]
+    assert challenge.attachments == ("media/" + ORDER_PDF,)
+    pdf = (DEFAULT_BANK / challenge.attachments[0]).read_bytes()
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 1000
+    assert ORDER_DELIVERED in ORDER_HTML and "14 jours à compter de la réception" in ORDER_HTML
+    delivered = datetime.date(2026, 10, 8)
+    assert ORDER_DELIVERED == "jeudi 8 octobre 2026" and delivered.weekday() == 3
+    last_day = delivered + datetime.timedelta(days=14)
+    assert last_day.weekday() < 5  # not a weekend: no postponement
+    assert accepted(bank, "24-achat-3c", {"reponse": str(last_day.day)})
+    assert not accepted(bank, "24-achat-3c", {"reponse": "16"})  # counted from the order, not the delivery
+    assert not accepted(bank, "24-achat-3c", {"reponse": "21"})
