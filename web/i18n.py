@@ -117,6 +117,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "campaign.new.type_profiles": "Collecte de profils : chaque élève envoie son profil complet et sa "
                                       "certifiabilité",
         "campaign.new.tubes": "Sujets évalués (profil cible)",
+        "campaign.new.tubes_hint": "Les sujets sont rangés par compétence : ouvrez une compétence pour voir ses "
+                                   "sujets et cochez ceux à évaluer.",
+        "campaign.new.topics#one": "{n} sujet",
+        "campaign.new.topics#other": "{n} sujets",
         "campaign.new.max_level": "Niveau maximum évalué",
         "campaign.new.all_levels": "tous",
         "campaign.new.badge": "Badge par compétence à partir de (% de maîtrise, vide : aucun badge)",
@@ -466,6 +470,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "campaign.new.type_profiles": "Profile collection: each student sends their full profile and whether they are "
                                       "eligible for certification",
         "campaign.new.tubes": "Topics assessed (target profile)",
+        "campaign.new.tubes_hint": "Topics are grouped by competence: open a competence to see its topics and tick "
+                                   "those to assess.",
+        "campaign.new.topics#one": "{n} topic",
+        "campaign.new.topics#other": "{n} topics",
         "campaign.new.max_level": "Highest level assessed",
         "campaign.new.all_levels": "all",
         "campaign.new.badge": "Badge per competence from (% mastery; empty: no badge)",
