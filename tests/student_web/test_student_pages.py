@@ -233,8 +233,9 @@ def test_the_flow_works_without_cookies_with_the_launch_token_on_every_link(tool
 def test_english_locale_from_the_launch(tool: Tool) -> None:
     landing = get(tool, launch(tool, locale="en-GB", custom={"profile": "1"}).headers["location"])
     assert '<html lang="en">' in landing.text and "My competence profile" in landing.text and "Start" in landing.text
-    assert "The target profile “1”" in landing.text and ">student<" in landing.text  # the launch's context too
-    assert "Le profil cible" not in landing.text and "élève" not in landing.text
+    assert "Your whole profile: the 16 competences of the CRCN." in landing.text  # the launch's context too
+    assert ">student<" not in landing.text  # no role badge in a pupil's greeting
+    assert "Le profil cible" not in landing.text and "élève" not in landing.text and "“1”" not in landing.text
     french = get(tool, launch(tool, sub="eleve-3", locale="de-DE", custom={}).headers["location"])
     assert '<html lang="fr">' in french.text and "Mon profil de compétences" in french.text
 
