@@ -10,12 +10,14 @@ from ent_gar_connector.cli import register_commands as register_gar_commands
 from lti_tool.cli import register_commands
 from lti_tool.grades import subscribers as grade_subscribers
 from lti_tool.grades.cli import register_commands as register_grades_commands
+from pix_lti import cli_french
 from pix_lti.content_cli import content_app
 from pix_lti.engine_cli import engine_app
 from pix_lti.serve_cli import register_commands as register_serve_commands
 from privacy.cli import register_commands as register_privacy_commands
 
 grade_subscribers.install()
+cli_french.install()
 
 app = typer.Typer(
     name="pix-lti",
