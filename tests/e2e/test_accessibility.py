@@ -96,8 +96,10 @@ def test_the_teachers_pages_have_no_axe_violation(servers, browser) -> None:  # 
     lms.locator("a[href*='/campagnes/nouveau']").click()
     lms.locator("#nom").wait_for(timeout=20_000)
     _check(browser, "parcours-nouveau", page, _tool_frame(page))
-    page.goto(platform + "/demo/start?user=enseignant&activity=c11&lang=fr")
-    lms.get_by_text("Vue enseignant").first.wait_for(timeout=20_000)
+    page.goto(platform + "/")
+    page.locator('a[href="/demo/start?user=enseignant&activity=c11&lang=fr"]').click()
+    lms = page.frame_locator('iframe[name="outil"]')
+    lms.locator("h2", has_text="Ce que l'activité évalue").wait_for(timeout=20_000)
     _check(browser, "activite-enseignant", page, _tool_frame(page))
     page.close()
 
