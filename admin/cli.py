@@ -36,6 +36,17 @@ def cli_actor() -> str:
         return "cli"
 
 
+def url_option(value: str | None) -> str | None:
+    """A Typer callback for an address option: an absolute http(s) URL with a host, HTTPS except on localhost
+    (the rule of the administration pages), else a French usage error naming the option; nothing is written."""
+    if value is None:
+        return None
+    try:
+        return registration_admin.check_endpoint(value, "adresse")
+    except AdminError as error:
+        raise typer.BadParameter(str(error).removeprefix("adresse : ")) from error
+
+
 def _fail(message: str) -> None:
     typer.echo(message, err=True)
     raise typer.Exit(1)
@@ -174,7 +185,8 @@ def _run(operation, *args, **kwargs):  # type: ignore[no-untyped-def]
         _fail(str(exc))
 
 
-def registration_show(registration_id: int = typer.Argument(...)) -> None:
+def registration_show(registration_id: int = typer.Argument(..., metavar="NUMÉRO",
+                                                         help="Numéro de la plateforme (voir list).")) -> None:
     """Détail d'une plateforme, et si elle a déjà servi."""
     with _sessions()() as session:
         reg = get_registration(session, registration_id)
@@ -188,11 +200,14 @@ def registration_show(registration_id: int = typer.Argument(...)) -> None:
 
 
 def registration_edit(
-    registration_id: int = typer.Argument(...),
-    client_id: str = typer.Option(None, "--client-id"),
-    auth_login_url: str = typer.Option(None, "--auth-login-url"),
-    auth_token_url: str = typer.Option(None, "--auth-token-url"),
-    keyset_url: str = typer.Option(None, "--keyset-url"),
+    registration_id: int = typer.Argument(..., metavar="NUMÉRO", help="Numéro de la plateforme (voir list)."),
+    client_id: str = typer.Option(None, "--client-id", metavar="TEXTE", help="Nouvel identifiant client."),
+    auth_login_url: str = typer.Option(None, "--auth-login-url", metavar="URL", callback=url_option,
+                                       help="Nouvelle adresse d'authentification OIDC."),
+    auth_token_url: str = typer.Option(None, "--auth-token-url", metavar="URL", callback=url_option,
+                                       help="Nouvelle adresse des jetons d'accès."),
+    keyset_url: str = typer.Option(None, "--keyset-url", metavar="URL", callback=url_option,
+                                   help="Nouvelle adresse des clés publiques (JWKS)."),
 ) -> None:
     """Modifie l'identifiant client ou les adresses d'une plateforme (les options absentes restent inchangées)."""
     with _sessions()() as session:
@@ -206,13 +221,15 @@ def registration_edit(
     typer.echo(f"Plateforme n° {view.id} modifiée.")
 
 
-def registration_enable(registration_id: int = typer.Argument(...)) -> None:
+def registration_enable(registration_id: int = typer.Argument(..., metavar="NUMÉRO",
+                                                           help="Numéro de la plateforme (voir list).")) -> None:
     """Réactive une plateforme."""
     view = _run(registration_admin.set_enabled, registration_id, True)
     typer.echo(f"Plateforme n° {view.id} activée ({view.issuer}).")
 
 
-def registration_delete(registration_id: int = typer.Argument(...)) -> None:
+def registration_delete(registration_id: int = typer.Argument(..., metavar="NUMÉRO",
+                                                           help="Numéro de la plateforme (voir list).")) -> None:
     """Supprime une plateforme qui n'a jamais servi (sinon : désactivez-la)."""
     view = _run(registration_admin.delete_if_unused, registration_id)
     typer.echo(f"Plateforme n° {view.id} supprimée ({view.issuer}).")

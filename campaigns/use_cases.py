@@ -42,6 +42,7 @@ from engine.referential import Referential
 from engine.text import clean_name
 from learning import repository as learning_repo
 from learning.models import AssessmentRow
+from learning.use_cases import clock_start
 
 MAX_NAME = 255
 CODE_ATTEMPTS = 20
@@ -187,7 +188,8 @@ def start_test(session: Session, referential: Referential, account_id: int, part
                                assessment_id=assessment_id, seed=seed, improving=row.attempt > 1,
                                strategy=strategy, config=config)
     if step.assessment.id == assessment_id:
-        learning_repo.insert_assessment(session, account_id, step.assessment, handed_out_at=now)
+        learning_repo.insert_assessment(session, account_id, step.assessment,
+                                        handed_out_at=clock_start(referential, step.assessment, now))
         row.assessment_id = assessment_id
         if step.assessment.is_completed:
             repo.apply(row, rules.complete(repo.to_participation(row, campaign.type), now=now))

@@ -59,12 +59,14 @@ _ELEMENTS_OF_COMPETENCE = (
     .order_by(_KE.c.id)
 )
 _ELEMENTS_OF = select(_KE).where(_KE.c.account_id == bindparam("account_id")).order_by(_KE.c.id)
-_MARK_SHOWN = (_A.update().where(_A.c.id == bindparam("assessment_id"), _A.c.challenge_shown_at.is_(None))
+_MARK_SHOWN = (_A.update().where(_A.c.id == bindparam("assessment_id"), _A.c.account_id == bindparam("owner_id"),
+                                 _A.c.current_challenge_id.is_not(None), _A.c.challenge_shown_at.is_(None))
                .values(challenge_shown_at=bindparam("shown_at")))
 _UPDATE_ASSESSMENT = _A.update().where(_A.c.id == bindparam("assessment_id")).values(
     state=bindparam("state"), current_challenge_id=bindparam("current_challenge_id"),
     updated_at=bindparam("updated_at"))
-# a new current challenge: its clock starts now, when the server hands it out (not when a page shows it)
+# a new current challenge: its clock starts when the server hands it out, or, for a timed one, not yet (None: the
+# learner starts it from the page announcing the time allowed)
 _UPDATE_ASSESSMENT_NEW_CHALLENGE = _UPDATE_ASSESSMENT.values(challenge_shown_at=bindparam("handed_out_at"))
 _INSERT_ASSESSMENT = _A.insert()
 _INSERT_ANSWER = _ANS.insert()
@@ -199,7 +201,8 @@ def get_test_view(session: Session, account_id: int, assessment_id: str, previou
     }).first()
 
 
-def insert_assessment(session: Session, account_id: int, assessment: Assessment, *, handed_out_at: datetime) -> None:
+def insert_assessment(session: Session, account_id: int, assessment: Assessment, *,
+                      handed_out_at: datetime | None) -> None:
     """Core insert (the ORM's unit of work cost a third of starting a test). The first challenge's clock starts
     at `handed_out_at`."""
     session.connection().execute(_INSERT_ASSESSMENT, {
@@ -228,8 +231,11 @@ def update_assessment(session: Session, assessment: Assessment, *, challenge_cha
                                  values)
 
 
-def mark_shown(session: Session, assessment_id: str, at: datetime) -> None:
-    session.connection().execute(_MARK_SHOWN, {"assessment_id": assessment_id, "shown_at": at})
+def mark_shown(session: Session, account_id: int, assessment_id: str, at: datetime) -> bool:
+    """Start the current challenge's clock unless it runs already; True when this call started it."""
+    result = session.connection().execute(_MARK_SHOWN, {"assessment_id": assessment_id, "owner_id": account_id,
+                                                        "shown_at": at})
+    return bool(result.rowcount)
 
 
 def insert_answer(session: Session, account_id: int, assessment_id: str, answer: RecordedAnswer) -> None:

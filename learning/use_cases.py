@@ -73,6 +73,11 @@ class TestView:
     shown_at: datetime | None
     previous: AnswerOutcome | None = None
 
+    @property
+    def waiting_for_start(self) -> bool:
+        """A timed challenge whose clock the learner has not started yet: its start page, not the question."""
+        return self.challenge is not None and self.challenge.timer is not None and self.shown_at is None
+
     def remaining_seconds(self, now: datetime) -> int | None:
         if self.challenge is None or self.challenge.timer is None:
             return None
@@ -107,6 +112,13 @@ def new_seed() -> str:
     return secrets.token_hex(8)
 
 
+def clock_start(referential: Referential, assessment: Assessment, now: datetime) -> datetime | None:
+    """When the new current challenge's clock starts: an untimed one's at once (it does not matter), a timed one's
+    only when the learner asks for the question (`start_timer`), after a page announcing the time allowed."""
+    challenge = referential.challenges.get(assessment.current_challenge_id or "")
+    return None if challenge is not None and challenge.timer is not None else now
+
+
 def _own_assessment(record: LearnerRecord, assessment_id: str) -> Assessment:
     found = next((a for a in record.assessments if a.id == assessment_id), None)
     if found is None:
@@ -130,7 +142,8 @@ def start_test(session: Session, referential: Referential, account_id: int, code
     step = begin(referential, record, code, now=now, assessment_id=assessment_id, seed=seed, strategy=strategy,
                  config=config)
     if step.assessment.id == assessment_id:  # a new test
-        repo.insert_assessment(session, account_id, step.assessment, handed_out_at=now)
+        repo.insert_assessment(session, account_id, step.assessment,
+                               handed_out_at=clock_start(referential, step.assessment, now))
         session.flush()
         if step.assessment.is_completed:  # nothing left to ask: it ends at once; the gradebook reads it all
             _results_changed(session, referential, account_id,
@@ -154,18 +167,22 @@ def reset(session: Session, referential: Referential, account_id: int, code: str
 def current_test(session: Session, referential: Referential, account_id: int, assessment_id: str, *,
                  now: datetime, previous: str | None = None) -> TestView:
     """The test's current challenge, read in one statement, with the outcome of the answer to `previous` when
-    there is one. A timed challenge's clock started when it was handed out (made current); a row from before that
-    rule, without a start, starts it at its first display (the only write)."""
+    there is one. A timed challenge not started yet (`TestView.waiting_for_start`) keeps its clock stopped: the
+    page announces the time allowed and `start_timer` starts it."""
     row = repo.get_test_view(session, account_id, assessment_id, previous)
     if row is None:
         raise LearningError(LearningRefusal.UNKNOWN_ASSESSMENT, "no such assessment for this learner")
     challenge = referential.challenges.get(row.current_challenge_id or "")
     shown_at = repo.aware(row.challenge_shown_at)
-    if challenge is not None and challenge.timer is not None and shown_at is None:
-        repo.mark_shown(session, assessment_id, now)
-        shown_at = now
     outcome = _previous_outcome(row, assessment_id, previous) if previous else None
     return TestView(repo.to_assessment(row, ()), challenge, int(row.answered or 0), shown_at, outcome)
+
+
+def start_timer(session: Session, account_id: int, assessment_id: str, *, now: datetime) -> None:
+    """The learner asks for the timed question: its clock starts now, once (a second request changes nothing)."""
+    if not repo.mark_shown(session, account_id, assessment_id, now) and repo.get_test_view(
+            session, account_id, assessment_id, None) is None:
+        raise LearningError(LearningRefusal.UNKNOWN_ASSESSMENT, "no such assessment for this learner")
 
 
 def answer(session: Session, referential: Referential, account_id: int, assessment_id: str, challenge_id: str,
@@ -185,12 +202,16 @@ def answer(session: Session, referential: Referential, account_id: int, assessme
         return AnswerOutcome(assessment_id, challenge_id, stored.status, not assessment.is_started, replayed=True,
                              competence_test=competence_test)
     elapsed = None if shown_at is None else max(0.0, (now - shown_at).total_seconds())
+    asked = referential.challenges.get(challenge_id)
+    if shown_at is None and asked is not None and asked.timer is not None and challenge_id == row.current_challenge_id:
+        elapsed = math.inf  # answered without starting its clock (no page shows it then): out of time
     step = answer_challenge(referential, record, assessment, challenge_id, value, now=now, skipped=skipped,
                             elapsed_seconds=elapsed, config=config)
     recorded = step.assessment.answers[-1]
     repo.insert_answer(session, account_id, assessment_id, recorded)
     repo.insert_knowledge_elements(session, account_id, step.new_knowledge_elements)
-    repo.update_assessment(session, step.assessment, challenge_changed=True, now=now)
+    repo.update_assessment(session, step.assessment, challenge_changed=True,
+                           now=clock_start(referential, step.assessment, now))
     session.flush()  # a concurrent double submission fails here on (assessment_id, challenge_id)
     if step.assessment.is_completed:  # the whole profile, read back after the writes, for the gradebook
         _results_changed(session, referential, account_id, lambda: repo.load_profile_record(session, account_id),
@@ -316,12 +337,15 @@ class LearningService:
             return reset(session, self.referential, account_id, code, now=self.clock(), config=self.config)
 
     def current(self, account_id: int, assessment_id: str, previous: str | None = None) -> TestView:
-        """One read statement outside any transaction (plus, for a timed challenge's first display, one
-        single-statement write)."""
+        """One read statement outside any transaction."""
         with self.reads() as session:
             account_id = profile_account_id(session, account_id)  # a linked account uses its profile
             return current_test(session, self.referential, account_id, assessment_id, now=self.clock(),
                                 previous=previous)
+
+    def start_timer(self, account_id: int, assessment_id: str) -> None:
+        with self.sessions.begin() as session:
+            start_timer(session, account_id, assessment_id, now=self.clock())
 
     def answer(self, account_id: int, assessment_id: str, challenge_id: str, value: AnswerValue | None, *,
                skipped: bool = False) -> AnswerOutcome:

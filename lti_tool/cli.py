@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from admin.cli import cli_actor
+from admin import registration_admin
+from admin.cli import cli_actor, url_option
 from core import audit
 from core.db import make_engine, make_session_factory, run_migrations
 from core.settings import Settings
 from lti_tool import keys
-from lti_tool.registrations import add_registration, get_registration, list_registrations, set_status
+from lti_tool.registrations import get_registration, list_registrations, set_status
 
 registration_app = typer.Typer(help="Plateformes LTI 1.3 enregistrées.", no_args_is_help=True)
 keys_app = typer.Typer(help="Clés de signature de l'outil.", no_args_is_help=True)
@@ -23,18 +24,29 @@ def _sessions(settings: Settings):  # type: ignore[no-untyped-def]
 
 @registration_app.command("add")
 def registration_add(
-    issuer: str = typer.Option(..., "--issuer"),
-    client_id: str = typer.Option(..., "--client-id"),
-    auth_login_url: str = typer.Option(..., "--auth-login-url"),
-    auth_token_url: str = typer.Option(..., "--auth-token-url"),
-    keyset_url: str = typer.Option(..., "--keyset-url"),
-    deployment_id: list[str] = typer.Option(..., "--deployment-id", help="Répétable."),
+    issuer: str = typer.Option(..., "--issuer", metavar="URL", callback=url_option,
+                               help="Identifiant de la plateforme (issuer), une adresse : https://moodle.exemple.fr"),
+    client_id: str = typer.Option(..., "--client-id", metavar="TEXTE",
+                                  help="Identifiant client donné par la plateforme pour cet outil."),
+    auth_login_url: str = typer.Option(..., "--auth-login-url", metavar="URL", callback=url_option,
+                                       help="Adresse d'authentification OIDC de la plateforme."),
+    auth_token_url: str = typer.Option(..., "--auth-token-url", metavar="URL", callback=url_option,
+                                       help="Adresse des jetons d'accès (OAuth 2) de la plateforme."),
+    keyset_url: str = typer.Option(..., "--keyset-url", metavar="URL", callback=url_option,
+                                   help="Adresse des clés publiques (JWKS) de la plateforme."),
+    deployment_id: list[str] = typer.Option(..., "--deployment-id", metavar="TEXTE",
+                                            help="Identifiant de déploiement ; répétable (un par déploiement)."),
 ) -> None:
-    """Enregistre (ou met à jour et réactive) une plateforme."""
-    with _sessions(Settings())() as session:
-        audit.record(session, cli_actor(), "registration.add", f"{issuer} {client_id}", deployments=deployment_id)
-        reg = add_registration(session, issuer=issuer, client_id=client_id, auth_login_url=auth_login_url,
-                               auth_token_url=auth_token_url, keyset_url=keyset_url, deployment_ids=deployment_id)
+    """Enregistre (ou met à jour et réactive) une plateforme LTI 1.3. Les adresses doivent être absolues, en HTTPS
+    (HTTP seulement sur localhost) : une adresse invalide n'enregistre rien."""
+    try:
+        with _sessions(Settings())() as session:
+            reg = registration_admin.add(session, cli_actor(), issuer=issuer, client_id=client_id,
+                                         auth_login_url=auth_login_url, auth_token_url=auth_token_url,
+                                         keyset_url=keyset_url, deployment_ids=deployment_id)
+    except registration_admin.AdminError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from error
     typer.echo(f"Enregistrement {reg.id} : {reg.issuer} (client {reg.client_id}), "
                f"déploiements {', '.join(sorted(reg.deployment_ids))}")
 
@@ -53,7 +65,8 @@ def registration_list() -> None:
 
 
 @registration_app.command("disable")
-def registration_disable(registration_id: int = typer.Argument(..., help="Identifiant (voir list).")) -> None:
+def registration_disable(registration_id: int = typer.Argument(..., metavar="NUMÉRO",
+                                                            help="Numéro de la plateforme (voir list).")) -> None:
     """Désactive une plateforme : ses lancements sont refusés, ses sessions terminées, ses notes en attente."""
     with _sessions(Settings())() as session:
         if get_registration(session, registration_id) is not None:

@@ -14,6 +14,7 @@ from lti_tool.cli import register_commands
 from lti_tool.grades import subscribers as grade_subscribers
 from lti_tool.grades.cli import register_commands as register_grades_commands
 from pix_lti.certification_cli import certif_app
+from pix_lti import cli_french
 from pix_lti.content_cli import content_app
 from pix_lti.engine_cli import engine_app
 from pix_lti.secrets_cli import secrets_app
@@ -22,6 +23,7 @@ from privacy.cli import register_commands as register_privacy_commands
 
 grade_subscribers.install()
 certificate_subscribers.install()
+cli_french.install()
 
 app = typer.Typer(
     name="pix-lti",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -27,12 +26,10 @@ from web import params
 from web.auth import checked_form, link, session_data
 from web.errors import LaunchRefused
 from web.i18n import translator
-from web.static_routes import shipped_file
 from web.student_routes import learning, page, path_token, redirect
 from web.tokens import SessionData
 
 router = APIRouter()
-STATIC_DIR = (Path(__file__).resolve().parent / "static" / "campagnes").resolve()
 MAX_LEVELS = (2, 3, 4, 5, 6)
 _RETURN_PATH = re.compile(r"/[A-Za-z0-9_~./-]{1,200}")
 
@@ -317,7 +314,3 @@ async def export_csv(request: Request, campaign_id: str, groupe: str = "") -> Re
         "content-disposition": f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}",
         "cache-control": "no-store"})
 
-
-@router.get("/campagnes/static/{name}")
-async def static(name: str) -> Response:
-    return shipped_file(STATIC_DIR, name)

@@ -25,7 +25,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "profile.title": "Mon profil de compétences",
         "profile.total": "{pix} pix sur {max}",
         "profile.certifiable": "Vous êtes certifiable.",
-        "profile.not_certifiable": "Encore {n} compétence(s) à faire passer au niveau 1 pour être certifiable.",
+        "profile.not_certifiable#one": "Encore {n} compétence à faire passer au niveau 1 pour être certifiable.",
+        "profile.not_certifiable#other": "Encore {n} compétences à faire passer au niveau 1 pour être "
+                                         "certifiable.",
         "profile.wheel": "Vue d'ensemble : chaque secteur est une compétence, rempli selon son niveau.",
         "profile.domain": "Domaine {code} — {name}",
         "card.level": "Niveau {level}",
@@ -39,15 +41,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "action.resume": "Reprendre",
         "action.retry": "Retenter",
         "action.reset": "Remettre à zéro",
-        "action.available_in": "Retenter : disponible dans {n} jour(s)",
+        "action.available_in#one": "Retenter : disponible dans {n} jour",
+        "action.available_in#other": "Retenter : disponible dans {n} jours",
         "action.reset_confirm": "Remettre cette compétence à zéro ? Les pix gagnés seront effacés.",
         "action.for": "{action} : {name}",
         "test.progress": "Question {n}",
+        "test.level": "Question de niveau {level} sur {max}",
+        "test.adaptive": "Le test s'adapte à vos réponses : il s'arrête quand votre niveau est établi.",
+        "chrono.title": "Question chronométrée",
+        "chrono.allowed#one": "Vous aurez {n} seconde pour répondre.",
+        "chrono.allowed#other": "Vous aurez {n} secondes pour répondre.",
+        "chrono.how": "Le chrono démarre quand vous affichez la question, pas avant. Une réponse juste donnée "
+                      "après la fin du temps compte comme hors délai.",
+        "chrono.start": "Afficher la question et démarrer le chrono",
         "test.competence": "Compétence {code} — {name}",
         "test.skip": "Je passe",
         "test.submit": "Je valide",
         "test.timer": "Temps restant",
-        "test.timer_seconds": "{n} secondes",
+        "test.timer_seconds#one": "{n} seconde",
+        "test.timer_seconds#other": "{n} secondes",
         "test.timer_announce": "Il reste {n} secondes.",
         "test.timer_over": "Temps écoulé : votre réponse comptera comme hors délai.",
         "test.choose_one": "Choisissez une réponse",
@@ -107,6 +119,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "campaign.new.type_profiles": "Collecte de profils : chaque élève envoie son profil complet et sa "
                                       "certifiabilité",
         "campaign.new.tubes": "Sujets évalués (profil cible)",
+        "campaign.new.tubes_hint": "Les sujets sont rangés par compétence : ouvrez une compétence pour voir ses "
+                                   "sujets et cochez ceux à évaluer.",
+        "campaign.new.topics#one": "{n} sujet",
+        "campaign.new.topics#other": "{n} sujets",
         "campaign.new.max_level": "Niveau maximum évalué",
         "campaign.new.all_levels": "tous",
         "campaign.new.badge": "Badge par compétence à partir de (% de maîtrise, vide : aucun badge)",
@@ -146,7 +162,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "campaign.results.badges_count": "Badges :",
         "campaign.results.pix": "Pix :",
         "campaign.results.certifiable": "Certifiable",
-        "campaign.results.not_certifiable": "Non certifiable : {n} compétence(s) manquante(s)",
+        "campaign.results.not_certifiable#one": "Non certifiable : {n} compétence manquante",
+        "campaign.results.not_certifiable#other": "Non certifiable : {n} compétences manquantes",
         "campaign.results.badges": "Badges obtenus",
         "campaign.results.by_competence": "Maîtrise par compétence",
         "campaign.results.col.competence": "Compétence",
@@ -162,7 +179,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "campaign.send.unconfirmed": "Cochez la case pour confirmer l'envoi de vos résultats.",
         "campaign.retry.test": "Repasser le parcours",
         "campaign.retry.profile": "Envoyer à nouveau mon profil",
-        "campaign.retry.in_days": "Vous pourrez repasser ce parcours dans {n} jour(s).",
+        "campaign.retry.in_days#one": "Vous pourrez repasser ce parcours dans {n} jour.",
+        "campaign.retry.in_days#other": "Vous pourrez repasser ce parcours dans {n} jours.",
         "campaign.board.tab": "tableau de bord",
         "campaign.board.code": "Code à donner aux élèves :",
         "campaign.board.kind.assessment": "évaluation",
@@ -362,7 +380,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "profile.title": "My competence profile",
         "profile.total": "{pix} pix out of {max}",
         "profile.certifiable": "You are eligible for certification.",
-        "profile.not_certifiable": "{n} more competence(s) to bring to level 1 to be eligible for certification.",
+        "profile.not_certifiable#one": "{n} more competence to bring to level 1 to be eligible for certification.",
+        "profile.not_certifiable#other": "{n} more competences to bring to level 1 to be eligible for "
+                                         "certification.",
         "profile.wheel": "Overview: each sector is a competence, filled according to its level.",
         "profile.domain": "Area {code} — {name}",
         "card.level": "Level {level}",
@@ -376,15 +396,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "action.resume": "Resume",
         "action.retry": "Try again",
         "action.reset": "Reset",
-        "action.available_in": "Try again: available in {n} day(s)",
+        "action.available_in#one": "Try again: available in {n} day",
+        "action.available_in#other": "Try again: available in {n} days",
         "action.reset_confirm": "Reset this competence? The pix earned will be erased.",
         "action.for": "{action}: {name}",
         "test.progress": "Question {n}",
+        "test.level": "Level {level} question out of {max}",
+        "test.adaptive": "The test adapts to your answers: it stops when your level is established.",
+        "chrono.title": "Timed question",
+        "chrono.allowed#one": "You will have {n} second to answer.",
+        "chrono.allowed#other": "You will have {n} seconds to answer.",
+        "chrono.how": "The clock starts when you show the question, not before. A right answer given after the "
+                      "time is up counts as late.",
+        "chrono.start": "Show the question and start the clock",
         "test.competence": "Competence {code} — {name}",
         "test.skip": "Skip",
         "test.submit": "Submit",
         "test.timer": "Time left",
-        "test.timer_seconds": "{n} seconds",
+        "test.timer_seconds#one": "{n} second",
+        "test.timer_seconds#other": "{n} seconds",
         "test.timer_announce": "{n} seconds left.",
         "test.timer_over": "Time is up: your answer will count as late.",
         "test.choose_one": "Choose one answer",
@@ -442,6 +472,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "campaign.new.type_profiles": "Profile collection: each student sends their full profile and whether they are "
                                       "eligible for certification",
         "campaign.new.tubes": "Topics assessed (target profile)",
+        "campaign.new.tubes_hint": "Topics are grouped by competence: open a competence to see its topics and tick "
+                                   "those to assess.",
+        "campaign.new.topics#one": "{n} topic",
+        "campaign.new.topics#other": "{n} topics",
         "campaign.new.max_level": "Highest level assessed",
         "campaign.new.all_levels": "all",
         "campaign.new.badge": "Badge per competence from (% mastery; empty: no badge)",
@@ -481,7 +515,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "campaign.results.badges_count": "Badges:",
         "campaign.results.pix": "Pix:",
         "campaign.results.certifiable": "Eligible for certification",
-        "campaign.results.not_certifiable": "Not eligible for certification: {n} competence(s) missing",
+        "campaign.results.not_certifiable#one": "Not eligible for certification: {n} competence missing",
+        "campaign.results.not_certifiable#other": "Not eligible for certification: {n} competences missing",
         "campaign.results.badges": "Badges earned",
         "campaign.results.by_competence": "Mastery by competence",
         "campaign.results.col.competence": "Competence",
@@ -497,7 +532,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "campaign.send.unconfirmed": "Tick the box to confirm sending your results.",
         "campaign.retry.test": "Take the campaign again",
         "campaign.retry.profile": "Send my profile again",
-        "campaign.retry.in_days": "You can take this campaign again in {n} day(s).",
+        "campaign.retry.in_days#one": "You can take this campaign again in {n} day.",
+        "campaign.retry.in_days#other": "You can take this campaign again in {n} days.",
         "campaign.board.tab": "dashboard",
         "campaign.board.code": "Code to give to students:",
         "campaign.board.kind.assessment": "assessment",
@@ -775,12 +811,25 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
+def plural_category(locale: str, n: object) -> str:
+    """The CLDR plural category of a count: French says "1 jour", "0 jour" and "2 jours" (0 and 1 are
+    singular), English "1 day" but "0 days"."""
+    if not isinstance(n, int | float) or isinstance(n, bool):
+        return "other"
+    if locale == "fr":
+        return "one" if 0 <= n < 2 else "other"
+    return "one" if n == 1 else "other"
+
+
 def translator(locale: str) -> Callable[..., str]:
     """`t(key, **values)`: the text in this locale, else in French, else the key itself; never an error (a text
-    whose placeholders do not match the values is shown as written)."""
+    whose placeholders do not match the values is shown as written). With a count `n`, a key with plural forms
+    (`key#one`, `key#other` in the catalogue) gives the form of that count in this locale."""
     messages = MESSAGES.get(locale, MESSAGES["fr"])
 
     def t(key: str, **values: object) -> str:
+        if "n" in values and f"{key}#other" in MESSAGES["fr"]:
+            key = f"{key}#{plural_category(locale, values['n'])}"
         text = messages.get(key) or MESSAGES["fr"].get(key) or key
         if not values:
             return text

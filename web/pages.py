@@ -9,11 +9,20 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from web.i18n import ENGLISH_REFUSALS, translator
+from web.i18n import ENGLISH_REFUSALS, plural_category, translator
 from web.locale import request_locale
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 TEMPLATES.env.auto_reload = False  # the templates ship with the code: no stat() of each file on every render
+
+
+def french_plural(n: object, one: str, other: str) -> str:
+    """`{{ n }} {{ plural(n, "jour", "jours") }}` in the French-only pages (administration, GAR): 0 and 1 take
+    the singular. Translated pages use the catalogue's plural forms (`t(key, n=)`)."""
+    return one if plural_category("fr", n) == "one" else other
+
+
+TEMPLATES.env.globals["plural"] = french_plural
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -1,6 +1,6 @@
-"""Files the tool ships, served from a folder by name: `/static/outil/{name}` (the tool's own style sheet and
-scripts: the CSP allows no inline ones) here, and `shipped_file()` for every other such route (the pupil's and
-campaign styles, the bank's media)."""
+"""Files the tool ships, served from a folder by name: `/static/pix.css` (the one style sheet) and
+`/static/outil/{name}` (the tool's scripts: the CSP allows no inline ones) here, and `shipped_file()` for every
+other such route (the pupil's script, the bank's media)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,12 @@ def shipped_file(folder: Path, name: str, headers: Mapping[str, str] = STATIC_CA
     if candidate is None or candidate.parent != folder or not candidate.is_file():
         return Response("Fichier introuvable.", status_code=404, media_type="text/plain; charset=utf-8")
     return FileResponse(candidate, headers=dict(headers))
+
+
+@router.get("/static/pix.css")
+async def style_sheet() -> Response:
+    """The product's one style sheet (docs/design.md)."""
+    return shipped_file(STATIC_ROOT.resolve(), "pix.css")
 
 
 @router.get("/static/outil/{name}")

@@ -257,8 +257,14 @@ async def _challenge_page(request: Request, data: SessionData, assessment_id: st
     referential = service.referential
     code = view.assessment.competence_code or ""
     competence = referential.competences.get(code)
+    skill = referential.skills.get(view.challenge.skill_name)
+    progress = {"competence": competence, "number": view.answered + 1, "level": skill.level if skill else None,
+                "max_level": service.config.max_reachable_level}
+    if view.waiting_for_start:  # a timed challenge: the time allowed first, the question when asked for
+        return page(request, data, "eleve/chrono.html", status_code=status_code, view=view,
+                    seconds=view.challenge.timer, **progress, **_feedback(referential, view.previous))
     return page(request, data, "eleve/epreuve.html", status_code=status_code, view=view, challenge=view.challenge,
-                competence=competence, number=view.answered + 1, remaining=view.remaining_seconds(service.clock()),
+                **progress, remaining=view.remaining_seconds(service.clock()),
                 error=error, types=ChallengeType, **_media(referential, view.challenge),
                 **_feedback(referential, view.previous))
 
@@ -274,6 +280,20 @@ async def challenge_page(request: Request) -> Response:
 # The two requests of every answer are plain Starlette routes: FastAPI's parameter resolution showed up in
 # profiles of each, and they take nothing but a path parameter and the request.
 router.add_route("/evaluations/{assessment_id}", challenge_page, methods=["GET"])
+
+
+@router.post("/evaluations/{assessment_id}/chrono")
+async def start_timer(request: Request) -> Response:
+    """"Afficher la question" on a timed challenge's start page: its clock starts now, then the question."""
+    data = session_data(request)
+    assessment_id = path_token(request, "assessment_id")
+    await checked_form(request, data)
+    service = learning(request)
+    try:
+        await run_in_threadpool(service.start_timer, data.account_id, assessment_id)
+    except LearningError as error:
+        return refused(request, data, error)
+    return redirect(request, f"/evaluations/{assessment_id}")
 
 
 class MalformedAnswer(ValueError):

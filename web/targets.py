@@ -10,7 +10,7 @@ _TEXTS = {
     "fr": {
         "competence": "La compétence {code} du CRCN (test de positionnement adaptatif).",
         "bad_competence": "Compétence « {code} » non reconnue (un code CRCN comme 1.1 est attendu).",
-        "profile": "Le profil cible « {code} ».",
+        "profile": "Votre profil complet : les 16 compétences du CRCN.",
         "campaign": "Le parcours « {code} ».",
         "quicktest": "Le test « Essayez sans inscription » (8 questions, rien n'est enregistré).",
         "none": "Aucune cible indiquée : ajoutez le paramètre personnalisé competence (ex. 1.1), profile ou campaign.",
@@ -18,7 +18,7 @@ _TEXTS = {
     "en": {
         "competence": "Competence {code} of the CRCN (adaptive positioning test).",
         "bad_competence": "Unknown competence “{code}” (a CRCN code such as 1.1 is expected).",
-        "profile": "The target profile “{code}”.",
+        "profile": "Your whole profile: the 16 competences of the CRCN.",
         "campaign": "The campaign “{code}”.",
         "quicktest": "The “Try it without an account” test (8 questions, nothing stored).",
         "none": "No target given: add the custom parameter competence (e.g. 1.1), profile or campaign.",

@@ -116,13 +116,27 @@ def _picker(request: Request, launch: dict[str, Any], data: SessionData, campaig
     )
 
 
+async def picker_csrf(store: Any, launch_id: str, ttl_seconds: int) -> str:
+    """The launch's one CSRF token: created by its first display, the same for every later one (a second tab, a
+    reload, the way back from creating a campaign), so that opening the picker again never breaks a page already
+    open. It is deleted when the selection is sent."""
+    key = f"dl-csrf:{launch_id}"
+    fresh = secrets.token_urlsafe(24)
+    if await store.set_nx(key, fresh, ttl_seconds):
+        return fresh
+    known = await store.get(key)
+    if known is None:  # expired in between: this display starts a new one
+        await store.set(key, fresh, ttl_seconds)
+        return fresh
+    return str(known)
+
+
 @router.get("/lti/selection/{launch_id}")
 async def selection_page(request: Request, launch_id: str) -> Response:
     token = request.query_params.get("lt")
     data, launch = await _launch(request, launch_id, token)
     state = tool(request)
-    csrf = secrets.token_urlsafe(24)
-    await state.store.set(f"dl-csrf:{launch_id}", csrf, state.settings.launch_ttl_seconds)
+    csrf = await picker_csrf(state.store, launch_id, state.settings.launch_ttl_seconds)
     campaigns = await _course_campaigns(request, data)
     return _picker(request, launch, data, campaigns, launch_id=launch_id, lt=token or "", csrf=csrf, errors=[])
 

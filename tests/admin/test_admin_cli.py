@@ -146,3 +146,29 @@ def test_platform_hosts_for_dynamic_registration_are_approved_or_refused_from_th
     assert "Hôte refusé" in cli("registration", "host-approve", "https://evil/x", ok=False)
     actions = [e.action for e in _audit(cli.url)]
     assert actions[-2:] == ["registration.host.approve", "registration.host.refuse"]
+
+
+def test_registration_add_refuses_addresses_that_are_not_urls_and_writes_nothing(cli) -> None:  # type: ignore[no-untyped-def]
+    issuer = "https://moodle.example.org"
+    good = ["--client-id", "abc", "--auth-login-url", issuer + "/auth", "--auth-token-url", issuer + "/token",
+            "--keyset-url", issuer + "/certs", "--deployment-id", "3"]
+    for bad in ("moodle", "ftp://moodle.example.org", "http://moodle.example.org", "https://"):
+        output = cli("registration", "add", "--issuer", bad, *good, ok=False)
+        assert "Valeur invalide pour '--issuer'" in output, output
+    output = cli("registration", "add", "--issuer", issuer, *good[:-4], "--keyset-url", "pas une adresse",
+                 "--deployment-id", "3", ok=False)
+    assert "--keyset-url" in output and "adresse absolue" in output
+    assert "Aucune plateforme enregistrée." in cli("registration", "list")
+    assert _audit(cli.url) == []
+
+
+def test_the_command_line_speaks_french_and_shows_words_not_python_types(cli) -> None:  # type: ignore[no-untyped-def]
+    shown = cli("registration", "add", "--help")
+    assert "Utilisation : pix-lti registration add" in shown and "Affiche cette aide" in shown
+    assert "[obligatoire]" in shown and "URL" in shown and "Adresse des clés publiques (JWKS)" in shown
+    assert not re.search(r"<(str|bool|int|list\[str\])>|Show this message|\[required\]|Usage:", shown), shown
+    demo = cli("demo", "--help")
+    assert "[par défaut : 8000]" in demo and "<bool>" not in demo
+    missing = cli("registration", "add", "--issuer", "https://moodle.example.org", ok=False)
+    assert "Option obligatoire manquante : '--client-id'." in missing and "Erreur" in missing
+    assert "Option inconnue : --nope" in cli("registration", "list", "--nope", ok=False)

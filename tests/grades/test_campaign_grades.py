@@ -215,7 +215,7 @@ def test_a_result_that_is_not_shared_never_reaches_the_gradebook(world: World) -
 def test_a_campaign_created_from_the_picker_comes_back_to_it_and_can_be_chosen(world: World) -> None:
     teacher, launch_id, page = _picker(world)
     assert "Ce cours n'a pas encore de parcours" in html.unescape(page)
-    create = html.unescape(re.search(r'<a href="(/campagnes/nouveau\?[^"]+)"', page).group(1))
+    create = html.unescape(re.search(r'<a [^>]*href="(/campagnes/nouveau\?[^"]+)"', page).group(1))
     query = parse_qs(urlparse(create).query)
     assert query["retour"] == [f"/lti/selection/{launch_id}"] and query["lt"] == [teacher.lt]
     back = _create(teacher, "Créé depuis la sélection", retour=query["retour"][0])
@@ -227,6 +227,19 @@ def test_a_campaign_created_from_the_picker_comes_back_to_it_and_can_be_chosen(w
     assert item["custom"] == {"campaign": code, "scale": "mastery"}
     # single use, as before: the launch is gone once answered
     assert teacher.get(f"/lti/selection/{launch_id}").status_code == 410
+
+
+def test_opening_the_picker_in_a_second_tab_keeps_the_first_one_working(any_world: World) -> None:
+    teacher, launch_id, first = _picker(any_world)
+    second = teacher.get(f"/lti/selection/{launch_id}")  # the same picker opened again (a tab, a reload)
+    assert second.status_code == 200
+    csrf = re.search(r'name="csrf" value="([^"]+)"', first).group(1)
+    assert f'name="csrf" value="{csrf}"' in second.text
+    (item,) = _choose(any_world, teacher, launch_id, first, "competence:2.1")  # sent from the first tab
+    assert item["custom"] == {"competence": "2.1", "scale": "level"}
+    replay = any_world.tool.client.post(f"/lti/selection/{launch_id}",
+                                        data={"lt": teacher.lt, "csrf": csrf, "item": "competence:1.1"})
+    assert replay.status_code >= 400 and 'name="JWT"' not in replay.text  # used once: no second return
 
 
 def test_an_unsafe_return_path_is_ignored_by_the_creation_page(world: World) -> None:

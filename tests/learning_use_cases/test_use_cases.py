@@ -157,37 +157,58 @@ def timed_referential(seconds: int = 30):  # type: ignore[no-untyped-def]
                        {cid: replace(c, timer=seconds) for cid, c in bank.challenges.items()})
 
 
-def test_a_timed_challenge_counts_from_its_first_display(sessions, account_id, clock):
+def test_a_timed_challenge_waits_for_the_learner_to_start_its_clock(sessions, account_id, clock):
     service = LearningService(sessions, timed_referential(30), clock=clock)
     step = service.start(account_id, "1.1")
+    clock.advance(minutes=5)  # reading the announcement, or away from the screen: the clock has not started
+    waiting = service.current(account_id, step.assessment.id)
+    assert waiting.waiting_for_start and waiting.shown_at is None and waiting.remaining_seconds(clock.now) == 30
+    service.start_timer(account_id, step.assessment.id)
     view = service.current(account_id, step.assessment.id)
-    assert view.shown_at == clock.now and view.remaining_seconds(clock.now) == 30
+    assert not view.waiting_for_start and view.shown_at == clock.now and view.remaining_seconds(clock.now) == 30
     clock.advance(seconds=20)
+    service.start_timer(account_id, step.assessment.id)  # a second start (another tab, a reload) changes nothing
     again = service.current(account_id, step.assessment.id)
-    assert again.shown_at == view.shown_at and again.remaining_seconds(clock.now) == 10  # reload keeps the clock
+    assert again.shown_at == view.shown_at and again.remaining_seconds(clock.now) == 10
     clock.advance(seconds=5)
     in_time = service.answer(account_id, step.assessment.id, view.challenge.id, right_answer(view.challenge))
     assert in_time.status is AnswerStatus.OK
     nxt = service.current(account_id, step.assessment.id)
-    assert nxt.shown_at == clock.now  # the next challenge's clock started when the answer handed it out
+    assert nxt.waiting_for_start  # the next timed challenge is announced too
+    service.start_timer(account_id, step.assessment.id)
     clock.advance(seconds=31)
     late = service.answer(account_id, step.assessment.id, nxt.challenge.id, right_answer(nxt.challenge))
     assert late.status is AnswerStatus.TIMED_OUT
 
 
-def test_a_timed_challenge_answered_without_its_page_ever_shown_is_timed_out(sessions, account_id, clock):
-    """The clock starts when the server hands the challenge out (it becomes current), not when a page shows it:
-    a POST of an answer without any display cannot escape the timer."""
+def test_a_timed_challenge_answered_without_starting_its_clock_is_timed_out(sessions, account_id, clock):
+    """The question is shown only once its clock runs: a POST of an answer before the start cannot escape the
+    timer."""
     service = LearningService(sessions, timed_referential(30), clock=clock)
     step = service.start(account_id, "1.1")
-    clock.advance(seconds=31)
     first = service.answer(account_id, step.assessment.id, step.challenge.id, right_answer(step.challenge))
     assert first.status is AnswerStatus.TIMED_OUT
-    clock.advance(seconds=31)  # the next challenge was handed out by that answer, 31 s ago
-    nxt = service.current(account_id, step.assessment.id)
-    assert nxt.remaining_seconds(clock.now) == 0
-    late = service.answer(account_id, step.assessment.id, nxt.challenge.id, right_answer(nxt.challenge))
-    assert late.status is AnswerStatus.TIMED_OUT
+
+
+def test_an_untimed_challenge_needs_no_start(service, account_id):
+    step = service.start(account_id, "1.1")
+    view = service.current(account_id, step.assessment.id)
+    assert not view.waiting_for_start and view.remaining_seconds(view.shown_at) is None
+
+
+def test_starting_the_clock_of_someone_elses_test_is_refused(sessions, account_id, clock):
+    from core.accounts import Account
+
+    service = LearningService(sessions, timed_referential(30), clock=clock)
+    step = service.start(account_id, "1.1")
+    with sessions.begin() as session:
+        other = Account(issuer="https://other.example", sub="someone-else")
+        session.add(other)
+        session.flush()
+        other_id = other.id
+    with pytest.raises(LearningError):
+        service.start_timer(other_id, step.assessment.id)
+    assert service.current(account_id, step.assessment.id).waiting_for_start
 
 
 def test_deleting_an_account_deletes_its_learning_data(service, account_id, sessions):

@@ -71,7 +71,7 @@ def test_launch_without_its_state_cookie_offers_a_new_window_and_creates_nothing
     assert "pix_lti_session" not in response.headers.get("set-cookie", "")
     assert tool.count(tool.platform.issuer) == {"accounts": 0, "courses": 0, "activities": 0}
 
-    link = response.text.split('class="bouton" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    link = response.text.split('class="button" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
     restart = parse_qs(urlparse(link).query)
     assert restart["lti1p3_new_window"] == ["1"] and restart["iss"] == [tool.platform.issuer]
     assert restart["lti_message_hint"] == ['{"cmid":1}']

@@ -136,9 +136,14 @@ def _take_test(frame: Any, done: Any, *, skip_all: bool = False) -> int:
     while True:
         submit = frame.get_by_role("button", name="Submit")
         finish = frame.get_by_role("link", name=re.compile("^(See my result|Continue)$"))
-        submit.or_(done).or_(finish).first.wait_for()
+        chrono = frame.get_by_role("button", name="Show the question and start the clock")
+        submit.or_(done).or_(finish).or_(chrono).first.wait_for()
         if done.count():
             return answered
+        if chrono.count():  # a timed challenge: its clock starts when the question is asked for
+            with contextlib.suppress(Exception):
+                chrono.click(timeout=5_000)
+            continue
         if finish.count() and not submit.count():
             with contextlib.suppress(Exception):  # the page may move on meanwhile: look again
                 finish.first.click(timeout=5_000)

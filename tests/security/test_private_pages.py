@@ -15,7 +15,7 @@ def test_pages_are_not_stored_and_send_no_referrer_to_other_sites(tool: Tool) ->
         assert page.headers["referrer-policy"] == "same-origin", path
     activity = tool.client.get(response.headers["location"])
     assert activity.headers["cache-control"] == "no-store"
-    media = tool.client.get("/eleve/static/eleve.css")
+    media = tool.client.get("/static/pix.css")
     assert media.status_code != 200 or "max-age" in media.headers["cache-control"]
 
 

@@ -181,7 +181,7 @@ def test_retry_and_reset_are_refused_too_early(tool: Tool) -> None:
     assert "Niveau 0" in end.text
     profile = get(tool, re.search(r'href="([^"]*/profil[^"]*)"', end.text).group(1).replace("&amp;", "&"))
     card = profile.text.split('id="competence-1.1"')[1].split("</li>")[0]
-    assert "Retenter : disponible dans 4 jour(s)" in card and "Remettre à zéro" not in card
+    assert "Retenter : disponible dans 4 jours" in card and "Remettre à zéro" not in card
     for action in ("/competences/1.1/retenter", "/competences/1.1/remettre-a-zero"):
         refused = post(tool, end, action)
         assert refused.status_code == 409 and "jours" in refused.text
@@ -233,8 +233,9 @@ def test_the_flow_works_without_cookies_with_the_launch_token_on_every_link(tool
 def test_english_locale_from_the_launch(tool: Tool) -> None:
     landing = get(tool, launch(tool, locale="en-GB", custom={"profile": "1"}).headers["location"])
     assert '<html lang="en">' in landing.text and "My competence profile" in landing.text and "Start" in landing.text
-    assert "The target profile “1”" in landing.text and ">student<" in landing.text  # the launch's context too
-    assert "Le profil cible" not in landing.text and "élève" not in landing.text
+    assert "Your whole profile: the 16 competences of the CRCN." in landing.text  # the launch's context too
+    assert ">student<" not in landing.text  # no role badge in a pupil's greeting
+    assert "Le profil cible" not in landing.text and "élève" not in landing.text and "“1”" not in landing.text
     french = get(tool, launch(tool, sub="eleve-3", locale="de-DE", custom={}).headers["location"])
     assert '<html lang="fr">' in french.text and "Mon profil de compétences" in french.text
 
@@ -244,7 +245,7 @@ def test_profile_shows_sixteen_competences_the_total_and_the_certifiability_bann
     assert profile.status_code == 200
     assert profile.text.count('class="card"') == 16 and profile.text.count("<h2 id=\"domain-") == 5
     assert "0 pix sur 768" in profile.text
-    assert "Encore 5 compétence(s) à faire passer au niveau 1" in profile.text
+    assert "Encore 5 compétences à faire passer au niveau 1" in profile.text
     assert profile.text.count(">Commencer</button>") == 16 and "<svg" in profile.text
 
 
@@ -306,14 +307,22 @@ def test_markdown_is_rendered_without_raw_html() -> None:
     assert 'rel="noopener noreferrer"' in rendered and 'href="javascript' not in rendered
 
 
-def test_a_timed_challenge_shows_a_timer_announced_to_screen_readers(tool: Tool) -> None:
+def test_a_timed_challenge_is_announced_then_shows_a_timer_announced_to_screen_readers(tool: Tool) -> None:
     from learning.use_cases import LearningService
     from tests.learning_use_cases.test_use_cases import timed_referential
 
     tool.client.app.state.learning = LearningService(tool.sessions(), timed_referential(45))
-    page, url = _start(tool)
+    announced, url = _start(tool)
+    assert "Vous aurez 45 secondes pour répondre." in announced.text
+    assert "data-challenge" not in announced.text and 'class="timer"' not in announced.text  # no question yet
+    start = next(a for a in forms(announced) if "/chrono" in a)
+    started = post(tool, announced, start)
+    assert started.status_code == 303
+    page = get(tool, started.headers["location"])
     assert 'class="timer" data-remaining="45"' in page.text and 'aria-live="polite"' in page.text
-    assert "45 secondes" in page.text
+    assert "45 secondes" in page.text and "data-challenge" in page.text
+    assert "⏱" not in page.text and "<svg" in page.text  # a drawn clock: Debian's fonts lack the glyph
+    assert 'class="timer-over banner error" hidden' in page.text  # shown to everyone when the time is up
 
 
 def test_retry_after_four_days_and_reset_after_seven(tool: Tool) -> None:

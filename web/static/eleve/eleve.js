@@ -23,12 +23,16 @@
     var left = parseInt(timer.getAttribute("data-remaining"), 10) || 0;
     var value = timer.querySelector(".timer-value");
     var live = timer.querySelector("[data-live]");
-    var unit = value.textContent.replace(/^[0-9]+/, "");
     var announce = timer.getAttribute("data-announce");
-    var tick = function () {
-      value.textContent = left + unit;
+    var tick = function () {  // "1 seconde", "2 secondes": the catalogue's plural forms
+      value.textContent = timer.getAttribute(left === 1 || (left === 0 && document.documentElement.lang === "fr") ? "data-one" : "data-other").replace("{n}", left);
       if (left === 60 || left === 30 || left === 10) { live.textContent = announce.replace("{n}", left); }
-      if (left <= 0) { live.textContent = timer.getAttribute("data-over"); return; }
+      if (left <= 0) {  // said to screen readers and shown to everyone
+        live.textContent = timer.getAttribute("data-over");
+        var over = timer.querySelector(".timer-over");
+        if (over) { over.hidden = false; }
+        return;
+      }
       left -= 1;
       window.setTimeout(tick, 1000);
     };
