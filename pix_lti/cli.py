@@ -13,8 +13,8 @@ from ent_gar_connector.cli import register_commands as register_gar_commands
 from lti_tool.cli import register_commands
 from lti_tool.grades import subscribers as grade_subscribers
 from lti_tool.grades.cli import register_commands as register_grades_commands
-from pix_lti.certification_cli import certif_app
 from pix_lti import cli_french
+from pix_lti.certification_cli import certif_app
 from pix_lti.content_cli import content_app
 from pix_lti.engine_cli import engine_app
 from pix_lti.secrets_cli import secrets_app
