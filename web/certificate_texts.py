@@ -49,7 +49,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "verification.malformed_advice": "Un code de vérification commence par P- et compte 8 caractères ensuite "
                                          "(chiffres 2 à 9 et lettres majuscules), par exemple P-4BCD7FGH.",
         "verification.limited": "Trop de vérifications depuis cette adresse.",
-        "verification.limited_advice": "Réessayez dans {minutes} minute(s).",
+        "verification.limited_advice": "Réessayez dans quelques minutes (au plus {minutes}).",
         "verification.competence": "Compétence",
         "verification.level": "Niveau",
     },
@@ -97,7 +97,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "verification.malformed_advice": "A verification code starts with P- followed by 8 characters (digits 2 "
                                          "to 9 and capital letters), for example P-4BCD7FGH.",
         "verification.limited": "Too many checks from this address.",
-        "verification.limited_advice": "Try again in {minutes} minute(s).",
+        "verification.limited_advice": "Try again in a few minutes (at most {minutes}).",
         "verification.competence": "Competence",
         "verification.level": "Level",
     },

@@ -111,7 +111,7 @@ def _context(browser, tool: str, account_id: int, launch: str, role: str = "stud
 
 def _join(page, tool: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(tool + "/profil")
-    page.get_by_role("link", name="Certification").click()
+    page.get_by_role("link", name="Certification", exact=True).click()
     page.get_by_label("Numéro de session").fill(str(NUMBER))
     page.get_by_label("Code d'accès").fill(ACCESS_CODE.lower())
     page.get_by_role("button", name="Rejoindre la session").click()

@@ -34,5 +34,5 @@ def test_moodle_43_student_launch(any_tool: Tool) -> None:
     assert page.status_code == 200
     assert "Student1 Lab" in page.text and "LTI Lab Course" in page.text and "Lab LTI activity" in page.text
     # the fixture's launch_presentation.locale is "en": the student gets the English pages
-    assert '<html lang="en">' in page.text and ">student<" in page.text
+    assert '<html lang="en">' in page.text
     assert "No target given" in page.text  # Moodle's custom params here carry no competence/profile/campaign

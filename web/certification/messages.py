@@ -56,7 +56,7 @@ FR: dict[str, str] = {
     "certif.end.results": "Vos résultats seront disponibles après la finalisation de la session par votre "
                           "établissement, généralement sous quelques jours : vous les verrez dans votre profil.",
     "certif.not_certifiable.title": "Vous n'êtes pas encore certifiable",
-    "certif.not_certifiable.missing": "Il vous manque {n} compétence(s) au niveau 1 pour passer la certification.",
+    "certif.not_certifiable.missing": "Compétences qui vous manquent au niveau 1 pour passer la certification : {n}.",
     "certif.not_certifiable.sos": "Vous n'êtes pas renvoyé ou renvoyée : le surveillant vous donne le code du "
                                   "parcours « SOS élève non certifiable » pour travailler les compétences qui "
                                   "manquent.",
@@ -205,7 +205,7 @@ EN: dict[str, str] = {
     "certif.end.results": "Your results will be available once your school has finalised the session, usually "
                           "within a few days: you will see them in your profile.",
     "certif.not_certifiable.title": "You are not certifiable yet",
-    "certif.not_certifiable.missing": "You need {n} more competence(s) at level 1 to take the certification.",
+    "certif.not_certifiable.missing": "Competences you still need at level 1 to take the certification: {n}.",
     "certif.not_certifiable.sos": "You are not sent away: the invigilator gives you the code of the \"SOS pupil not "
                                   "certifiable\" path to work on the missing competences.",
     "certif.not_certifiable.sos_ready": "You are not sent away: your school prepared the \"SOS pupil not "
