@@ -49,9 +49,10 @@ def _check(browser: Any, name: str, page: Any, frame: Any | None = None) -> None
         phone.goto(target.url)
         found = _violations(phone)
         assert not found, (name + " at 320 px", found)
-        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (name + " overflows", phone.evaluate(
+        wide = phone.evaluate(
             "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth)"
-            ".slice(0, 5).map(e => e.outerHTML.slice(0, 160))"))
+            ".slice(0, 5).map(e => e.outerHTML.slice(0, 160))")
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (name + " overflows", wide)
         if SHOTS:
             phone.screenshot(path=str(Path(SHOTS) / f"{name}-320.png"), full_page=True)
     finally:
