@@ -36,3 +36,12 @@ def test_or_rule_and_contains_inside_a_longer_word(bank, answer, right):
                                                ("2,9", False), ("0,9", False)])
 def test_upload_left_for_the_camera(bank, answer, right):
     assert accepted(bank, "21-visio-6c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("teacher", "mother", "right"), [
+    ("À", "Cc", True), ("A", "cc", True), ("a", "CC", True), ("champ À", "copie", True),
+    ("À", "Cci", False),  # hidden: the teacher would not see that the mother is informed
+    ("Cc", "À", False), ("Cci", "Cc", False), ("À", "copie cachée", False),
+])
+def test_visible_copy_goes_in_cc(bank, teacher, mother, right):
+    assert accepted(bank, "21-mail-2c", {"professeure": teacher, "mere": mother}) is right
