@@ -1,0 +1,75 @@
+"""Issue 16, third variants (helper h16b): every active skill of competences 2.3, 2.4, 3.1, 3.2 and 3.3 has at
+least 3 validated challenges (certification v2/v3 draws variants of every skill), and the new QROC challenges
+accept the answers pupils actually type and refuse the wrong ones (checked with the engine's answer checking)."""
+
+from __future__ import annotations
+
+import pytest
+
+from content_bank.loader import default_referential
+from engine.answers import is_correct
+from engine.referential import ChallengeStatus, Referential
+
+
+@pytest.fixture(scope="module")
+def bank() -> Referential:
+    return default_referential()
+
+
+def skills_with_fewer_than_three_variants(bank: Referential, code: str) -> list[str]:
+    skills = [s for s in bank.skills.values() if s.competence_code == code and s.is_active]
+    assert skills, f"no active skill in {code}"
+    short = []
+    for skill in skills:
+        validated = [c for c in bank.challenges.values()
+                     if c.skill_name == skill.name and c.status is ChallengeStatus.VALIDATED]
+        if len(validated) < 3:
+            short.append(f"{skill.name}: {len(validated)}")
+    return short
+
+
+def accepted(bank: Referential, challenge_id: str, value: object) -> bool:
+    return is_correct(bank.challenges[challenge_id], value)
+
+
+# ------------------------------------------------------------------ 2.3
+
+
+def test_every_skill_of_2_3_has_three_validated_variants(bank):
+    assert skills_with_fewer_than_three_variants(bank, "2.3") == []
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("Commentateur", True), ("commentateur", True), ("commentatrice", True), ("comentateur", True),
+    ("rôle commentateur", True), ("Lecteur", False), ("Éditeur", False), ("editeur", False),
+    ("propriétaire", False),
+])
+def test_a_reviewer_who_only_comments_gets_the_commenter_role(bank, answer, right):
+    assert accepted(bank, "23-doc-2c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("3", True), (" 3 ", True), ("3,0", True), ("6", False), ("4", False), ("7", False),
+])
+def test_a_resolved_conflict_keeps_no_marker_line(bank, answer, right):
+    assert accepted(bank, "23-doc-6c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("Karim", True), ("karim", True), ("Karime", True), ("Louna", False), ("Marius", False),
+])
+def test_the_only_singer_missing_on_wednesday(bank, answer, right):
+    assert accepted(bank, "23-agenda-1c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("jour", "heure", "right"), [
+    ("dimanche", "2", True), ("Dimanche", "2 h", True), ("dimanche", "02:00", True), ("dimanche", "2h00", True),
+    ("samedi", "2", False), ("dimanche", "14", False), ("samedi", "14", False), ("dimanche", "20", False),
+])
+def test_a_call_from_montreal_falls_on_the_next_day_in_paris(bank, jour, heure, right):
+    assert accepted(bank, "23-agenda-3c", {"jour": jour, "heure": heure}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [("1", True), ("0", False), ("2", False), ("4", False)])
+def test_one_card_may_enter_a_full_work_in_progress_column_when_one_leaves(bank, answer, right):
+    assert accepted(bank, "23-projet-4c", {"reponse": answer}) is right
