@@ -73,3 +73,49 @@ def test_a_call_from_montreal_falls_on_the_next_day_in_paris(bank, jour, heure, 
 @pytest.mark.parametrize(("answer", "right"), [("1", True), ("0", False), ("2", False), ("4", False)])
 def test_one_card_may_enter_a_full_work_in_progress_column_when_one_leaves(bank, answer, right):
     assert accepted(bank, "23-projet-4c", {"reponse": answer}) is right
+
+
+# ------------------------------------------------------------------ 2.4
+
+
+def test_every_skill_of_2_4_has_three_validated_variants(bank):
+    assert skills_with_fewer_than_three_variants(bank, "2.4") == []
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("e-réputation", True), ("E-reputation", True), ("ereputation", True), ("e réputation", True),
+    ("réputation numérique", True), ("reputation en ligne", True), ("e-réputasion", True),
+    ("identité numérique", False), ("profil", False), ("traces", False), ("empreinte", False),
+])
+def test_the_image_given_by_online_traces_is_the_e_reputation(bank, answer, right):
+    assert accepted(bank, "24-ident-2c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("diffamation", True), ("Diffamation", True), ("difamation", True), ("la diffamation", True),
+    ("injure", False), ("harcèlement", False), ("insulte", False),
+])
+def test_a_precise_unproven_accusation_is_defamation(bank, answer, right):
+    assert accepted(bank, "24-ident-6c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("PHAROS", True), ("Pharos", True), ("pharos", True), ("Pharo", True), ("3018", False), ("CNIL", False),
+])
+def test_the_official_portal_is_pharos(bank, answer, right):
+    assert accepted(bank, "24-harc-3c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("Image retouchée", True), ("image retouchee", True), ("IMAGE RETOUCHÉE", True), ("image retouchée.", True),
+    ("« Image retouchée »", True), ("image virtuelle", False), ("publicité", False), ("filtre", False),
+])
+def test_a_slimming_filter_must_say_image_retouchee(bank, answer, right):
+    assert accepted(bank, "24-plateforme-5c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("39,96", True), ("39.96", True), ("39,960", True), ("9,99", False), ("49,95", False), ("29,97", False),
+])
+def test_four_debits_of_a_forgotten_trial(bank, answer, right):
+    assert accepted(bank, "24-achat-5c", {"reponse": answer}) is right
