@@ -119,3 +119,53 @@ def test_a_slimming_filter_must_say_image_retouchee(bank, answer, right):
 ])
 def test_four_debits_of_a_forgotten_trial(bank, answer, right):
     assert accepted(bank, "24-achat-5c", {"reponse": answer}) is right
+
+
+# ------------------------------------------------------------------ 3.1
+
+
+def test_every_skill_of_3_1_has_three_validated_variants(bank):
+    assert skills_with_fewer_than_three_variants(bank, "3.1") == []
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("Il pleut, nous restons à la maison. Demain, nous sortirons.", True),
+    ("  Il pleut, nous restons à la maison. Demain, nous sortirons. ", True),
+    ("il pleut, nous restons à la maison. demain, nous sortirons.", False),
+    ("Il pleut , nous restons à la maison. Demain, nous sortirons.", False),
+    ("Il pleut,nous restons à la maison.Demain,nous sortirons.", False),
+    ("Il pleut, nous restons à la maison . Demain, nous sortirons.", False),
+])
+def test_spaces_and_capitals_are_what_the_typing_question_checks(bank, answer, right):
+    assert accepted(bank, "31-typo-1c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("# Recette des crêpes", True), ("# recette des crepes", True), ("#  Recette des crêpes", True),
+    ("#Recette des crêpes", False), ("## Recette des crêpes", False), ("Recette des crêpes", False),
+    ("**Recette des crêpes**", False),
+])
+def test_a_level_one_markdown_title_needs_one_hash_and_a_space(bank, answer, right):
+    assert accepted(bank, "31-brut-4c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("Ctrl+H", True), ("ctrl + h", True), ("CTRL H", True), ("Ctrl-H", True), ("Contrôle+H", True),
+    ("H", False), ("Ctrl+F", False), ("Ctrl+R", False), ("Alt+H", False),
+])
+def test_the_find_and_replace_shortcut(bank, answer, right):
+    assert accepted(bank, "31-relec-2c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [("3", True), ("4", False), ("2", False), ("1", False)])
+def test_case_sensitive_search_without_whole_words_finds_rose_inside_roseraie(bank, answer, right):
+    assert accepted(bank, "31-relec-3c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("Nous partons samedi.", True), ("nous partons samedi", True), ("Nous partons samedi", True),
+    ("Nous partons dimanche.", False), ("Nous partons samedi en car.", False),
+    ("Nous partons dimanche en car.", False),
+])
+def test_refusing_one_tracked_change_and_accepting_another(bank, answer, right):
+    assert accepted(bank, "31-collab-5c", {"reponse": answer}) is right
