@@ -169,3 +169,47 @@ def test_case_sensitive_search_without_whole_words_finds_rose_inside_roseraie(ba
 ])
 def test_refusing_one_tracked_change_and_accepting_another(bank, answer, right):
     assert accepted(bank, "31-collab-5c", {"reponse": answer}) is right
+
+
+# ------------------------------------------------------------------ 3.2
+
+
+def test_every_skill_of_3_2_has_three_validated_variants(bank):
+    assert skills_with_fewer_than_three_variants(bank, "3.2") == []
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("JPEG", True), ("jpeg", True), ("JPG", True), (".jpg", True), ("Jpeg ", True),
+    ("PNG", False), ("GIF", False), ("png", False),
+])
+def test_light_good_quality_photos_are_exported_as_jpeg(bank, answer, right):
+    assert accepted(bank, "32-img-2c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("1000", True), ("1 000", True), ("1000,0", True), ("3000", False), ("2000", False), ("333", False),
+])
+def test_the_height_from_the_weight_of_an_uncompressed_image(bank, answer, right):
+    assert accepted(bank, "32-img-5c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("8000", True), ("8 000", True), ("16000", False), ("32000", False), ("4000", False),
+])
+def test_the_nyquist_limit_is_half_the_sampling_rate(bank, answer, right):
+    assert accepted(bank, "32-son-6c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("1,2", True), ("1.2", True), ("1,20", True), ("2,5", False), ("3,7", False), ("1", False),
+])
+def test_the_gap_between_two_subtitles(bank, answer, right):
+    assert accepted(bank, "32-tourn-5c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("01:00:00,300", True), ("01:00:00.300", True), (" 01:00:00,300", True),
+    ("00:59:58,900", False), ("00:59:60,300", False), ("00:60:00,300", False), ("01:00:00,000", False),
+])
+def test_shifting_a_subtitle_carries_over_the_hour(bank, answer, right):
+    assert accepted(bank, "32-tourn-6c", {"reponse": answer}) is right
