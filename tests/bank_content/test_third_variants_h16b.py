@@ -213,3 +213,47 @@ def test_the_gap_between_two_subtitles(bank, answer, right):
 ])
 def test_shifting_a_subtitle_carries_over_the_hour(bank, answer, right):
     assert accepted(bank, "32-tourn-6c", {"reponse": answer}) is right
+
+
+# ------------------------------------------------------------------ 3.3
+
+
+def test_every_skill_of_3_3_has_three_validated_variants(bank):
+    assert skills_with_fewer_than_three_variants(bank, "3.3") == []
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("12,5", True), ("12.5", True), ("12,50", True), ("=B2*C2", False), ("B2*C2", False), ("5", False),
+])
+def test_a_csv_keeps_the_result_of_a_formula(bank, answer, right):
+    assert accepted(bank, "33-format-3c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("100", True), ("100,0", True), ("88", False), ("4", False), ("350", False), ("25", False),
+])
+def test_a_fourteen_page_booklet_needs_four_sheets_a_copy(bank, answer, right):
+    assert accepted(bank, "33-public-3c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("Voyage-Espagne.zip", True), ("voyage-espagne.zip", True), ("Voyage-Espagne .zip", True),
+    ("Voyage-Espagne", False), (".zip", False), ("Voyage-Espagne.rar", False), ("Voyage-Espagne.pdf", False),
+])
+def test_the_zip_archive_keeps_the_folder_name(bank, answer, right):
+    assert accepted(bank, "33-archi-1c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    (".ods", True), ("ods", True), ("ODS", True), (". ods", True),
+    (".odt", False), (".xlsx", False), (".csv", False), ("odp", False),
+])
+def test_the_opendocument_spreadsheet_extension(bank, answer, right):
+    assert accepted(bank, "33-archi-4c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("20", True), ("20,0", True), ("32", False), ("80", False), ("35", False),
+])
+def test_single_choice_percentages(bank, answer, right):
+    assert accepted(bank, "33-quest-5c", {"reponse": answer}) is right
