@@ -121,6 +121,13 @@ def test_four_debits_of_a_forgotten_trial(bank, answer, right):
     assert accepted(bank, "24-achat-5c", {"reponse": answer}) is right
 
 
+@pytest.mark.parametrize(("answer", "right"), [
+    ("72", True), ("72,00", True), ("72.0", True), ("2", False), ("36", False), ("104", False), ("720", False),
+])
+def test_a_small_weekly_purchase_adds_up(bank, answer, right):
+    assert accepted(bank, "24-achat-2c", {"reponse": answer}) is right
+
+
 # ------------------------------------------------------------------ 3.1
 
 
@@ -163,11 +170,10 @@ def test_case_sensitive_search_without_whole_words_finds_rose_inside_roseraie(ba
 
 
 @pytest.mark.parametrize(("answer", "right"), [
-    ("Nous partons samedi.", True), ("nous partons samedi", True), ("Nous partons samedi", True),
-    ("Nous partons dimanche.", False), ("Nous partons samedi en car.", False),
-    ("Nous partons dimanche en car.", False),
+    ("116", True), (" 116 ", True), ("116,0", True),
+    ("111", False), ("124", False), ("128", False), ("120", False), ("114", False),
 ])
-def test_refusing_one_tracked_change_and_accepting_another(bank, answer, right):
+def test_accepted_and_refused_tracked_changes_decide_the_word_count(bank, answer, right):
     assert accepted(bank, "31-collab-5c", {"reponse": answer}) is right
 
 
@@ -205,14 +211,6 @@ def test_the_nyquist_limit_is_half_the_sampling_rate(bank, answer, right):
 ])
 def test_the_gap_between_two_subtitles(bank, answer, right):
     assert accepted(bank, "32-tourn-5c", {"reponse": answer}) is right
-
-
-@pytest.mark.parametrize(("answer", "right"), [
-    ("01:00:00,300", True), ("01:00:00.300", True), (" 01:00:00,300", True),
-    ("00:59:58,900", False), ("00:59:60,300", False), ("00:60:00,300", False), ("01:00:00,000", False),
-])
-def test_shifting_a_subtitle_carries_over_the_hour(bank, answer, right):
-    assert accepted(bank, "32-tourn-6c", {"reponse": answer}) is right
 
 
 # ------------------------------------------------------------------ 3.3
