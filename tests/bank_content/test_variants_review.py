@@ -54,3 +54,11 @@ def test_a_space_inside_a_path_or_a_file_pattern_is_refused(bank, challenge_id, 
 ])
 def test_21_mail_2c_copie_conforme_is_the_french_name_of_cc(bank, mother, right):
     assert accepted(bank, "21-mail-2c", {"professeure": "À", "mere": mother}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ([1, 4], True), ([1], False), ([4], False), ([1, 3, 4], False),  # 12 × 900 Ko = 10,8 Mo: too heavy
+    ([1, 4, 5], False), ([2, 5], False),  # 0,02 Go = 20 Mo; 5 000 000 octets + 6 Mo = 11 Mo
+])
+def test_12_unite_3c_adds_sizes_in_different_units_instead_of_repeating_12_unite_1b(bank, answer, right):
+    assert accepted(bank, "12-unite-3c", answer) is right
