@@ -62,3 +62,11 @@ def test_21_mail_2c_copie_conforme_is_the_french_name_of_cc(bank, mother, right)
 ])
 def test_12_unite_3c_adds_sizes_in_different_units_instead_of_repeating_12_unite_1b(bank, answer, right):
     assert accepted(bank, "12-unite-3c", answer) is right
+
+
+@pytest.mark.parametrize(("jour", "heure", "right"), [
+    ("dimanche", "2 heures", True), ("dimanche matin", "2 h du matin", True), ("Dimanche", "2 heures du matin", True),
+    ("dimanche", "2 heures de l'après-midi", False), ("samedi", "2 heures", False), ("dimanche", "20 heures", False),
+])
+def test_23_agenda_3c_accepts_the_hour_written_in_words(bank, jour, heure, right):
+    assert accepted(bank, "23-agenda-3c", {"jour": jour, "heure": heure}) is right
