@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     # "Essayez sans inscription": attempts a client address may start per hour, and how long one is kept.
     quick_test_starts_per_hour: int = 10
     quick_test_ttl_seconds: int = 1800
+    # Addresses of the reverse proxies whose X-Forwarded-For / X-Forwarded-Proto `pix-lti serve` believes
+    # (comma-separated IPs or networks, uvicorn's --forwarded-allow-ips). From any other peer these headers are
+    # ignored: a client cannot choose the address its rate limits count, nor pass for HTTPS.
+    forwarded_allow_ips: str = "127.0.0.1"
 
     @property
     def secure_cookies(self) -> bool:
