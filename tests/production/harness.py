@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,16 +109,20 @@ class Nginx:
     def url(self) -> str:
         return f"https://127.0.0.1:{self.https_port}"
 
-    def start(self, site: str) -> None:
+    def start(self, site: str, access_log: bool = False) -> None:
+        """`access_log`: one line per request with the instance that answered it ($upstream_addr, several when
+        nginx moved to the next one) and the statuses, in access.log."""
         d = self.directory
         (d / "site.conf").write_text(site, encoding="utf-8")
         temp = "\n".join(f"    {kind}_temp_path {d}/{kind};" for kind in ("client_body", "proxy", "fastcgi",
                                                                           "uwsgi", "scgi"))
+        log_format = "log_format upstreams '$msec|$request_method|$status|$upstream_addr|$upstream_status';"
+        log = f"    {log_format}\n    access_log {d}/access.log upstreams;" if access_log else "    access_log off;"
         user = "user root;\n" if os.geteuid() == 0 else ""  # the workers write their temp files under d
         (d / "nginx.conf").write_text(
             f"{user}worker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n"
             f"events {{ worker_connections 1024; }}\n"
-            f"http {{\n    access_log off;\n{temp}\n    include /etc/nginx/mime.types;\n"
+            f"http {{\n{log}\n{temp}\n    include /etc/nginx/mime.types;\n"
             f"    include {d}/site.conf;\n}}\n",
             encoding="utf-8")
         binary = nginx_binary()
@@ -126,6 +131,15 @@ class Nginx:
         assert check.returncode == 0, check.stderr
         self.process = subprocess.Popen([binary, "-p", str(d), "-c", str(d / "nginx.conf"), "-g", "daemon off;"])
         wait_port(self.https_port)
+
+    def access_log(self) -> list[tuple[float, str, int, list[str], list[str]]]:
+        """(time, method, status, instances tried, their statuses) per request, from access.log."""
+        rows = []
+        for line in (self.directory / "access.log").read_text(errors="replace").splitlines():
+            stamp, method, status, upstreams, statuses = line.split("|")
+            split = [[p.strip() for p in v.split(",")] if v != "-" else [] for v in (upstreams, statuses)]
+            rows.append((float(stamp), method, int(status), split[0], split[1]))
+        return rows
 
     def error_log(self) -> str:
         path = self.directory / "error.log"
@@ -206,6 +220,7 @@ def tool_env(database_url: str, redis_url: str, base_url: str, **extra: str) -> 
             "PIX_LTI_FORWARDED_ALLOW_IPS": "127.0.0.1", **extra}
 
 
+@contextmanager
 def running(tools: list[Tool], log_dir: Path) -> Iterator[None]:
     try:
         tools[0].start(log_dir)

@@ -71,7 +71,7 @@ def stack(tmp_path: Path) -> Iterator[tuple[Nginx, list[Tool], BenchPlatform, Pa
     )
     tools = [Tool(tool_a, env), Tool(tool_b, env)]
     try:
-        for _ in running(tools, tmp_path):
+        with running(tools, tmp_path):
             nginx.start(render_site([tool_a, tool_b], http_port, https_port, cert, key))
             yield nginx, tools, platform, cert
     finally:
