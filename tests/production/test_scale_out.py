@@ -8,7 +8,7 @@ answer the tool acknowledged (303) is in the database; each pupil's grade reache
 nginx's log shows the failover (requests moved to the other instance while one was down, both serving again
 after the restart).
 
-    PIX_LTI_TEST_DATABASE_URL=... PIX_LTI_TEST_REDIS_URL=... python -m pytest tests/production/test_scale_out.py
+    PIX_LTI_TEST_DATABASE_URL=... PIX_LTI_TEST_REDIS_URL=... python -m pytest -m production tests/production -s
 
 PIX_LTI_SCALE_OUT_PUPILS changes the number of pupils (300)."""
 
