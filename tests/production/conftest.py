@@ -12,5 +12,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     skip = pytest.mark.skip(reason="scale-out test: run it with `-m production` (about 3 to 4 minutes)")
     for item in items:
-        if "production" in item.keywords:
+        if item.get_closest_marker("production") is not None:
             item.add_marker(skip)

@@ -38,7 +38,16 @@ def _unit(name: str, directory: Path) -> Path:
 
 def _environment() -> dict[str, str]:
     lines = (UNITS / "pix-lti.env.example").read_text(encoding="utf-8").splitlines()
-    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+    pairs = (line.split("=", 1) for line in lines if line and not line.startswith("#"))
+    return {name: value.strip('"') for name, value in pairs}
+
+
+def test_the_example_environment_file_reads_the_same_in_systemd_and_in_sh() -> None:
+    """systemd reads it for the units, `sh` (set -a; . FILE) for the administrator's commands (docs/deploy.md)."""
+    script = f'set -a; . "{UNITS / "pix-lti.env.example"}"; env -0'
+    shell = subprocess.run(["sh", "-c", script], capture_output=True, text=True, env={}, check=True).stdout
+    seen = dict(item.split("=", 1) for item in shell.split("\0") if item.startswith("PIX_LTI_"))
+    assert seen == _environment()
 
 
 def _values(name: str, key: str) -> list[str]:
