@@ -80,7 +80,10 @@ def test_the_entrypoint_migrates_then_serves_and_the_healthcheck_sees_it(tmp_pat
         with sqlite3.connect(database) as db:
             assert db.execute("SELECT count(*) FROM alembic_version").fetchone()[0] >= 1
         os.killpg(process.pid, signal.SIGTERM)  # what `docker stop` sends
-        assert process.wait(30) == 0
+        # uvicorn (exec'd by the entrypoint: it is PID 1 in a container) shuts down gracefully, then re-raises
+        # the signal (uvicorn 0.29 and later): the status is that of SIGTERM, within the stop timeout
+        assert process.wait(30) in (0, -signal.SIGTERM)
+        assert "Traceback" not in log.read_text()
         assert _healthy(port) == 1
     finally:
         tool.stop()
