@@ -179,7 +179,7 @@ def main() -> None:
     nginx = Nginx(work, http_port, https_port)
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("PIX_LTI_") or k == "PIX_LTI_SECRET_KEYS"},
            "PIX_LTI_DATABASE_URL": args.database_url, "PIX_LTI_REDIS_URL": args.redis_url,
-           "PIX_LTI_BASE_URL": nginx.url, "PIX_LTI_FORWARDED_ALLOW_IPS": "127.0.0.1"}
+           "PIX_LTI_BASE_URL": nginx.url, "PIX_LTI_TRUSTED_PROXIES": "127.0.0.1"}
     platform = BenchPlatform(platform_port)
     jwks = platform.serve_jwks(platform_port)
     ags = f"http://127.0.0.1:{ags_port}"

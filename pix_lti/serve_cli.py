@@ -38,7 +38,12 @@ def serve(
     _bootstrap_or_exit(settings)
     os.environ.setdefault("PIX_LTI_BASE_URL", settings.base_url)
     uvicorn.run("pix_lti.asgi:app", host=host, port=port, workers=workers, log_level="warning",
-                access_log=False, proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
+                access_log=False, proxy_headers=True, forwarded_allow_ips=_trusted_proxies(settings))
+
+
+def _trusted_proxies(settings: Settings) -> list[str]:
+    trusted = settings.trusted_proxies or os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1 ::1"
+    return [h for h in trusted.replace(",", " ").split() if h]
 
 
 def migrate() -> None:

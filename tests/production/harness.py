@@ -217,7 +217,7 @@ class Tool:
 def tool_env(database_url: str, redis_url: str, base_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIX_LTI_") or k == "PIX_LTI_SECRET_KEYS"}
     return {**env, "PIX_LTI_DATABASE_URL": database_url, "PIX_LTI_REDIS_URL": redis_url, "PIX_LTI_BASE_URL": base_url,
-            "PIX_LTI_FORWARDED_ALLOW_IPS": "127.0.0.1", **extra}
+            "PIX_LTI_TRUSTED_PROXIES": "127.0.0.1", **extra}
 
 
 @contextmanager
