@@ -18,6 +18,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 import time
@@ -47,6 +48,7 @@ from tests.production.harness import (
 from tests.production.pupils import BenchPlatform, Pupil, tls_context
 
 PUPILS = int(os.environ.get("PIX_LTI_SCALE_OUT_PUPILS", "300"))
+SCRAPED: dict[str, dict[str, float | str | None] | None] = {}
 
 
 def _up(url: str) -> bool:
@@ -54,6 +56,21 @@ def _up(url: str) -> bool:
         return httpx.get(url, timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def _metrics(port: int) -> dict[str, float | str | None] | None:
+    """An instance's own /metrics (requests counted, its name), or None when this version has no /metrics
+    (it arrives with the observability work of issue 23 part A)."""
+    try:
+        response = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
+    except httpx.HTTPError:
+        return None
+    if response.status_code != 200 or "pix_lti_http_requests_total" not in response.text:
+        return None
+    counted = sum(float(line.rsplit(" ", 1)[1]) for line in response.text.splitlines()
+                  if line.startswith("pix_lti_http_requests_total{"))
+    name = re.search(r'pix_lti_instance_info\{[^}]*instance="([^"]+)"', response.text)
+    return {"requests": counted, "instance": name.group(1) if name else None}
 
 
 def _wait(predicate, seconds: float) -> bool:  # type: ignore[no-untyped-def]
@@ -66,9 +83,10 @@ def _wait(predicate, seconds: float) -> bool:  # type: ignore[no-untyped-def]
 
 
 async def _run(pupils: list[Pupil], platform: BenchPlatform, lineitem: str, victim: Tool, log_dir: Path,
-               kill_after: int) -> dict[str, float]:
+               kill_after: int, survivor: Tool) -> dict[str, float]:
     """Launches, tests, and the SIGKILL + restart of `victim` once `kill_after` answers are acknowledged."""
     moments: dict[str, float] = {}
+    scraped = SCRAPED
     gate = asyncio.Semaphore(40)  # launches 40 at a time, as a class logging in
 
     async def pupil_day(pupil: Pupil) -> None:
@@ -79,6 +97,7 @@ async def _run(pupils: list[Pupil], platform: BenchPlatform, lineitem: str, vict
     async def killer() -> None:
         while sum(len(p.acknowledged) for p in pupils) < kill_after:
             await asyncio.sleep(0.05)
+        scraped["survivor_before"] = await asyncio.to_thread(_metrics, survivor.port)
         moments["killed"] = time.time()
         victim.kill()
         await asyncio.sleep(3)  # the host is down a while; nginx takes it out after max_fails
@@ -120,7 +139,8 @@ def test_300_pupils_through_nginx_survive_the_loss_of_an_instance(tmp_path: Path
                     "--auth-login-url", platform.issuer + "/auth", "--auth-token-url", ags + "/token",
                     "--keyset-url", platform.issuer + "/jwks", "--deployment-id", platform.deployment_id],
                    env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    tools = [Tool(port_a, env), Tool(port_b, env)]
+    tools = [Tool(port_a, {**env, "PIX_LTI_INSTANCE_NAME": "scale-a"}),
+             Tool(port_b, {**env, "PIX_LTI_INSTANCE_NAME": "scale-b"})]
     endpoint = worker = None
     try:
         with running(tools, tmp_path):
@@ -136,7 +156,7 @@ def test_300_pupils_through_nginx_survive_the_loss_of_an_instance(tmp_path: Path
             tls, rng = tls_context(str(cert)), random.Random(23)
             pupils = [Pupil(f"eleve-{n:03d}", nginx.url, tls, random.Random(rng.random())) for n in range(PUPILS)]
             moments = asyncio.run(_run(pupils, platform, ags + "/ags/lineitems/1/lineitem", tools[1], tmp_path,
-                                       kill_after=PUPILS * 3))
+                                       kill_after=PUPILS * 3, survivor=tools[0]))
 
             # a few more requests, so that the restarted instance (out of nginx's rotation up to fail_timeout
             # after its last failure) is seen serving again even if the pupils finished just after its restart
@@ -185,6 +205,19 @@ def test_300_pupils_through_nginx_survive_the_loss_of_an_instance(tmp_path: Path
             down = answered(moments["killed"] + 0.5, moments["restarted"] - 2)
             assert down == {survivor}, down
             assert victim in answered(moments["restarted"] + 1, float("inf"))
+            # each instance's own metrics, when this version has them: the restarted one counts only what it
+            # served since its restart, the survivor kept counting through the failover
+            survivor_now, victim_now = _metrics(port_a), _metrics(port_b)
+            metrics = "no /metrics in this version"
+            if survivor_now is not None and victim_now is not None:
+                before = SCRAPED["survivor_before"]
+                assert before is not None
+                assert (survivor_now["instance"], victim_now["instance"]) == ("scale-a", "scale-b")
+                assert float(survivor_now["requests"]) > float(before["requests"])  # type: ignore[arg-type]
+                assert 0 < float(victim_now["requests"]) < float(survivor_now["requests"])  # type: ignore[arg-type]
+                metrics = {"survivor_requests_at_kill": before["requests"],
+                           "survivor_requests_at_end": survivor_now["requests"],
+                           "restarted_requests_at_end": victim_now["requests"]}
             tried_dead = [r for r in rows if moments["killed"] <= r[0] and len(r[3]) > 1]
             lost = sum(p.lost for p in pupils)
             summary = {
@@ -193,7 +226,7 @@ def test_300_pupils_through_nginx_survive_the_loss_of_an_instance(tmp_path: Path
                 "requests_nginx_moved_to_the_other_instance": len(tried_dead),
                 "statuses_502": sum(1 for r in rows if r[2] == 502), "score_posts": stats["score_posts"],
                 "seconds": round(moments["finished"] - moments["began"], 1),
-                "instance_down_seconds": round(moments["restarted"] - moments["killed"], 1),
+                "instance_down_seconds": round(moments["restarted"] - moments["killed"], 1), "metrics": metrics,
             }
             print("scale-out:", json.dumps(summary))
     finally:
