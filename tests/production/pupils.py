@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import os
 import random
 import re
 import ssl
@@ -23,9 +24,14 @@ import jwt
 
 from tests.production.harness import ROOT
 
+# the benchmark modules set a bench-only PIX_LTI_SECRET_KEYS when none is set: not for the rest of a test run
+_KEYS = os.environ.get("PIX_LTI_SECRET_KEYS")
 sys.path.insert(0, str(ROOT / "bench"))
 from answer_bench import SKIP_RATE, answer_fields  # noqa: E402  (the benchmarks' answer forms)
 from launch_bench import LTI, BenchPlatform  # noqa: E402
+
+if _KEYS is None:
+    os.environ.pop("PIX_LTI_SECRET_KEYS", None)
 
 from content_bank.loader import default_referential  # noqa: E402
 from engine.simulation import right_answer, wrong_answer  # noqa: E402

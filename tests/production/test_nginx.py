@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ssl
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,9 +28,7 @@ from tests.production.harness import (
     self_signed,
     tool_env,
 )
-
-sys.path.insert(0, str(ROOT / "bench"))
-from launch_bench import BenchPlatform  # noqa: E402  (the benchmarks' LTI platform: RS256 id_tokens, JWKS)
+from tests.production.pupils import BenchPlatform  # the benchmarks' LTI platform: RS256 id_tokens, JWKS
 
 
 @pytest.fixture
