@@ -111,7 +111,8 @@ def test_a_wrong_proposal_in_the_place_the_file_gave_the_right_one_is_wrong(tool
     order = displayed(page.text)
     in_that_place = order[challenge.solution - 1]  # type: ignore[operator]
     action = next(a for a in forms(page) if a.split("?")[0].endswith("/reponses"))
-    answered = post(tool, page, action, {"challenge_id": challenge.id, "action": "submit", "answer": str(in_that_place)})
+    fields = {"challenge_id": challenge.id, "action": "submit", "answer": str(in_that_place)}
+    answered = post(tool, page, action, fields)
     outcome = get(tool, answered.headers["location"]).text
     expected = "ok" if in_that_place == challenge.solution else "ko"
     assert f'data-outcome="{expected}"' in outcome
