@@ -89,10 +89,10 @@ def merge(words: dict[str, dict[str, str]], po: dict[tuple[str, str], Catalog], 
     return said
 
 
-def empty_inbox(spec: str, shape: str) -> bool:
+def empty_inbox(spec: str, shape: str, root: Path = ROOT) -> bool:
     """Rewrite the module's source so that the dict is empty (statements that fill it are removed)."""
     module_name, _, variable = spec.partition(":")
-    path = ROOT / (module_name.replace(".", "/") + ".py")
+    path = root / (module_name.replace(".", "/") + ".py")
     source = path.read_text(encoding="utf-8")
     tree = ast.parse(source)
     lines = source.splitlines(keepends=True)
