@@ -10,7 +10,7 @@ tests/student_web/test_catalogues.py fails while any is left.
 from __future__ import annotations
 
 import gettext
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 
 from web import i18n_catalogue
@@ -104,18 +104,23 @@ def _text(locale: str, key: str, form: str | None) -> str | None:
     return None if text == key else text
 
 
-def translator(locale: str) -> Callable[..., str]:
+class Translator:
     """`t(key, **values)`: the text in this locale, else in French, else the key itself; never an error (a text
     whose placeholders do not match the values is shown as written). With a count `n`, a key with plural forms
     gives the form of that count in this locale (CLDR rule, `plural_category`); `t("key#one")` / `t("key#other")`
-    asks for one form by name (a page's script fills the count in)."""
-    locale = locale if locale in LOCALES else "fr"
+    asks for one form by name (a page's script fills the count in). `t.bank(code, name)`: a content bank's
+    interface word in this locale."""
 
-    def t(key: str, **values: object) -> str:
+    __slots__ = ("locale",)
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale if locale in LOCALES else "fr"
+
+    def __call__(self, key: str, **values: object) -> str:
         base, _, form = key.partition("#")
         if not form and "n" in values:
-            form = plural_category(locale, values["n"])
-        text = _text(locale, base, form or None) or key
+            form = plural_category(self.locale, values["n"])
+        text = _text(self.locale, base, form or None) or key
         if not values:
             return text
         try:
@@ -123,7 +128,18 @@ def translator(locale: str) -> Callable[..., str]:
         except (KeyError, IndexError, ValueError):
             return text
 
-    return t
+    def bank(self, code: object, name: str) -> str:
+        """The name of a domain ("1") or a competence ("1.1") of the content bank in this locale: in French the
+        bank's own (the content is French), in English `bank.domain.<code>` / `bank.competence.<code>` of the
+        catalogue, else the French name (a code the catalogue does not know yet)."""
+        if self.locale == "fr" or not isinstance(code, str):
+            return name
+        kind = "competence" if "." in code else "domain"
+        return _text(self.locale, f"bank.{kind}.{code}", None) or name
+
+
+def translator(locale: str) -> Translator:
+    return Translator(locale)
 
 
 for _locale, _texts in CERTIFICATE_TEXTS.items():  # inbox of issue 20's certificate and verification pages

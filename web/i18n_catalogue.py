@@ -81,9 +81,13 @@ def extracted_keys() -> dict[str, list[tuple[str, int]]]:
 def extract_template() -> Catalog:
     """Write web/locales/messages.pot from the sources (what `pybabel extract -F babel.cfg -k t -k N_` does)."""
     template = new_catalogue("messages", None)
+    path = LOCALES_DIR / "messages.pot"
+    if path.exists():  # keep the header's date: the template changes only when the keys do
+        with path.open("rb") as source:
+            template.creation_date = read_po(source).creation_date
     for key, places in sorted(extracted_keys().items()):
         template.add(key, locations=places)
-    with (LOCALES_DIR / "messages.pot").open("wb") as out:
+    with path.open("wb") as out:
         write_po(out, template, width=120, sort_output=True, omit_header=False, include_lineno=False)
     return template
 

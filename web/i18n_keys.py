@@ -10,6 +10,30 @@ def N_(key: str) -> str:  # noqa: N802 (gettext's name for "mark, do not transla
     return key
 
 
+# bank.* : the content bank's interface words in English (`t.bank(code, name)`; French is the bank's own)
+BANK = (
+    N_("bank.domain.1"),
+    N_("bank.competence.1.1"),
+    N_("bank.competence.1.2"),
+    N_("bank.competence.1.3"),
+    N_("bank.domain.2"),
+    N_("bank.competence.2.1"),
+    N_("bank.competence.2.2"),
+    N_("bank.competence.2.3"),
+    N_("bank.competence.2.4"),
+    N_("bank.domain.3"),
+    N_("bank.competence.3.1"),
+    N_("bank.competence.3.2"),
+    N_("bank.competence.3.3"),
+    N_("bank.competence.3.4"),
+    N_("bank.domain.4"),
+    N_("bank.competence.4.1"),
+    N_("bank.competence.4.2"),
+    N_("bank.competence.4.3"),
+    N_("bank.domain.5"),
+    N_("bank.competence.5.1"),
+    N_("bank.competence.5.2"),
+)
 # campaign.board.*
 CAMPAIGN_BOARD = (
     N_("campaign.board.missing_many"),

@@ -74,3 +74,20 @@ def test_the_catalogues_compile_and_plural_forms_are_two_in_both_languages() -> 
         assert len(buffer.getvalue()) > 1000
     assert i18n.translator("fr")("card.level", level=3) == "Niveau 3"
     assert i18n.translator("en")("card.level", level=3) == "Level 3"
+
+
+def test_the_content_banks_domain_and_competence_names_exist_in_english() -> None:
+    from content_bank.loader import default_referential
+
+    referential = default_referential()
+    english, french = i18n.translator("en"), i18n.translator("fr")
+    french_entries = i18n.catalogue_keys("fr")
+    for code, competence in referential.competences.items():
+        assert french.bank(code, competence.name) == competence.name  # French: the bank's own words
+        assert english.bank(code, competence.name) != competence.name, code
+        assert french_entries[f"bank.competence.{code}"] == (competence.name,), "fr.po differs from the bank"
+    for code, domain in referential.domains.items():
+        assert english.bank(code, domain.name) != domain.name, code
+        assert french_entries[f"bank.domain.{code}"] == (domain.name,), "fr.po differs from the bank"
+    assert english.bank("1.1", "x") == "Searching and monitoring information"
+    assert english.bank("9.9", "Nouvelle compétence") == "Nouvelle compétence"  # unknown yet: the French name
