@@ -86,7 +86,8 @@ def test_the_content_banks_domain_and_competence_names_exist_in_english() -> Non
         assert french.bank(code, competence.name) == competence.name  # French: the bank's own words
         assert english.bank(code, competence.name) != competence.name, code
         assert french_entries[f"bank.competence.{code}"] == (competence.name,), "fr.po differs from the bank"
-    for code, domain in referential.domains.items():
+    for domain in referential.domains:
+        code = domain.code
         assert english.bank(code, domain.name) != domain.name, code
         assert french_entries[f"bank.domain.{code}"] == (domain.name,), "fr.po differs from the bank"
     assert english.bank("1.1", "x") == "Searching and monitoring information"
