@@ -36,7 +36,9 @@ def test_every_admin_page_reads_in_english_once_switched(logged_in: Tool) -> Non
     for path, words in (("/admin/registrations", "LTI 1.3 platforms"), ("/admin/launches", "Recent launches"),
                         ("/admin/grades", "Grade sending (AGS)"), ("/admin/keys", "The tool's signing keys"),
                         ("/admin/audit", "Change log"), ("/admin/liaisons", "No linked account."),
-                        ("/admin/registrations/999", "No platform no. 999.")):
+                        ("/admin/registrations/999", "No platform no. 999."),
+                        ("/admin/gar/abonnements", "Subscribed schools (GAR)"),
+                        ("/admin/certification", "Certification centres")):
         page = client.get(path)
         assert words in page.text.replace("&#39;", "'"), path
     rotated = client.post("/admin/keys/rotate", data={"csrf": csrf_of(client.get("/admin/keys").text)})
