@@ -55,22 +55,20 @@ def catalogue_keys(locale: str) -> dict[str, tuple[str, ...]]:
 class _EnglishRefusals(Mapping[str, str]):
     """English texts of refusals whose French text is written where they are raised (the `refusals` catalogue)."""
 
-    def _texts(self) -> dict[str, str]:
-        return {k: v for k, v in getattr(_refusals(), "_catalog", {}).items() if isinstance(k, str) and k}
-
     def __getitem__(self, key: str) -> str:
-        return self._texts()[key]
+        return _refusal_texts()[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._texts())
+        return iter(_refusal_texts())
 
     def __len__(self) -> int:
-        return len(self._texts())
+        return len(_refusal_texts())
 
 
 @cache
-def _refusals() -> gettext.NullTranslations:
-    return i18n_catalogue.load("refusals", "en")
+def _refusal_texts() -> dict[str, str]:
+    found = i18n_catalogue.load("refusals", "en")
+    return {k: v for k, v in getattr(found, "_catalog", {}).items() if isinstance(k, str) and k}
 
 
 ENGLISH_REFUSALS: Mapping[str, str] = _EnglishRefusals()
@@ -91,10 +89,11 @@ _FORM_COUNT = {"one": 1, "other": 2}  # a count that picks msgstr[0] / msgstr[1]
 
 def _text(locale: str, key: str, form: str | None) -> str | None:
     """The text of a key (one plural form if `form`), from the inbox then the catalogue; None if unknown."""
-    for inbox in (MESSAGES.get(locale, {}), MESSAGES["fr"]):
-        pending = inbox.get(f"{key}#{form}" if form else key)
-        if pending:
-            return pending
+    if MESSAGES["fr"] or MESSAGES.get(locale):  # words still in the old-style inbox (none once imported)
+        for inbox in (MESSAGES.get(locale, {}), MESSAGES["fr"]):
+            pending = inbox.get(f"{key}#{form}" if form else key)
+            if pending:
+                return pending
     translations = catalogue(locale if locale in LOCALES else "fr")
     if form is not None:
         text = translations.ngettext(key, key, _FORM_COUNT[form])

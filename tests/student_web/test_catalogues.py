@@ -92,3 +92,29 @@ def test_the_content_banks_domain_and_competence_names_exist_in_english() -> Non
         assert french_entries[f"bank.domain.{code}"] == (domain.name,), "fr.po differs from the bank"
     assert english.bank("1.1", "x") == "Searching and monitoring information"
     assert english.bank("9.9", "Nouvelle compétence") == "Nouvelle compétence"  # unknown yet: the French name
+
+
+def test_a_missing_or_stale_mo_is_compiled_in_memory_from_its_po(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    for locale in LOCALES:
+        target = tmp_path / locale / "LC_MESSAGES"
+        target.mkdir(parents=True)
+        shutil.copy(i18n_catalogue.po_path("messages", locale), target / "messages.po")
+    monkeypatch.setattr(i18n_catalogue, "LOCALES_DIR", tmp_path)
+    assert not (tmp_path / "en" / "LC_MESSAGES" / "messages.mo").exists()
+    assert i18n_catalogue.load("messages", "en").gettext("card.level") == "Level {level}"  # no .mo: from the .po
+
+    stale = i18n_catalogue.new_catalogue("messages", "en")
+    stale.add("card.level", "Old words")
+    mo = tmp_path / "en" / "LC_MESSAGES" / "messages.mo"
+    with mo.open("wb") as out:
+        write_mo(out, stale)
+    import os
+
+    po_time = (tmp_path / "en" / "LC_MESSAGES" / "messages.po").stat().st_mtime
+    os.utime(mo, (po_time - 60, po_time - 60))  # older than its .po: ignored
+    assert i18n_catalogue.load("messages", "en").gettext("card.level") == "Level {level}"
+    os.utime(mo, (po_time + 60, po_time + 60))  # newer: used as compiled
+    assert i18n_catalogue.load("messages", "en").gettext("card.level") == "Old words"
+    assert i18n_catalogue.load("messages", "de").gettext("card.level") == "card.level"  # no catalogue at all
