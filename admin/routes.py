@@ -52,6 +52,17 @@ NOTICES = ("host-approved", "host-refused", "added", "saved", "enabled", "disabl
            "dep-removed", "rotated", "retried", "unlinked")
 
 
+def _admin_error(request: Request, exc: AdminError) -> str:
+    """An operation's refusal in the page's language (its French text when it has no code)."""
+    if not exc.code:
+        return str(exc)
+    t = _t(request)
+    values = dict(exc.values)
+    if values.get("field"):
+        values["what"] = t(f"admin.field.{values['field']}")
+    return t(f"admin.error.{exc.code}", **values)
+
+
 def _t(request: Request) -> Translator:
     """The administration's words in the request's language: the switch (`?lang=`, remembered), else the
     browser's (`Accept-Language`); French first."""
@@ -259,8 +270,9 @@ async def registration_add(request: Request) -> Response:
     except AdminError as exc:
         regs = await _db(request, list_registrations)
         hosts = await _db(request, host_approvals.list_requests)
-        return _page(request, admin, "registrations.html", status_code=400, registrations=regs, error=str(exc),
-                     values=form, hosts=hosts, base_url=_state(request).settings.base_url.rstrip("/"))
+        return _page(request, admin, "registrations.html", status_code=400, registrations=regs,
+                     error=_admin_error(request, exc), values=form, hosts=hosts,
+                     base_url=_state(request).settings.base_url.rstrip("/"))
     return RedirectResponse(f"/admin/registrations/{view.id}?ok=added", status_code=303)
 
 
@@ -318,7 +330,7 @@ async def registration_action(request: Request, registration_id: str, action: st
     try:
         await _db(request, lambda s: operation(s, _actor(admin), parsed, form))
     except AdminError as exc:
-        return await _registration_page(request, admin, parsed, status_code=400, error=str(exc))
+        return await _registration_page(request, admin, parsed, status_code=400, error=_admin_error(request, exc))
     target = "/admin/registrations" if action == "delete" else f"/admin/registrations/{parsed}"
     return RedirectResponse(f"{target}?ok={notice}", status_code=303)
 
@@ -350,7 +362,7 @@ async def grades_retry(request: Request) -> Response:
     try:
         await _db(request, lambda s: grades_view.retry(s, _actor(admin), ids or None))
     except AdminError as exc:
-        return _page(request, admin, "error.html", status_code=400, message=str(exc))
+        return _page(request, admin, "error.html", status_code=400, message=_admin_error(request, exc))
     return RedirectResponse("/admin/grades?ok=retried", status_code=303)
 
 

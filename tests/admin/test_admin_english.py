@@ -61,3 +61,19 @@ def test_error_pages_follow_the_language_too(sqlite_admin_tool: Tool) -> None:
 def test_an_admin_login_in_english_still_opens_the_area(sqlite_admin_tool: Tool) -> None:
     sqlite_admin_tool.client.get("/admin/login?lang=en")
     assert login(sqlite_admin_tool).status_code == 303
+
+
+def test_a_refused_change_is_explained_in_the_pages_language(logged_in: Tool) -> None:
+    client = logged_in.client
+    form = client.get("/admin/registrations?lang=en")
+    refused = client.post("/admin/registrations", data={
+        "csrf": csrf_of(form.text), "issuer": "http://moodle.example", "client_id": "c",
+        "auth_login_url": "https://moodle.example/auth", "auth_token_url": "https://moodle.example/token",
+        "keyset_url": "https://moodle.example/certs"})
+    assert refused.status_code == 400 and "Issuer: HTTPS is required (HTTP only on localhost)." in refused.text
+    client.get("/admin/?lang=fr")
+    again = client.post("/admin/registrations", data={
+        "csrf": csrf_of(form.text), "issuer": "https://moodle.example", "client_id": " ",
+        "auth_login_url": "https://moodle.example/auth", "auth_token_url": "https://moodle.example/token",
+        "keyset_url": "https://moodle.example/certs"})
+    assert again.status_code == 400 and "Identifiant client : valeur obligatoire." in again.text
