@@ -79,6 +79,18 @@ ADMIN = (
     N_("admin.regs.host_status.refused"),
     N_("admin.regs.refuse"),
 )
+# role.*, target.*, teacher.name_missing: an activity's target and a person's role, built from custom parameters
+LAUNCH = (
+    N_("role.admin"),
+    N_("role.student"),
+    N_("role.teacher"),
+    N_("target.bad_competence"),
+    N_("target.campaign"),
+    N_("target.competence"),
+    N_("target.profile"),
+    N_("target.quicktest"),
+    N_("teacher.name_missing"),
+)
 # bank.* : the content bank's interface words in English (`t.bank(code, name)`; French is the bank's own)
 BANK = (
     N_("bank.domain.1"),
