@@ -79,6 +79,31 @@ ADMIN = (
     N_("admin.regs.host_status.refused"),
     N_("admin.regs.refuse"),
 )
+# lms.* : words sent to the platform (content items, gradebook comments), built from a key name
+LMS = (
+    N_("lms.certification.level.advanced"),
+    N_("lms.certification.level.beginner"),
+    N_("lms.certification.level.expert"),
+    N_("lms.certification.level.independent"),
+    N_("lms.certification.level.pre_beginner"),
+    N_("lms.comment.level"),
+    N_("lms.comment.mastery"),
+    N_("lms.comment.profile"),
+    N_("lms.comment.stage"),
+    N_("lms.item.campaign.assessment"),
+    N_("lms.item.campaign.label"),
+    N_("lms.item.campaign.profiles"),
+    N_("lms.item.campaign.title"),
+    N_("lms.item.competence.text"),
+    N_("lms.item.msg"),
+    N_("lms.item.profile.text"),
+    N_("lms.item.profile.title"),
+    N_("lms.item.profile.unit"),
+    N_("lms.item.quicktest.text"),
+    N_("lms.item.quicktest.title"),
+    N_("lms.item.unit.level"),
+    N_("lms.item.unit.pix"),
+)
 # role.*, target.*, teacher.name_missing: an activity's target and a person's role, built from custom parameters
 LAUNCH = (
     N_("role.admin"),
