@@ -8,6 +8,11 @@ still adds words there keeps working (`web.i18n` reads them before the catalogue
     .venv/bin/python scripts/i18n_import_dict.py --dry-run  # only say what would move
     .venv/bin/python scripts/i18n_import_dict.py web.somewhere:WORDS  # another dict ({"fr": {...}, "en": {...}})
     .venv/bin/python scripts/i18n_import_dict.py web.somewhere:EN=en  # a flat dict of one language
+    .venv/bin/python scripts/i18n_import_dict.py --from-ref other-branch  # the dicts as that git revision has them
+
+`--from-ref` is for a branch that still edits the old dicts: after the merge, keep this side of those files (the
+empty inboxes), then import the branch's words from its own version of them (read with `git show`, run apart;
+the sources are left as they are).
 
 Old-style entries: `"key": "texte"`, plural forms as `"key#one"` / `"key#other"` (one gettext entry with
 msgstr[0] / msgstr[1]). An English `refusal.*` / `dynreg.refusal.*` key without a French twin is the English text
@@ -52,6 +57,32 @@ def read_inbox(spec: str, shape: str) -> dict[str, dict[str, str]]:
     if shape == "nested":
         return {str(locale): dict(words) for locale, words in value.items()}
     return {shape: dict(value)}
+
+
+def read_from_ref(ref: str, root: Path = ROOT) -> list[dict[str, dict[str, str]]]:
+    """The old-style dicts as the revision `ref` has them: each module's source from `git show`, run in a namespace
+    of its own (its imports are this checkout's), then the inboxes' variables read (and the English refusals of
+    the old `web/i18n.py`)."""
+    import subprocess
+
+    found: list[dict[str, dict[str, str]]] = []
+    modules = sorted({spec.partition(":")[0] for spec in INBOXES})
+    for module_name in modules:
+        path = module_name.replace(".", "/") + ".py"
+        shown = subprocess.run(["git", "show", f"{ref}:{path}"], cwd=root, capture_output=True, text=True)
+        if shown.returncode != 0:
+            continue
+        namespace: dict[str, object] = {"__name__": f"_i18n_import_{module_name.replace('.', '_')}"}
+        exec(compile(shown.stdout, f"{ref}:{path}", "exec"), namespace)  # noqa: S102 (the project's own code)
+        for spec, shape in INBOXES.items():
+            name, _, variable = spec.partition(":")
+            if name == module_name and isinstance(namespace.get(variable), dict):
+                value = namespace[variable]
+                found.append({str(k): dict(v) for k, v in value.items()} if shape == "nested"  # type: ignore[union-attr]
+                             else {shape: dict(value)})  # type: ignore[call-overload]
+        if module_name == "web.i18n" and isinstance(namespace.get("ENGLISH_REFUSALS"), dict):
+            found.append({"en": dict(namespace["ENGLISH_REFUSALS"])})  # type: ignore[call-overload]
+    return found
 
 
 def merge(words: dict[str, dict[str, str]], po: dict[tuple[str, str], Catalog], *, dry_run: bool) -> list[str]:
@@ -136,13 +167,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("inboxes", nargs="*", help="module:variable (default: the known inboxes)")
     parser.add_argument("--dry-run", action="store_true", help="say what would move, change nothing")
     parser.add_argument("--keep-source", action="store_true", help="do not empty the dicts in the sources")
+    parser.add_argument("--from-ref", metavar="REF", help="read the old dicts as this git revision has them")
     args = parser.parse_args(argv)
     specs = args.inboxes or list(INBOXES)
     po = {(domain, locale): catalogues.read(domain, locale) for domain, locale in catalogues.CATALOGUES}
     moved: list[str] = []
-    for spec in specs:
-        name, _, shape = spec.partition("=")
-        moved += merge(read_inbox(name, shape or INBOXES.get(name, "nested")), po, dry_run=args.dry_run)
+    if args.from_ref:
+        args.keep_source = True
+        for words in read_from_ref(args.from_ref):
+            moved += merge(words, po, dry_run=args.dry_run)
+    else:
+        for spec in specs:
+            name, _, shape = spec.partition("=")
+            moved += merge(read_inbox(name, shape or INBOXES.get(name, "nested")), po, dry_run=args.dry_run)
     for line in moved:
         print(("would move " if args.dry_run else "moved ") + line)
     if args.dry_run:

@@ -43,3 +43,25 @@ def test_old_style_words_move_into_the_catalogues_and_the_dict_is_emptied(tmp_pa
     assert module.read_text(encoding="utf-8") == ('"""Words."""\n\nMESSAGES: dict[str, dict[str, str]] = '
                                                   '{"fr": {}, "en": {}}\nOTHER = 1\n')
     assert not script.empty_inbox("pkg.words:MESSAGES", "nested", root=tmp_path)  # already empty
+
+
+def test_a_branchs_old_dicts_are_read_from_its_git_revision(tmp_path: Path) -> None:
+    import subprocess
+
+    script = _script()
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "i18n.py").write_text(
+        'MESSAGES = {"fr": {"demo.branch": "Mot de la branche"}, "en": {"demo.branch": "Branch word",\n'
+        '            "refusal.demo_branch": "Refused by the branch"}}\n'
+        'ENGLISH_REFUSALS = {"refusal.demo_branch": MESSAGES["en"].pop("refusal.demo_branch")}\n', encoding="utf-8")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-C", str(tmp_path)]
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "branch"], check=True)
+
+    found = script.read_from_ref("HEAD", root=tmp_path)
+    assert {"fr": {"demo.branch": "Mot de la branche"}, "en": {"demo.branch": "Branch word"}} in found
+    assert {"en": {"refusal.demo_branch": "Refused by the branch"}} in found
+    po = {(d, loc): i18n_catalogue.read(d, loc) for d, loc in i18n_catalogue.CATALOGUES}
+    said = [line for words in found for line in script.merge(words, po, dry_run=True)]
+    assert said == ["messages/fr: demo.branch", "messages/en: demo.branch", "refusals/en: refusal.demo_branch"]
