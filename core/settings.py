@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     # "Essayez sans inscription": attempts a client address may start per hour, and how long one is kept.
     quick_test_starts_per_hour: int = 10
     quick_test_ttl_seconds: int = 1800
+    # The reverse proxies in front of `serve` (addresses or networks, space or comma separated): only their
+    # X-Forwarded-For / X-Forwarded-Proto are believed; from any other peer these headers are ignored (a client
+    # cannot choose the address its rate limits count, nor pass for HTTPS). Unset: uvicorn's FORWARDED_ALLOW_IPS,
+    # else loopback.
+    trusted_proxies: str | None = None
 
     @property
     def secure_cookies(self) -> bool:

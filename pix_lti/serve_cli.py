@@ -38,7 +38,19 @@ def serve(
     _bootstrap_or_exit(settings)
     os.environ.setdefault("PIX_LTI_BASE_URL", settings.base_url)
     uvicorn.run("pix_lti.asgi:app", host=host, port=port, workers=workers, log_level="warning",
-                access_log=False)
+                access_log=False, proxy_headers=True, forwarded_allow_ips=_trusted_proxies(settings))
+
+
+def _trusted_proxies(settings: Settings) -> list[str]:
+    trusted = settings.trusted_proxies or os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1 ::1"
+    return [h for h in trusted.replace(",", " ").split() if h]
+
+
+def migrate() -> None:
+    """Met à jour la base (migrations) et prépare clé de signature et secret de session, sans démarrer le serveur
+    (upgrade the database and exit: the container's entrypoint and the systemd unit run it before `serve`)."""
+    _bootstrap_or_exit(Settings())
+    typer.echo("Base à jour.")
 
 
 def demo(
@@ -112,4 +124,5 @@ def _own_command() -> str:
 
 def register_commands(app: typer.Typer) -> None:
     app.command("serve")(serve)
+    app.command("migrate")(migrate)
     app.command("demo")(demo)
