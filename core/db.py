@@ -4,10 +4,13 @@ factory, `ping`, and `run_migrations` (Alembic, programmatic; versions in core/m
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -77,6 +80,36 @@ def run_migrations(engine: Engine) -> None:
             if is_pg:
                 connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_MIGRATION_LOCK})
                 connection.commit()
+
+
+@lru_cache(maxsize=1)
+def _scripts() -> tuple[frozenset[str], frozenset[str]]:
+    """(heads, every revision) of core/migrations, read once."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    script = ScriptDirectory.from_config(config)
+    return frozenset(script.get_heads()), frozenset(r.revision for r in script.walk_revisions())
+
+
+def migration_heads() -> frozenset[str]:
+    """The revisions this code expects the schema at."""
+    return _scripts()[0]
+
+
+def schema_state(engine: Engine) -> str:
+    """"at_head"; "ahead" (a newer release migrated the schema — expand/contract keeps this code working on it,
+    docs/operations.md); or "behind" (a migration of this code has not run: not ready)."""
+    heads, known = _scripts()
+    applied = applied_heads(engine)
+    if heads <= applied:
+        return "at_head"
+    return "ahead" if applied - known else "behind"
+
+
+def applied_heads(engine: Engine) -> frozenset[str]:
+    """The revisions the database is at (one cheap read of `alembic_version`)."""
+    with engine.connect() as connection:
+        return frozenset(MigrationContext.configure(connection).get_current_heads())
 
 
 def ping(engine: Engine) -> bool:
