@@ -83,6 +83,12 @@ def make_handler(stream: object = None, fmt: str | None = None) -> logging.Handl
     return handler
 
 
+def quiet_libraries() -> None:
+    """httpx logs one INFO line per call with its full URL (query strings included): not ours to log."""
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
 def configure_logging(level: int | None = None) -> None:
     """Install one handler on the root logger (idempotent: a second call replaces ours, never a test's handler).
     `PIX_LTI_LOG_LEVEL` (default INFO) sets the level; `PIX_LTI_ACCESS_LOG=0` silences the per-request lines."""
@@ -93,5 +99,6 @@ def configure_logging(level: int | None = None) -> None:
     root.addHandler(make_handler())
     name = os.environ.get("PIX_LTI_LOG_LEVEL", "INFO").upper()
     root.setLevel(level if level is not None else logging.getLevelNamesMapping().get(name, logging.INFO))
+    quiet_libraries()
     access = os.environ.get("PIX_LTI_ACCESS_LOG", "1").strip().lower() not in ("0", "false", "no")
     logging.getLogger(ACCESS_LOGGER).disabled = not access
