@@ -83,12 +83,21 @@ def run_migrations(engine: Engine) -> None:
 
 
 @lru_cache(maxsize=1)
-def _scripts() -> tuple[frozenset[str], frozenset[str]]:
-    """(heads, every revision) of core/migrations, read once."""
+def _scripts() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """(heads, each revision's parents — its down revisions and `depends_on`) of core/migrations, read once."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     script = ScriptDirectory.from_config(config)
-    return frozenset(script.get_heads()), frozenset(r.revision for r in script.walk_revisions())
+    parents: dict[str, tuple[str, ...]] = {}
+    for revision in script.walk_revisions():
+        linked: list[str] = []
+        for value in (revision.down_revision, revision.dependencies):
+            if isinstance(value, str):
+                linked.append(value)
+            elif value:
+                linked.extend(value)
+        parents[revision.revision] = tuple(linked)
+    return frozenset(script.get_heads()), parents
 
 
 def migration_heads() -> frozenset[str]:
@@ -96,14 +105,28 @@ def migration_heads() -> frozenset[str]:
     return _scripts()[0]
 
 
+@lru_cache(maxsize=16)
+def _covered(applied: frozenset[str]) -> frozenset[str]:
+    """The applied revisions and all their ancestors (what `alembic_version`'s few rows stand for)."""
+    parents = _scripts()[1]
+    seen: set[str] = set()
+    todo = list(applied)
+    while todo:
+        revision = todo.pop()
+        if revision not in seen:
+            seen.add(revision)
+            todo.extend(parents.get(revision, ()))
+    return frozenset(seen)
+
+
 def schema_state(engine: Engine) -> str:
     """"at_head"; "ahead" (a newer release migrated the schema — expand/contract keeps this code working on it,
     docs/operations.md); or "behind" (a migration of this code has not run: not ready)."""
-    heads, known = _scripts()
+    heads, parents = _scripts()
     applied = applied_heads(engine)
-    if heads <= applied:
-        return "at_head"
-    return "ahead" if applied - known else "behind"
+    if applied - parents.keys():
+        return "ahead"
+    return "at_head" if heads <= _covered(applied) else "behind"
 
 
 def applied_heads(engine: Engine) -> frozenset[str]:

@@ -13,7 +13,7 @@ from core.settings import Settings
 from tests.gar.conftest import BASE as GAR_BASE
 from tests.gar.conftest import Gar, _fresh_services, _gar, gar_keys, idp  # noqa: F401  (fixtures re-exported)
 from tests.grades.conftest import FAST, World, _world
-from tests.lti.conftest import BASE, postgres_redis  # noqa: F401
+from tests.lti.conftest import BASE, any_tool, platform, postgres_redis, tool  # noqa: F401
 
 TOKEN = "jeton-de-test-des-metriques"
 
