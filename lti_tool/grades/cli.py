@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from datetime import datetime
 
 import typer
 
@@ -70,7 +71,11 @@ def dead(limit: int = typer.Option(100, "--limit")) -> None:
         typer.echo("Aucun envoi abandonné.")
     for d in letters:
         typer.echo(f"{d.id}\t{d.kind}\tplateforme={d.registration_id}\tactivité={d.activity_id}\tcompte={d.account_id}"
-                   f"\tessais={d.attempts}\t{d.last_error}")
+                   f"\tessais={d.attempts}\tdernier essai={_when(d.last_attempt_at)}\t{d.last_error}")
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S %Z").strip() if moment is not None else "inconnu"
 
 
 @grades_app.command("retry")
