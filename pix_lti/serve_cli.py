@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+from inspect import signature
 
 import typer
 
@@ -39,8 +40,12 @@ def serve(
     _bootstrap_or_exit(settings)
     os.environ.setdefault("PIX_LTI_BASE_URL", settings.base_url)
     # proxy_headers=False: the app applies X-Forwarded-* itself, from PIX_LTI_TRUSTED_PROXIES (pix_lti/app.py)
+    # a worker that misses uvicorn's health ping is killed and replaced: 5 s (its default) is shorter than a worker's
+    # start (interpreter, imports) on a loaded 2-core host, where workers were killed in a loop before serving
+    extra = {"timeout_worker_healthcheck": 30} if "timeout_worker_healthcheck" in signature(uvicorn.run).parameters \
+        else {}
     uvicorn.run("pix_lti.asgi:app", host=host, port=port, workers=workers, log_level="warning",
-                access_log=False, proxy_headers=False)
+                access_log=False, proxy_headers=False, **extra)
 
 
 def _prepare_observability(workers: int) -> None:

@@ -65,7 +65,7 @@ def test_serve_with_two_workers_adds_up_their_metrics_and_logs_json(tmp_path: Pa
         server = subprocess.Popen([sys.executable, "-m", "pix_lti.cli", "serve", "--workers", "2", "--port", str(port)],
                                   env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
-        _wait(tool + "/readyz")
+        _wait(tool + "/readyz", 180)
         ids: list[str] = []
         for _ in range(40):  # new connections: the kernel spreads them over the two workers
             response = httpx.get(tool + "/livez", timeout=5)
