@@ -81,6 +81,46 @@ async def run_variant(name: str, settings: Settings, n: int, observed: bool, jso
         root.removeHandler(handler)
 
 
+async def middleware_alone(n: int) -> None:
+    """The middleware around a trivial ASGI app (no FastAPI): its own cost, less sensitive to the host's load.
+    `route in scope`: what FastAPI routes leave; `unmatched`: the route search over the real app's routes (a 404)."""
+    class Route:
+        path = "/evaluations/{assessment_id}"
+
+    async def trivial(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        scope["route"] = Route
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"0")]})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def unknown(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        await send({"type": "http.response.start", "status": 404, "headers": [(b"content-length", b"0")]})
+        await send({"type": "http.response.body", "body": b""})
+
+    real = create_app(Settings(database_url="sqlite:///:memory:", redis_url=None))
+    logging.getLogger(ACCESS_LOGGER).disabled = True
+    observed, observed_unknown = Observe(trivial, ()), Observe(unknown, ())
+
+    async def with_app(app, path):  # type: ignore[no-untyped-def]
+        async def inner(scope, receive, send):  # type: ignore[no-untyped-def]
+            scope["app"] = real
+            await app(scope, receive, send)
+        return await measure(inner, path, n)
+
+    for name, app in (("bare app", trivial), ("Observe(app)", observed), ("Observe(404 app)", observed_unknown)):
+        rate, cpu_us = await with_app(app, "/pas/de/page" if "404" in name else "/evaluations/x")
+        print(f"{name:<18} {'(no FastAPI)':<14} {rate:>9.0f} req/s   {cpu_us:>7.1f} µs CPU/request")
+    root, handler = logging.getLogger(), make_handler(open(os.devnull, "w"), "json")  # noqa: SIM115
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.getLogger(ACCESS_LOGGER).disabled = False
+    try:
+        rate, cpu_us = await with_app(observed, "/evaluations/x")
+        print(f"{'Observe+json log':<18} {'(no FastAPI)':<14} {rate:>9.0f} req/s   {cpu_us:>7.1f} µs CPU/request")
+    finally:
+        root.removeHandler(handler)
+        logging.getLogger(ACCESS_LOGGER).disabled = True
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=20000)
@@ -91,6 +131,7 @@ async def main() -> None:
     url = args.database_url or f"sqlite:///{directory}/bench.sqlite3"
     settings = Settings(database_url=url, redis_url=None, base_url="http://localhost")
     print(f"{args.requests} requests per route, in process, one at a time ({url.split('://')[0]})")
+    await middleware_alone(args.requests * 4)
     for name, observed, json_log in (("without", False, False), ("metrics", True, False),
                                      ("metrics+json log", True, True), ("without (again)", False, False)):
         await run_variant(name, settings, args.requests, observed, json_log)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import logging
+import os
 import re
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -58,7 +58,7 @@ def address_in(host: str | None, allowed: tuple[Network, ...]) -> bool:
     return any(address in network for network in allowed)
 
 
-def route_of(scope: Scope) -> str:
+def route_of(scope: Scope, status: int | None = None) -> str:
     """The route template that answered ("/evaluations/{assessment_id}"), never the raw path; `unmatched` when no
     route matches. FastAPI's routes leave themselves in the scope; plain Starlette routes (`add_route`, for speed)
     are found by their endpoint, and requests a middleware answered (the `lt=` redirect, 413) by matching."""
@@ -66,6 +66,8 @@ def route_of(scope: Scope) -> str:
     path = getattr(route, "path", None)
     if isinstance(path, str) and path:
         return path
+    if status == 404 and scope.get("endpoint") is None:  # the router found nothing: no search (scanners' 404s)
+        return UNMATCHED
     app = scope.get("app")
     templates = _TEMPLATES.get(id(app))
     if templates is None:
@@ -119,6 +121,7 @@ class Observe:
     def __init__(self, app: ASGIApp, trusted: tuple[Network, ...]) -> None:
         self.app = app
         self.trusted = trusted
+        self._peers: dict[str, bool] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -140,7 +143,7 @@ class Observe:
             await self.app(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
-            route, method = route_of(scope), scope["method"]
+            route, method = route_of(scope, status), scope["method"]
             metrics.HTTP_REQUESTS.labels(route, method, str(status)).inc()
             metrics.HTTP_DURATION.labels(route, method).observe(elapsed)
             if access_log.isEnabledFor(logging.INFO) and not access_log.disabled:
@@ -149,15 +152,23 @@ class Observe:
             REQUEST_ID.reset(token)
 
     def _request_id(self, scope: Scope) -> str:
-        client = scope.get("client")
-        if client and address_in(client[0], self.trusted):
-            for name, value in scope["headers"]:
-                if name == b"x-request-id":
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                client = scope.get("client")
+                if client and self._trusted(client[0]):
                     given = value.decode("latin-1")
                     if _REQUEST_ID.fullmatch(given):
                         return given
-                    break
-        return uuid.uuid4().hex
+                break
+        return os.urandom(16).hex()  # what uuid4().hex carries, without building a UUID
+
+    def _trusted(self, host: str) -> bool:
+        known = self._peers.get(host)
+        if known is None:
+            known = address_in(host, self.trusted)
+            if len(self._peers) < 1024:  # the direct peers are the proxies: a handful
+                self._peers[host] = known
+        return known
 
 
 class MetricsAccess:
