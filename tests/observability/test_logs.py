@@ -22,6 +22,7 @@ from tests.gar.conftest import SCHOOL, Gar, student
 from tests.grades.conftest import World
 from tests.learning_use_cases.answers import right_answer
 from tests.lti.platform import LTI
+from tests.observability.conftest import TOKEN, value
 from tests.student_web.helpers import answer_fields, current_challenge, forms, get, post
 
 REF = default_referential()
@@ -119,6 +120,13 @@ def test_a_named_pupils_gar_login_leaves_no_personal_data_in_the_logs(pg_gar: Ga
     assert any(r["logger"] == ACCESS_LOGGER and r["route"] == "/gar/acs" for r in lines(captured))
     for secret in (GAR_GIVEN, GAR_FAMILY, GAR_EMAIL, attributes["IDO"][0]):
         assert secret not in text, f"{secret!r} found in the logs"
+    xml, relay = pg_gar.response_for(attributes)
+    assert pg_gar.post(xml, relay).status_code == 303
+    refused = pg_gar.post(xml, relay)  # the same response again: its request was consumed
+    assert refused.status_code in (400, 403), refused.status_code
+    metrics = pg_gar.client.get("/metrics", headers={"authorization": f"Bearer {TOKEN}"}).text
+    assert value(metrics, "pix_lti_gar_logins_total", outcome="accepted") >= 2
+    assert value(metrics, "pix_lti_gar_logins_total", outcome="gar_unsolicited") >= 1
 
 
 def test_the_request_id_is_echoed_and_only_a_trusted_proxys_one_is_kept(pg_world: World,
