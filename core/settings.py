@@ -46,8 +46,10 @@ class Settings(BaseSettings):
     metrics_allow: str = "127.0.0.1/32 ::1/128"
     metrics_token: str | None = None
     metrics_token_file: str | None = None
-    # The reverse proxies in front of `serve` (addresses or networks): only their X-Forwarded-For/-Proto and
-    # X-Request-ID are believed. Unset: uvicorn's FORWARDED_ALLOW_IPS, else loopback.
+    # The reverse proxies in front of `serve` (addresses or networks, space or comma separated): only their
+    # X-Forwarded-For / X-Forwarded-Proto and X-Request-ID are believed; from any other peer these headers are
+    # ignored (a client cannot choose the address its rate limits count, nor pass for HTTPS, nor its request id).
+    # Unset: uvicorn's FORWARDED_ALLOW_IPS, else loopback. Applied inside the app (pix_lti/app.py).
     trusted_proxies: str | None = None
 
     @property

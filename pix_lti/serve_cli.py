@@ -67,6 +67,13 @@ def _prepare_observability(workers: int) -> None:
         prepare_multiprocess_dir(os.environ["PROMETHEUS_MULTIPROC_DIR"])
 
 
+def migrate() -> None:
+    """Met à jour la base (migrations) et prépare clé de signature et secret de session, sans démarrer le serveur
+    (upgrade the database and exit: the container's entrypoint and the systemd unit run it before `serve`)."""
+    _bootstrap_or_exit(Settings())
+    typer.echo("Base à jour.")
+
+
 def demo(
     tool_port: int = typer.Option(8000, "--tool-port", metavar="PORT",
                                   help="Port de l'outil (0 : un port libre)."),
@@ -138,4 +145,5 @@ def _own_command() -> str:
 
 def register_commands(app: typer.Typer) -> None:
     app.command("serve")(serve)
+    app.command("migrate")(migrate)
     app.command("demo")(demo)

@@ -27,6 +27,7 @@ from content_bank.loader import default_referential
 from core import metrics
 from engine import quick_test
 from engine.answers import is_correct
+from engine.proposal_order import display_context, displayed_choices
 from engine.referential import ChallengeType, Referential
 from web.i18n import normalise_locale, translator
 from web.markdown import render_inline, render_markdown
@@ -141,6 +142,7 @@ async def question(request: Request, attempt_id: str, error: str = "") -> Respon
     domain = next(d for d in referential.domains if d.code == competence.domain_code)
     t = translator(attempt["lang"])
     return _page(request, attempt["lang"], "essai/question.html", attempt_id=attempt_id, challenge=challenge,
+                 choices=displayed_choices(challenge, display_context("quick-test", attempt_id)),
                  domain=domain, number=len(attempt["asked"]) + 1, total=len(attempt["domains"]),
                  error=t("quick.empty") if error == "vide" else None)
 

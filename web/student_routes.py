@@ -20,6 +20,7 @@ from content_bank.loader import default_referential
 from core import metrics
 from engine.answers import AnswerStatus, AnswerValue
 from engine.competence_test import LifecycleError, Refusal
+from engine.proposal_order import display_context, displayed_choices
 from engine.referential import Challenge, ChallengeType, Referential
 from engine.scoring import Scorecard, ScorecardStatus
 from learning.use_cases import AnswerOutcome, LearningError, LearningRefusal, LearningService
@@ -267,6 +268,7 @@ async def _challenge_page(request: Request, data: SessionData, assessment_id: st
     return page(request, data, "eleve/epreuve.html", status_code=status_code, view=view, challenge=view.challenge,
                 **progress, remaining=view.remaining_seconds(service.clock()),
                 error=error, types=ChallengeType, **_media(referential, view.challenge),
+                choices=displayed_choices(view.challenge, display_context("assessment", view.assessment.id)),
                 **_feedback(referential, view.previous))
 
 
