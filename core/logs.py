@@ -20,7 +20,7 @@ _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"me
 
 
 class ContextFilter(logging.Filter):
-    """Adds `request_id` and `instance` to every record."""
+    """Adds `request_id` (None outside a request) and `instance` to every record."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -60,6 +60,8 @@ class TextFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
+        if getattr(record, "request_id", None) is None:
+            record.request_id = "-"
         line = super().format(record)
         if record.name == ACCESS_LOGGER:
             line += " {method} {route} {status} {duration_ms}ms".format(**{

@@ -114,9 +114,10 @@ _TEMPLATES: dict[int, RouteTemplates] = {}
 
 class Observe:
     """Outermost ASGI middleware: request id (the trusted proxy's `X-Request-ID`, else a new one; echoed),
-    metrics and the access line. `trusted` are the direct peers whose X-Request-ID is believed; `inner_proxy`
-    (serve) rewrites the client address from X-Forwarded-For *inside* this middleware, so the peer seen here is
-    the real TCP peer (uvicorn's own proxy handling is off: `serve` passes `proxy_headers=False`)."""
+    metrics and the access line. `trusted` are the direct peers whose X-Request-ID is believed. The app rewrites
+    the client address from X-Forwarded-For *inside* this middleware (uvicorn's ProxyHeadersMiddleware, added
+    before it in pix_lti/app.py), so the peer seen here is the real TCP peer (uvicorn's own proxy handling is
+    off: `serve` passes `proxy_headers=False`)."""
 
     def __init__(self, app: ASGIApp, trusted: tuple[Network, ...]) -> None:
         self.app = app
