@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 
 from content_bank.active import active_bank
 from content_bank.loader import default_referential
+from core import metrics
 from engine.answers import AnswerStatus, AnswerValue
 from engine.competence_test import LifecycleError, Refusal
 from engine.proposal_order import display_context, displayed_choices
@@ -352,6 +353,8 @@ async def answer(request: Request) -> Response:
                        back_label=t("result.continue"))
     except LearningError as error:
         return refused(request, data, error)
+    metrics.ANSWERS.labels("positioning" if outcome.competence_test else "campaign",
+                           "replayed" if outcome.replayed else outcome.status.value).inc()
     if outcome.completed and outcome.competence_test:  # the end page, the last answer's outcome at its top
         return redirect(request, f"/evaluations/{assessment_id}/fin", apres=outcome.challenge_id)
     if outcome.completed:  # a campaign test: the last answer's outcome, then the campaign's page
