@@ -24,6 +24,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from content_bank.loader import default_referential
+from core import metrics
 from engine import quick_test
 from engine.answers import is_correct
 from engine.proposal_order import display_context, displayed_choices
@@ -172,6 +173,7 @@ async def answer(request: Request, attempt_id: str) -> Response:
             return RedirectResponse(f"/essai/{attempt_id}?error=vide", status_code=303)
         correct = is_correct(challenge, value)
     attempt["asked"].append([challenge.id, correct])
+    metrics.ANSWERS.labels("quicktest", "aband" if form.get("action") == "skip" else ("ok" if correct else "ko")).inc()
     await _save(request, attempt_id, attempt)
     done = len(attempt["asked"]) >= len(attempt["domains"]) or _current(referential, attempt) is None
     return RedirectResponse(f"/essai/{attempt_id}/resultat" if done else f"/essai/{attempt_id}", status_code=303)

@@ -211,6 +211,35 @@ def test_hostile_ids_and_fields_get_clear_refusals_never_a_server_error(any_tool
     assert code
 
 
+def test_a_campaign_the_profile_already_answers_goes_straight_to_the_results_even_when_relaunched(
+        tool: Tool) -> None:
+    """Issue 22: it showed "99 %", ended with zero questions, and relaunching the activity asked to join again."""
+    teacher = Person(tool, "prof", teacher=True, given="Marie", family="Curie")
+    _, first = create(teacher, "Recherche")
+    _, second = create(teacher, "Recherche, deuxième fois")
+    ana = Person(tool, "ana", given="Ana", family="Aubert")
+    take_by_skipping(ana, join(ana, first))
+
+    participation = join(ana, second)
+    page = ana.get(f"/campagnes/participations/{participation}")
+    assert page.status_code == 200 and 'data-status="completed"' in page.text
+    assert 'data-status="started"' not in page.text  # not "Parcours en cours : 99 %"
+    assert "/commencer" not in page.text and "Envoyer mes résultats" in page.text and "data-mastery>0 %" in page.text
+
+    # the join page of a campaign already joined, and a relaunched campaign activity, lead to the participation
+    assert path_of(ana.get("/campagnes/rejoindre", code=second.lower())) == f"/campagnes/participations/{participation}"
+
+    def relaunch(claims: dict) -> None:
+        claims[LTI + "context"]["id"] = "course-42"
+        claims[LTI + "custom"] = {"campaign": second}
+
+    launched = tool.launch(relaunch, sub="ana")
+    landing = tool.client.get(launched.headers["location"], follow_redirects=True)
+    assert landing.status_code == 200
+    assert urlparse(str(landing.url)).path == f"/campagnes/participations/{participation}"
+    assert 'data-status="completed"' in landing.text and "Rejoindre ce parcours" not in landing.text
+
+
 def test_a_campaign_test_shows_proposals_in_the_learners_own_order_and_right_clicks_score(tool: Tool) -> None:
     """Issue 16: a campaign's test is a pupil's test: each QCU/QCM shows the order seeded by its assessment, the
     same on a reload, and the right proposal clicked where it is shown is right."""

@@ -178,6 +178,15 @@ def test_an_lti_activity_opens_the_test_without_an_account_in_the_launch_languag
     assert "Try it without an account" in tool.client.get(landing.headers["location"]).text
 
 
+def test_the_questions_use_the_shared_challenge_fields_and_mark_the_content_french_in_english(tool: Tool) -> None:
+    english = tool.client.get(_start(tool, "en").headers["location"], follow_redirects=False)
+    assert english.status_code == 200 and 'class="instruction" id="consigne" lang="fr"' in english.text
+    assert ">Skip<" in english.text
+    assert 'name="csrf"' not in english.text  # no session, no CSRF field
+    french = tool.client.get(_start(tool, "fr").headers["location"], follow_redirects=False)
+    assert 'class="instruction" id="consigne">' in french.text and "Je passe" in french.text
+
+
 CHOICE_VALUE = re.compile(r'<input type="(?:radio|checkbox)" name="answer" id="p(\d+)" value="(\d+)"')
 
 

@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from certification.test_day import throttle
 from certification.test_day.candidate import CandidateView, Step
 from certification.test_day.errors import TestDayError, TestDayRefusal
+from core import metrics
 from engine.answers import AnswerValue
 from engine.proposal_order import display_context, displayed_choices
 from engine.referential import Challenge, ChallengeType
@@ -293,6 +294,7 @@ async def answer(request: Request) -> Response:
             return _redirect(request, f"{_base(candidate_id)}/epreuve")
         return refused(request, data, error, back=link(request, f"{_base(candidate_id)}/epreuve"),
                        back_label=t("certif.test.back"))
+    metrics.ANSWERS.labels("certification", "aband" if skipped else "recorded").inc()
     return _redirect(request, f"{_base(candidate_id)}/epreuve")
 
 
