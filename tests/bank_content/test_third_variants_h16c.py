@@ -1,0 +1,71 @@
+"""Issue 16, third variants (competences 3.4, 4.1, 4.2, 4.3, 5.1, 5.2): every active skill has at least
+three validated challenges, so certification can draw a variant the pupil has not seen; and the new
+challenges accept the answers pupils would type and refuse the wrong ones (checked with the engine's
+own answer checking)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+
+import pytest
+
+from engine.referential import ChallengeStatus
+from tests.bank_content.deep_competence import accepts, shipped_bank
+
+
+def skills_with_fewer_than_three(code: str) -> list[str]:
+    bank = shipped_bank()
+    skills = [s for s in bank.skills.values() if s.competence_code == code and s.is_active]
+    assert len(skills) >= 24
+    return [f"{s.name}: {n}" for s in skills
+            if (n := sum(1 for c in bank.challenges_of(s.name) if c.status is ChallengeStatus.VALIDATED)) < 3]
+
+
+@pytest.mark.parametrize("code", ["3.4"])
+def test_every_skill_has_three_validated_variants(code):
+    assert skills_with_fewer_than_three(code) == []
+
+
+def printed_by(challenge_id: str) -> list[str]:
+    """Run the first code block of a challenge (a program that only prints) and return its printed lines."""
+    code = re.search(r"```(?:python)?\n(.*?)```", shipped_bank().challenges[challenge_id].instruction, re.S)
+    assert code is not None
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(code.group(1), {})  # noqa: S102 — the bank's own example programs
+    return out.getvalue().splitlines()
+
+
+# ---------------------------------------------------------------------------------------------- 3.4
+@pytest.mark.parametrize("challenge_id", ["34-algo-4c", "34-algo-5c", "34-debug-6c", "34-bin-6c"])
+def test_3_4_the_expected_answer_is_what_python_prints(challenge_id):
+    last = printed_by(challenge_id)[-1]
+    assert accepts(challenge_id, last)
+
+
+def test_3_4_the_indented_print_runs_at_every_turn():
+    assert accepts("34-debug-2c", str(len(printed_by("34-debug-2c"))))
+    assert not accepts("34-debug-2c", "1") and not accepts("34-debug-2c", "20")
+
+
+@pytest.mark.parametrize(("challenge_id", "answer", "right"), [
+    ("34-algo-1c", "5", True), ("34-algo-1c", "5,0", True), ("34-algo-1c", "6", False), ("34-algo-1c", "85", False),
+    ("34-algo-2c", "60", True), ("34-algo-2c", "120", False), ("34-algo-2c", "360", False),
+    ("34-algo-5c", "16.0", True), ("34-algo-5c", "16,0", True), ("34-algo-5c", "15", False),
+    ("34-blocs-3c", "50", True), ("34-blocs-3c", "20", False), ("34-blocs-3c", "90", False),
+    ("34-web-6c", "1", True), ("34-web-6c", "5", False),
+    ("34-bin-2c", "20", True), ("34-bin-2c", "10100", False), ("34-bin-2c", "5", False),
+    ("34-bin-3c", "11001", True), ("34-bin-3c", "0001 1001", True), ("34-bin-3c", "10011", False),
+    ("34-bin-3c", "25", False),
+    ("34-bin-4c", "7", True), ("34-bin-4c", "100", False), ("34-bin-4c", "6", False),
+    ("34-bin-6c", "false", True), ("34-bin-6c", "Faux", True), ("34-bin-6c", "True", False),
+])
+def test_3_4_pupils_answers(challenge_id, answer, right):
+    assert accepts(challenge_id, answer) is right
+
+
+def test_3_4_binary_answers_match_python():
+    assert int("10100", 2) == 20 and format(25, "b") == "11001"
+    assert 2**6 < 100 <= 2**7
