@@ -23,7 +23,7 @@ def skills_with_fewer_than_three(code: str) -> list[str]:
             if (n := sum(1 for c in bank.challenges_of(s.name) if c.status is ChallengeStatus.VALIDATED)) < 3]
 
 
-@pytest.mark.parametrize("code", ["3.4"])
+@pytest.mark.parametrize("code", ["3.4", "4.1"])
 def test_every_skill_has_three_validated_variants(code):
     assert skills_with_fewer_than_three(code) == []
 
@@ -69,3 +69,16 @@ def test_3_4_pupils_answers(challenge_id, answer, right):
 def test_3_4_binary_answers_match_python():
     assert int("10100", 2) == 20 and format(25, "b") == "11001"
     assert 2**6 < 100 <= 2**7
+
+
+# ---------------------------------------------------------------------------------------------- 4.1
+@pytest.mark.parametrize(("challenge_id", "answer", "right"), [
+    ("41-mdp-4c", str(36**3), True), ("41-mdp-4c", "46 656", True), ("41-mdp-4c", str(26**3 + 10**3), False),
+    ("41-mdp-4c", str(36 * 3), False), ("41-mdp-4c", str(3**36), False),
+    ("41-reseau-4c", "example.com", True), ("41-reseau-4c", "Example.com", True), ("41-reseau-4c", " example.com ", True),
+    ("41-reseau-4c", "impots.gouv.fr", False), ("41-reseau-4c", "remboursement-rapide.example.com", False),
+    ("41-reseau-4c", "gouv.fr", False),
+    ("41-app-6c", "2", True), ("41-app-6c", "3", False), ("41-app-6c", "4", False),
+])
+def test_4_1_pupils_answers(challenge_id, answer, right):
+    assert accepts(challenge_id, answer) is right
