@@ -75,7 +75,8 @@ def test_3_4_binary_answers_match_python():
 @pytest.mark.parametrize(("challenge_id", "answer", "right"), [
     ("41-mdp-4c", str(36**3), True), ("41-mdp-4c", "46 656", True), ("41-mdp-4c", str(26**3 + 10**3), False),
     ("41-mdp-4c", str(36 * 3), False), ("41-mdp-4c", str(3**36), False),
-    ("41-reseau-4c", "example.com", True), ("41-reseau-4c", "Example.com", True), ("41-reseau-4c", " example.com ", True),
+    ("41-reseau-4c", "example.com", True), ("41-reseau-4c", "Example.com", True),
+    ("41-reseau-4c", " example.com ", True),
     ("41-reseau-4c", "impots.gouv.fr", False), ("41-reseau-4c", "remboursement-rapide.example.com", False),
     ("41-reseau-4c", "gouv.fr", False),
     ("41-app-6c", "2", True), ("41-app-6c", "3", False), ("41-app-6c", "4", False),
