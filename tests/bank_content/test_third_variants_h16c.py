@@ -23,7 +23,7 @@ def skills_with_fewer_than_three(code: str) -> list[str]:
             if (n := sum(1 for c in bank.challenges_of(s.name) if c.status is ChallengeStatus.VALIDATED)) < 3]
 
 
-@pytest.mark.parametrize("code", ["3.4", "4.1"])
+@pytest.mark.parametrize("code", ["3.4", "4.1", "4.2"])
 def test_every_skill_has_three_validated_variants(code):
     assert skills_with_fewer_than_three(code) == []
 
@@ -83,3 +83,40 @@ def test_3_4_binary_answers_match_python():
 ])
 def test_4_1_pupils_answers(challenge_id, answer, right):
     assert accepts(challenge_id, answer) is right
+
+
+# ---------------------------------------------------------------------------------------------- 4.2
+@pytest.mark.parametrize(("challenge_id", "answer", "right"), [
+    ("42-droit-3c", "portabilité", True), ("42-droit-3c", "Droit à la portabilite", True),
+    ("42-droit-3c", "droit de portabilité", True), ("42-droit-3c", "portabilté", True),
+    ("42-droit-3c", "droit d'accès", False), ("42-droit-3c", "droit à l'effacement", False),
+    ("42-droit-3c", "accès", False), ("42-droit-3c", "droit de rectification", False),
+    ("42-trac-6c", "https://musee.exemple.fr/expo/dinosaures", True),
+    ("42-trac-6c", "musee.exemple.fr/expo/dinosaures", True),
+    ("42-trac-6c", " https://musee.exemple.fr/expo/dinosaures ", True),
+    ("42-trac-6c", "https://musee.exemple.fr/expo/dinosaures?utm_source=instagram", False),
+    ("42-trac-6c", "https://musee.exemple.fr", False), ("42-trac-6c", "https://musee.exemple.fr/expo", False),
+    ("42-polit-3c", "Livrexpress", True), ("42-polit-3c", "livrexpress", True), ("42-polit-3c", "Livrexpres", True),
+    ("42-polit-3c", "nos partenaires commerciaux", False), ("42-polit-3c", "La Poste", False),
+])
+def test_4_2_pupils_answers(challenge_id, answer, right):
+    assert accepts(challenge_id, answer) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ({"cookie1": "interne", "cookie2": "tiers", "cookie3": "tiers"}, True),
+    ({"cookie1": "Interne", "cookie2": "Tiers", "cookie3": "cookie tiers"}, True),
+    ({"cookie1": "first-party", "cookie2": "third-party", "cookie3": "third party"}, True),
+    ({"cookie1": "interne", "cookie2": "tiers", "cookie3": "interne"}, False),
+    ({"cookie1": "tiers", "cookie2": "tiers", "cookie3": "tiers"}, False),
+])
+def test_4_2_internal_and_third_party_cookies(answer, right):
+    assert accepts("42-trac-4c", answer) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ({"usage1": "C", "usage2": "B", "usage3": "A"}, True), ({"usage1": "c", "usage2": "b", "usage3": "a."}, True),
+    ({"usage1": "A", "usage2": "B", "usage3": "C"}, False), ({"usage1": "C", "usage2": "A", "usage3": "A"}, False),
+])
+def test_4_2_legal_bases(answer, right):
+    assert accepts("42-polit-5c", answer) is right
