@@ -23,7 +23,7 @@ def skills_with_fewer_than_three(code: str) -> list[str]:
             if (n := sum(1 for c in bank.challenges_of(s.name) if c.status is ChallengeStatus.VALIDATED)) < 3]
 
 
-@pytest.mark.parametrize("code", ["3.4", "4.1", "4.2"])
+@pytest.mark.parametrize("code", ["3.4", "4.1", "4.2", "4.3"])
 def test_every_skill_has_three_validated_variants(code):
     assert skills_with_fewer_than_three(code) == []
 
@@ -120,3 +120,35 @@ def test_4_2_internal_and_third_party_cookies(answer, right):
 ])
 def test_4_2_legal_bases(answer, right):
     assert accepts("42-polit-5c", answer) is right
+
+
+# ---------------------------------------------------------------------------------------------- 4.3
+@pytest.mark.parametrize(("challenge_id", "answer", "right"), [
+    ("43-eco-4c", str(100 + 5 * 4), True), ("43-eco-4c", "105", False), ("43-eco-4c", "100", False),
+    ("43-eco-6c", str(next(n for n in range(1, 50) if 80 + 4 * n < 10 * n)), True), ("43-eco-6c", "13", False),
+    ("43-sante-3c", str(45 * 7), True), ("43-sante-3c", "45", False), ("43-sante-3c", "5,25", False),
+    ("43-energ-3c", str(10 * 90 // 60), True), ("43-energ-3c", "900", False),
+    ("43-energ-4c", "109,5", True), ("43-energ-4c", "109.50", True), ("43-energ-4c", "109500", False),
+    ("43-energ-5c", "8,76", True), ("43-energ-5c", "35,04", False),
+    ("43-energ-6c", "0,6", True), ("43-energ-6c", "0.60", True), ("43-energ-6c", "0,2", False),
+    ("43-bien-6c", "raid", True), ("43-bien-6c", "Un raid", True), ("43-bien-6c", "raide", True),
+    ("43-bien-6c", "harcèlement en meute", True), ("43-bien-6c", "spam", False), ("43-bien-6c", "pari", False),
+    ("43-pegi-1c", "12", True), ("43-pegi-1c", "PEGI 12", True), ("43-pegi-1c", "pegi12", True),
+    ("43-pegi-1c", "16", False), ("43-pegi-1c", "7", False), ("43-pegi-1c", "13", False),
+])
+def test_4_3_pupils_answers(challenge_id, answer, right):
+    assert accepts(challenge_id, answer) is right
+
+
+def test_4_3_the_figures_are_exact():
+    assert 15 * 20 * 365 / 1000 == 109.5 and round(4 * 24 * 365 / 1000 * 0.25, 2) == 8.76
+    assert round(4 * 0.05 * 3, 2) == 0.6
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ({"paquets": "3", "reste": "300"}, True), ({"paquets": "3 paquets", "reste": "300 pièces"}, True),
+    ({"paquets": "2", "reste": "300"}, False), ({"paquets": "3", "reste": "0"}, False),
+    ({"paquets": "3", "reste": "200"}, False),
+])
+def test_4_3_coins_sold_by_packs(answer, right):
+    assert accepts("43-pegi-3c", answer) is right
