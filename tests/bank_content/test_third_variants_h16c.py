@@ -23,7 +23,7 @@ def skills_with_fewer_than_three(code: str) -> list[str]:
             if (n := sum(1 for c in bank.challenges_of(s.name) if c.status is ChallengeStatus.VALIDATED)) < 3]
 
 
-@pytest.mark.parametrize("code", ["3.4", "4.1", "4.2", "4.3"])
+@pytest.mark.parametrize("code", ["3.4", "4.1", "4.2", "4.3", "5.1"])
 def test_every_skill_has_three_validated_variants(code):
     assert skills_with_fewer_than_three(code) == []
 
@@ -152,3 +152,28 @@ def test_4_3_the_figures_are_exact():
 ])
 def test_4_3_coins_sold_by_packs(answer, right):
     assert accepts("43-pegi-3c", answer) is right
+
+
+# ---------------------------------------------------------------------------------------------- 5.1
+@pytest.mark.parametrize(("challenge_id", "answer", "right"), [
+    ("51-diag-6c", "DHCP", True), ("51-diag-6c", "dhcp", True), ("51-diag-6c", "serveur DHCP", True),
+    ("51-diag-6c", "DNS", False), ("51-diag-6c", "serveur DNS", False), ("51-diag-6c", "la box", False),
+    ("51-mat-1c", "5", True), ("51-mat-1c", " 5 ", True), ("51-mat-1c", "1", False), ("51-mat-1c", "2", False),
+    ("51-sys-5c", "Jeu vidéo", True), ("51-sys-5c", "jeu video", True), ("51-sys-5c", "le jeu vidéo.", True),
+    ("51-sys-5c", "Navigateur web", False), ("51-sys-5c", "Système", False),
+    ("51-appli-2c", "Cmd+Maj+R", True), ("51-appli-2c", "cmd + maj + r", True), ("51-appli-2c", "⌘⇧R", True),
+    ("51-appli-2c", "Cmd+Shift+R", True), ("51-appli-2c", "Ctrl+F5", False), ("51-appli-2c", "Cmd+R", False),
+    ("51-appli-2c", "Ctrl+Maj+R", False),
+    ("51-aide-3c", "Cmd+Maj+3", True), ("51-aide-3c", "cmd+shift+3", True), ("51-aide-3c", "Cmd+Maj+4", False),
+    ("51-aide-3c", "Windows+Maj+S", False),
+    ("51-appli-6c", "07:58:03", True), ("51-appli-6c", "7:58:03", True), ("51-appli-6c", "08:00:04", False),
+    ("51-appli-6c", "07:58:01", False),
+])
+def test_5_1_pupils_answers(challenge_id, answer, right):
+    assert accepts(challenge_id, answer) is right
+
+
+def test_5_1_only_closing_the_game_frees_three_gigabytes():
+    used = {"Navigateur web": 2.4, "Jeu vidéo": 3.1, "Lecteur de musique": 0.3}
+    free = 8 - (sum(used.values()) + 1.8)
+    assert [name for name, size in used.items() if free + size >= 3] == ["Jeu vidéo"]
