@@ -23,7 +23,7 @@ def skills_with_fewer_than_three(code: str) -> list[str]:
             if (n := sum(1 for c in bank.challenges_of(s.name) if c.status is ChallengeStatus.VALIDATED)) < 3]
 
 
-@pytest.mark.parametrize("code", ["3.4", "4.1", "4.2", "4.3", "5.1"])
+@pytest.mark.parametrize("code", ["3.4", "4.1", "4.2", "4.3", "5.1", "5.2"])
 def test_every_skill_has_three_validated_variants(code):
     assert skills_with_fewer_than_three(code) == []
 
@@ -177,3 +177,34 @@ def test_5_1_only_closing_the_game_frees_three_gigabytes():
     used = {"Navigateur web": 2.4, "Jeu vidéo": 3.1, "Lecteur de musique": 0.3}
     free = 8 - (sum(used.values()) + 1.8)
     assert [name for name, size in used.items() if free + size >= 3] == ["Jeu vidéo"]
+
+
+# ---------------------------------------------------------------------------------------------- 5.2
+@pytest.mark.parametrize(("challenge_id", "answer", "right"), [
+    ("52-logi-5c", "3.5.0", True), ("52-logi-5c", " 3.5.0 ", True), ("52-logi-5c", "3.4.8", False),
+    ("52-logi-5c", "3.5.7", False), ("52-logi-5c", "4.0.0", False),
+    ("52-logi-6c", str(len("élève".encode())), True), ("52-logi-6c", "5", False), ("52-logi-6c", "10", False),
+    ("52-cloud-5c", str(1500 * 8 // 5 // 60), True), ("52-cloud-5c", "2400", False), ("52-cloud-5c", "5", False),
+])
+def test_5_2_pupils_answers(challenge_id, answer, right):
+    assert accepts(challenge_id, answer) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ({"webcam": "entrée", "videoprojecteur": "sortie", "scanner": "entrée"}, True),
+    ({"webcam": "Entree", "videoprojecteur": "Sortie", "scanner": "d'entrée"}, True),
+    ({"webcam": "entrée", "videoprojecteur": "entrée", "scanner": "entrée"}, False),
+    ({"webcam": "sortie", "videoprojecteur": "sortie", "scanner": "entrée"}, False),
+])
+def test_5_2_input_and_output_devices(answer, right):
+    assert accepts("52-logi-1c", answer) is right
+
+
+def test_every_new_choice_question_does_not_put_its_right_answer_first():
+    """The new QCU of these competences spread their right answer over the positions (none dominates)."""
+    from collections import Counter
+    bank = shipped_bank()
+    new = [c for c in bank.challenges.values()
+           if c.skill_name and re.fullmatch(r"(34|41|42|43|51|52)-[a-z]+-\dc", c.id) and c.type.value == "QCU"]
+    positions = Counter(c.solution for c in new)
+    assert len(new) >= 60 and max(positions.values()) < 0.45 * len(new)
