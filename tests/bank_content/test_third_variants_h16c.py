@@ -86,6 +86,15 @@ def test_4_1_pupils_answers(challenge_id, answer, right):
     assert accepts(challenge_id, answer) is right
 
 
+@pytest.mark.parametrize(("answer", "right"), [
+    ("opposition", True), ("Faire opposition", True), ("faire oposition a la carte", True),
+    ("bloquer la carte", True),
+    ("changer le code", False), ("supprimer le SMS", False), ("porter plainte", False), ("attendre", False),
+])
+def test_4_1_ask_the_bank_to_block_the_card(answer, right):
+    assert accepts("41-hame-4c", answer) is right
+
+
 # ---------------------------------------------------------------------------------------------- 4.2
 @pytest.mark.parametrize(("challenge_id", "answer", "right"), [
     ("42-droit-3c", "portabilité", True), ("42-droit-3c", "Droit à la portabilite", True),
@@ -199,6 +208,18 @@ def test_5_1_only_closing_the_game_frees_three_gigabytes():
     ("52-cloud-5c", str(1500 * 8 // 5 // 60), True), ("52-cloud-5c", "2400", False), ("52-cloud-5c", "5", False),
 ])
 def test_5_2_pupils_answers(challenge_id, answer, right):
+    assert accepts(challenge_id, answer) is right
+
+
+@pytest.mark.parametrize(("challenge_id", "answer", "right"), [
+    ("52-inter-3c", "sous-titres", True), ("52-inter-3c", "Sous titres", True), ("52-inter-3c", "sous-titrage", True),
+    ("52-inter-3c", "volume", False), ("52-inter-3c", "loupe", False), ("52-inter-3c", "zoom", False),
+    ("52-dem-4c", "accusé de réception", True), ("52-dem-4c", "accuse de reception", True),
+    ("52-dem-4c", "récépissé", True), ("52-dem-4c", "le reçu", True),
+    ("52-dem-4c", "capture d'écran", False), ("52-dem-4c", "historique", False),
+    ("52-dem-4c", "numéro de dossier", False),
+])
+def test_5_2_pupils_words(challenge_id, answer, right):
     assert accepts(challenge_id, answer) is right
 
 
