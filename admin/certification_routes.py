@@ -16,13 +16,14 @@ from certification.models import SessionRow
 from core import audit
 from engine.certification.records import CertificationVersion
 from web import params
+from web.i18n import translator
+from web.locale import request_locale
 from web.pages import render
 
 router = APIRouter(prefix="/admin/certification")
 PAGE = "/admin/certification"
-NOTICES = {"opened": "Centre de certification ouvert.", "saved": "Paramètres du centre enregistrés."}
-ERRORS = {"invalid": "Champ invalide : {detail}.", "centre_exists": "Ce centre existe déjà.",
-          "unknown": "Centre inconnu."}
+NOTICES = ("opened", "saved")  # `?ok=<name>`: the notice `admin.certif.notice.<name>` (web/locales)
+ERRORS = ("invalid", "centre_exists", "unknown")  # `admin.certif.error.<code>`, else `admin.certif.error.other`
 
 
 def _centres(session: Session) -> list[tuple[object, int]]:
@@ -33,13 +34,16 @@ def _centres(session: Session) -> list[tuple[object, int]]:
 
 async def _render(request: Request, admin, status_code: int = 200, error: str | None = None) -> Response:  # type: ignore[no-untyped-def]
     rows = await _db(request, _centres)
+    ok = request.query_params.get("ok", "")
+    notice = translator(request_locale(request))(f"admin.certif.notice.{ok}") if ok in NOTICES else None
     return _private(render(request, "certif/admin_centres.html", status_code=status_code, admin=admin,
-                           csrf=admin.csrf, notice=NOTICES.get(request.query_params.get("ok", "")), rows=rows,
+                           csrf=admin.csrf, notice=notice, rows=rows,
                            error=error, versions=tuple(CertificationVersion), creators=tuple(SessionCreators)))
 
 
-def _error(exc: StaffRefusal) -> str:
-    return ERRORS.get(exc.code, "Action impossible ({code}).").format(detail=exc.detail, code=exc.code)
+def _error(request: Request, exc: StaffRefusal) -> str:
+    key = f"admin.certif.error.{exc.code}" if exc.code in ERRORS else "admin.certif.error.other"
+    return translator(request_locale(request))(key, detail=exc.detail, code=exc.code)
 
 
 @router.get("")
@@ -68,7 +72,7 @@ async def open_centre(request: Request) -> Response:
     try:
         await _db(request, apply)
     except StaffRefusal as exc:
-        return await _render(request, admin, exc.status, _error(exc))
+        return await _render(request, admin, exc.status, _error(request, exc))
     return RedirectResponse(f"{PAGE}?ok=opened", status_code=303)
 
 
@@ -101,5 +105,5 @@ async def centre_settings(request: Request, centre_id: str) -> Response:
 
         await _db(request, apply)
     except StaffRefusal as exc:
-        return await _render(request, admin, exc.status, _error(exc))
+        return await _render(request, admin, exc.status, _error(request, exc))
     return RedirectResponse(f"{PAGE}?ok=saved", status_code=303)
