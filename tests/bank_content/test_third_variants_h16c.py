@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-from collections import Counter
 
 import pytest
 
@@ -234,14 +233,9 @@ def test_5_2_input_and_output_devices(answer, right):
 
 
 def new_qcu() -> list:
+    """The third variants' QCU of these competences (the page shuffles proposals, but not their lengths)."""
     return [c for c in shipped_bank().challenges.values()
             if re.fullmatch(r"(34|41|42|43|51|52)-[a-z]+-\dc", c.id) and c.type.value == "QCU"]
-
-
-def test_the_new_qcu_spread_their_right_answer_over_the_positions():
-    """Proposals are shown in their written order: no position may hold most of the right answers."""
-    positions = Counter(c.solution for c in new_qcu())
-    assert len(new_qcu()) >= 60 and max(positions.values()) < 0.45 * len(new_qcu())
 
 
 def test_the_right_answer_of_the_new_qcu_is_not_given_away_by_its_length():
