@@ -9,7 +9,8 @@ from content_bank.loader import default_referential
 from tests.bank_content.depth_helpers import accepted
 from tests.bank_content.variants_helpers import clearly_longest_right_proposals
 
-REVIEWED = ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3"]
+REVIEWED = ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3",
+            "3.4", "4.1", "4.2", "4.3", "5.1", "5.2"]
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +71,22 @@ def test_12_unite_3c_adds_sizes_in_different_units_instead_of_repeating_12_unite
 ])
 def test_23_agenda_3c_accepts_the_hour_written_in_words(bank, jour, heure, right):
     assert accepted(bank, "23-agenda-3c", {"jour": jour, "heure": heure}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("Cmd+Maj+R", True), ("cmd + shift + r", True), ("⌘+⇧+R", True), ("Pomme+Maj+R", True),
+    ("Cmd+R", False), ("Ctrl+F5", False), ("R", False), ("Option+Cmd+R", False),
+])
+def test_51_appli_2c_names_the_browsers_whose_shortcut_it_asks(bank, answer, right):
+    """In Safari Cmd+Maj+R opens the reader view (reloading without the cache is Option+Cmd+R): the question now
+    says Chrome or Firefox, and the tutorial gives Safari's shortcut."""
+    assert "Chrome" in bank.challenges["51-appli-2c"].instruction
+    assert accepted(bank, "51-appli-2c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("Cmd+Maj+3", True), ("⌘+⇧+3", True), ("Pomme+Maj+3", True), ("Command+Maj+3", True),
+    ("Cmd+Maj+4", False), ("3", False), ("Impr écran", False),
+])
+def test_51_aide_3c_accepts_the_apple_key_as_pupils_name_it(bank, answer, right):
+    assert accepted(bank, "51-aide-3c", {"reponse": answer}) is right
