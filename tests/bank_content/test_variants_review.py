@@ -90,3 +90,10 @@ def test_51_appli_2c_names_the_browsers_whose_shortcut_it_asks(bank, answer, rig
 ])
 def test_51_aide_3c_accepts_the_apple_key_as_pupils_name_it(bank, answer, right):
     assert accepted(bank, "51-aide-3c", {"reponse": answer}) is right
+
+
+@pytest.mark.parametrize(("answer", "right"), [
+    ("5", True), ("prise 5", True), ("la prise 5", True), ("n° 5", True), ("prise 1", False), ("USB", False),
+])
+def test_51_mat_1c_accepts_the_socket_named_with_its_number(bank, answer, right):
+    assert accepted(bank, "51-mat-1c", {"reponse": answer}) is right
