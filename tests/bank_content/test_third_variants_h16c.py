@@ -204,7 +204,9 @@ def test_5_1_only_closing_the_game_frees_three_gigabytes():
 @pytest.mark.parametrize(("challenge_id", "answer", "right"), [
     ("52-logi-5c", "3.5.0", True), ("52-logi-5c", " 3.5.0 ", True), ("52-logi-5c", "3.4.8", False),
     ("52-logi-5c", "3.5.7", False), ("52-logi-5c", "4.0.0", False),
-    ("52-cloud-5c", str(1500 * 8 // 5 // 60), True), ("52-cloud-5c", "2400", False), ("52-cloud-5c", "5", False),
+    # review (h16r): 52-cloud-5c was 52-cloud-5a with other numbers; it now asks the upload rate for a deadline
+    ("52-cloud-5c", str(3000 * 8 // (20 * 60)), True), ("52-cloud-5c", "20,0", True), ("52-cloud-5c", "2,5", False),
+    ("52-cloud-5c", "150", False), ("52-cloud-5c", "24000", False),
 ])
 def test_5_2_pupils_answers(challenge_id, answer, right):
     assert accepts(challenge_id, answer) is right
