@@ -7,15 +7,11 @@ campaign. Sessions are opened by signed session cookies (the launch itself is te
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
-import httpx
 import pytest
 
 from certification.access import StaffRole
@@ -25,7 +21,7 @@ from content_bank.loader import default_referential
 from core.accounts import Account
 from core.db import make_engine, make_session_factory
 from tests.certification.day import ACCESS_CODE, PASSWORD, enrol, make_certifiable
-from tests.e2e.test_student_in_iframe import CHROMIUM, ROOT, _answer, _free_port, sync_api
+from tests.e2e.helpers import answer, chromium, clean_env, free_port, running, sync_api
 from web.tokens import SessionCodec, SessionData
 
 SECRET = "e2e-certification-day-secret-0123456789"
@@ -36,37 +32,18 @@ NUMBER = 5550001
 def server(tmp_path_factory) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """`pix-lti serve` on a SQLite file and a free port: (tool URL, database URL)."""
     database = f"sqlite:///{tmp_path_factory.mktemp('certif')}/tool.sqlite3"
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIX_LTI_")}
-    env |= {"PIX_LTI_DATABASE_URL": database, "PIX_LTI_SESSION_SECRET": SECRET,
-            "PIX_LTI_BASE_URL": f"http://127.0.0.1:{port}"}
-    process = subprocess.Popen([sys.executable, "-m", "pix_lti.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    port = free_port()
     tool = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(tool + "/healthz").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("server did not start: " + (process.stderr.read().decode() if process.stderr
-                                                                else ""))
-            time.sleep(0.2)
+    env = clean_env() | {"PIX_LTI_DATABASE_URL": database, "PIX_LTI_SESSION_SECRET": SECRET,
+                         "PIX_LTI_BASE_URL": tool}
+    with running([sys.executable, "-m", "pix_lti.cli", "serve", "--port", str(port)], env, (tool + "/healthz",)):
         yield tool, database
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:  # type: ignore[type-arg]
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def _seed(database: str) -> dict[str, int]:
@@ -122,7 +99,7 @@ def _challenge(page):  # type: ignore[no-untyped-def]
 
 
 def _answer_current(page) -> None:  # type: ignore[no-untyped-def]
-    _answer(page, _challenge(page))
+    answer(page, _challenge(page))
     page.get_by_role("button", name="Je valide").click()
 
 
