@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import socket
 import subprocess
 import time
@@ -32,17 +33,23 @@ else:
     sync_api = pytest.importorskip("playwright.sync_api")
 
 
+_GIVEN: set[int] = set()
+
+
 def free_port() -> int:
     """A free port: any, or one of PIX_LTI_TEST_PORTS ("8400-8449") when a shared machine gives a range."""
     low, _, high = os.environ.get("PIX_LTI_TEST_PORTS", "").partition("-")
-    candidates = range(int(low), int(high or low) + 1) if low.isdigit() else (0,)
+    candidates = [p for p in range(int(low), int(high or low) + 1) if p not in _GIVEN] if low.isdigit() else [0]
+    random.shuffle(candidates)
     for port in candidates:
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return s.getsockname()[1]
+            port = s.getsockname()[1]
+            _GIVEN.add(port)  # never twice in this run (a server may not have bound the last one yet)
+            return port
     raise RuntimeError(f"no free port in {low}-{high}")
 
 
