@@ -60,10 +60,11 @@ FR: dict[str, str] = {
     "certif.not_certifiable.sos": "Vous n'êtes pas renvoyé ou renvoyée : le surveillant vous donne le code du "
                                   "parcours « SOS élève non certifiable » pour travailler les compétences qui "
                                   "manquent.",
-    "certif.not_certifiable.sos_ready": "Vous n'êtes pas renvoyé ou renvoyée : votre établissement a préparé le "
-                                        "parcours « SOS élève non certifiable » pour travailler les compétences "
-                                        "qui manquent.",
-    "certif.not_certifiable.sos_join": "Commencer le parcours « SOS élève non certifiable »",
+    "certif.not_certifiable.sos_ready": "Vous n'êtes pas renvoyé ou renvoyée : votre établissement a préparé la "
+                                        "campagne « SOS élève non certifiable ». Rejoignez-la, travaillez les "
+                                        "compétences qui manquent depuis votre profil, puis envoyez-lui votre "
+                                        "profil.",
+    "certif.not_certifiable.sos_join": "Rejoindre la campagne « SOS élève non certifiable »",
     "certif.space.title": "Espace surveillant",
     "certif.space.intro": "Saisissez le numéro de la session et le mot de passe surveillant indiqués sur la "
                           "feuille de la session.",
@@ -209,8 +210,9 @@ EN: dict[str, str] = {
     "certif.not_certifiable.sos": "You are not sent away: the invigilator gives you the code of the \"SOS pupil not "
                                   "certifiable\" path to work on the missing competences.",
     "certif.not_certifiable.sos_ready": "You are not sent away: your school prepared the \"SOS pupil not "
-                                        "certifiable\" path to work on the missing competences.",
-    "certif.not_certifiable.sos_join": "Start the \"SOS pupil not certifiable\" path",
+                                        "certifiable\" campaign. Join it, work on the missing competences from "
+                                        "your profile, then send it your profile.",
+    "certif.not_certifiable.sos_join": "Join the \"SOS pupil not certifiable\" campaign",
     "certif.space.title": "Invigilator space",
     "certif.space.intro": "Type the session number and the invigilator password written on the session sheet.",
     "certif.space.password": "Invigilator password",

@@ -75,9 +75,11 @@ FR: dict[str, str] = {
     "certif.state.created": "créée", "certif.state.finalised": "finalisée",
     "certif.state.published": "résultats publiés",
     "certif.campaigns": "Élèves non certifiables",
-    "certif.campaigns.help": "Un élève qui n'est pas encore certifiable peut suivre le parcours « SOS élève non "
-                             "certifiable » : il porte sur les compétences qui manquent le plus aux élèves du centre.",
-    "certif.campaigns.sos": "Créer le parcours « SOS élève non certifiable »",
+    "certif.campaigns.help": "« SOS élève non certifiable » est une campagne de collecte de profils : l'élève "
+                             "qui n'est pas encore certifiable travaille les compétences de son profil et vous "
+                             "l'envoie (à nouveau quand il progresse) ; vous voyez qui est certifiable et combien "
+                             "de compétences manquent à chacun.",
+    "certif.campaigns.sos": "Créer la campagne « SOS élève non certifiable »",
     "certif.campaigns.rentree": "Créer un diagnostic de rentrée",
     "certif.codes": "Codes de la session",
     "certif.codes.help": "Le surveillant ouvre l'espace surveillant avec le n° de session et le mot de passe ; "
@@ -214,8 +216,9 @@ EN: dict[str, str] = {
     "certif.state.created": "created", "certif.state.finalised": "finalised",
     "certif.state.published": "results published",
     "certif.campaigns": "Pupils not certifiable yet",
-    "certif.campaigns.help": "A pupil who is not certifiable yet can follow the “SOS pupil not certifiable” "
-                             "campaign: it covers the competences the centre's pupils most lack.",
+    "certif.campaigns.help": "“SOS pupil not certifiable” is a profile-collection campaign: a pupil who is not "
+                             "certifiable yet works on the competences of their profile and sends it to you (again "
+                             "as they progress); you see who is certifiable and how many competences each misses.",
     "certif.campaigns.sos": "Create the “SOS pupil not certifiable” campaign",
     "certif.campaigns.rentree": "Create a start-of-year diagnostic",
     "certif.codes": "Session codes",
