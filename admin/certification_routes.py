@@ -1,5 +1,6 @@
 """Admin area page `/admin/certification`: the certification centres (open a school's centre by its UAI, change a
-centre's settings), on the admin area's session and page helpers; every change audited."""
+centre's settings, name or remove its staff by their GAR or LTI identity), on the admin area's session and page
+helpers; every change audited (account ids only, never a name or an identifier)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from starlette.responses import RedirectResponse, Response
 
 from admin.routes import _actor, _admin, _csrf_refused, _db, _form, _private, _to_login
 from certification import centres, repository
-from certification.access import SessionCreators
+from certification.access import SessionCreators, StaffRole
 from certification.errors import StaffRefusal
-from certification.models import SessionRow
+from certification.models import CentreRow, SessionRow
 from core import audit
 from engine.certification.records import CertificationVersion
 from web import params
@@ -20,9 +21,14 @@ from web.pages import render
 
 router = APIRouter(prefix="/admin/certification")
 PAGE = "/admin/certification"
-NOTICES = {"opened": "Centre de certification ouvert.", "saved": "Paramètres du centre enregistrés."}
+NOTICES = {"opened": "Centre de certification ouvert.", "saved": "Paramètres du centre enregistrés.",
+           "named": "Personne ajoutée aux personnels du centre.",
+           "removed": "Personne retirée des personnels du centre."}
 ERRORS = {"invalid": "Champ invalide : {detail}.", "centre_exists": "Ce centre existe déjà.",
-          "unknown": "Centre inconnu."}
+          "unknown": "Centre ou personne inconnu.",
+          "person_unknown": "Aucun compte n'a cet identifiant : la personne doit s'être connectée une fois (ENT ou "
+                            "plateforme) avant d'être nommée.",
+          "person_ambiguous": "Plusieurs plateformes connaissent cet identifiant : précisez la plateforme (issuer)."}
 
 
 def _centres(session: Session) -> list[tuple[object, int]]:
@@ -103,3 +109,90 @@ async def centre_settings(request: Request, centre_id: str) -> Response:
     except StaffRefusal as exc:
         return await _render(request, admin, exc.status, _error(exc))
     return RedirectResponse(f"{PAGE}?ok=saved", status_code=303)
+
+
+# --- a centre's staff ------------------------------------------------------------------------------------------
+
+def _staff_path(centre_id: int) -> str:
+    return f"{PAGE}/centres/{centre_id}/personnels"
+
+
+async def _render_staff(request: Request, admin, centre_id: int, status_code: int = 200,  # type: ignore[no-untyped-def]
+                        error: str | None = None) -> Response:
+    def read(session: Session):  # type: ignore[no-untyped-def]
+        return session.get(CentreRow, centre_id), centres.named_staff(session, centre_id)
+
+    centre, staff = await _db(request, read)
+    if centre is None:
+        return await _render(request, admin, 404, _error(StaffRefusal("unknown", 404)))
+    return _private(render(request, "certif/admin_staff.html", status_code=status_code, admin=admin,
+                           csrf=admin.csrf, notice=NOTICES.get(request.query_params.get("ok", "")), error=error,
+                           centre=centre, staff=staff, roles=tuple(StaffRole)))
+
+
+@router.get("/centres/{centre_id}/personnels")
+async def staff_page(request: Request, centre_id: str) -> Response:
+    admin = await _admin(request)
+    if admin is None:
+        return _to_login()
+    cid = params.record_id(centre_id)
+    if cid is None:
+        return await _render(request, admin, 404, _error(StaffRefusal("unknown", 404)))
+    return await _render_staff(request, admin, cid)
+
+
+@router.post("/centres/{centre_id}/personnels")
+async def name_staff(request: Request, centre_id: str) -> Response:
+    """Name a person (by GAR IDO or LTI `sub`, with the platform's issuer if needed) manager or member."""
+    admin = await _admin(request)
+    if admin is None:
+        return _to_login()
+    form = await _form(request, admin)
+    if form is None:
+        return _csrf_refused(request, admin)
+    cid = params.record_id(centre_id)
+    if cid is None:
+        return await _render(request, admin, 404, _error(StaffRefusal("unknown", 404)))
+
+    def apply(session: Session) -> None:
+        if session.get(CentreRow, cid) is None:
+            raise StaffRefusal("unknown", 404)
+        try:
+            role = StaffRole(form.get("role", ""))
+        except ValueError as exc:
+            raise StaffRefusal("invalid", 400, "rôle") from exc
+        account_id = centres.find_person(session, form.get("identifier", ""), form.get("issuer", ""))
+        centres.name_staff(session, cid, account_id, role)
+        audit.record(session, _actor(admin), "certification.staff.name", str(cid), account_id=account_id,
+                     role=role.value)
+        session.commit()
+
+    try:
+        await _db(request, apply)
+    except StaffRefusal as exc:
+        return await _render_staff(request, admin, cid, exc.status, _error(exc))
+    return RedirectResponse(f"{_staff_path(cid)}?ok=named", status_code=303)
+
+
+@router.post("/centres/{centre_id}/personnels/{account_id}/retirer")
+async def remove_staff(request: Request, centre_id: str, account_id: str) -> Response:
+    admin = await _admin(request)
+    if admin is None:
+        return _to_login()
+    form = await _form(request, admin)
+    if form is None:
+        return _csrf_refused(request, admin)
+    cid, aid = params.record_id(centre_id), params.record_id(account_id)
+    if cid is None or aid is None:
+        return await _render(request, admin, 404, _error(StaffRefusal("unknown", 404)))
+
+    def apply(session: Session) -> None:
+        centres.remove_staff(session, cid, aid)
+        audit.record(session, _actor(admin), "certification.staff.remove", str(cid), account_id=aid)
+        session.commit()
+
+    try:
+        await _db(request, apply)
+    except StaffRefusal as exc:
+        return await _render_staff(request, admin, cid, exc.status, _error(exc))
+    return RedirectResponse(f"{_staff_path(cid)}?ok=removed", status_code=303)
