@@ -4,7 +4,8 @@ invigilator opens the space on a tablet-sized page and confirms two pupils' pres
 leaves the page (the alert is validated: the question is replaced); Tom leaves the test and comes back through a
 new launch (the invigilator lets him back in: same question); the invigilator ends both tests; the head finalises
 the session through the staff pages and sees the results. The third pupil, not certifiable, is pointed to the SOS
-campaign the head created in one click, joins it and sends his profile; its dashboard shows what he misses. Sessions are opened by signed session cookies (the launch itself is tested elsewhere)."""
+campaign the head created in one click, joins it and sends his profile; its dashboard shows what he misses.
+Sessions are opened by signed session cookies (the launch itself is tested elsewhere)."""
 
 from __future__ import annotations
 
