@@ -4,6 +4,9 @@ helpers; every change audited (account ids only, never a name or an identifier).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from fastapi import APIRouter, Request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -48,6 +51,31 @@ def _error(exc: StaffRefusal) -> str:
     return ERRORS.get(exc.code, "Action impossible ({code}).").format(detail=exc.detail, code=exc.code)
 
 
+async def _posted(request: Request) -> tuple[Any, dict[str, str]] | Response:
+    """A POST of this page: the admin session and the form whose CSRF token matched, or the page to answer."""
+    admin = await _admin(request)
+    if admin is None:
+        return _to_login()
+    form = await _form(request, admin)
+    if form is None:
+        return _csrf_refused(request, admin)
+    return admin, form
+
+
+async def _apply(request: Request, work: Callable[[Session], None], done: str,
+                 refused: Callable[[StaffRefusal], Awaitable[Response]]) -> Response:
+    """Run the change (use case and audit entry) in one transaction; a refusal's page, else the redirect."""
+    def run(session: Session) -> None:
+        work(session)
+        session.commit()
+
+    try:
+        await _db(request, run)
+    except StaffRefusal as exc:
+        return await refused(exc)
+    return RedirectResponse(done, status_code=303)
+
+
 @router.get("")
 async def centres_page(request: Request) -> Response:
     admin = await _admin(request)
@@ -58,36 +86,29 @@ async def centres_page(request: Request) -> Response:
 
 @router.post("/centres")
 async def open_centre(request: Request) -> Response:
-    admin = await _admin(request)
-    if admin is None:
-        return _to_login()
-    form = await _form(request, admin)
-    if form is None:
-        return _csrf_refused(request, admin)
+    posted = await _posted(request)
+    if isinstance(posted, Response):
+        return posted
+    admin, form = posted
     name = params.text(form.get("name", ""), 512)
 
-    def apply(session: Session) -> None:
+    def work(session: Session) -> None:
         centre = centres.open_school_centre(session, form.get("uai", ""), name or "", None)
         audit.record(session, _actor(admin), "certification.centre.open", centre.uai, name=centre.name)
-        session.commit()
 
-    try:
-        await _db(request, apply)
-    except StaffRefusal as exc:
-        return await _render(request, admin, exc.status, _error(exc))
-    return RedirectResponse(f"{PAGE}?ok=opened", status_code=303)
+    return await _apply(request, work, f"{PAGE}?ok=opened",
+                        lambda exc: _render(request, admin, exc.status, _error(exc)))
 
 
 @router.post("/centres/{centre_id}")
 async def centre_settings(request: Request, centre_id: str) -> Response:
-    admin = await _admin(request)
-    if admin is None:
-        return _to_login()
-    form = await _form(request, admin)
-    if form is None:
-        return _csrf_refused(request, admin)
+    posted = await _posted(request)
+    if isinstance(posted, Response):
+        return posted
+    admin, form = posted
     cid = params.record_id(centre_id)
-    try:
+
+    def work(session: Session) -> None:
         if cid is None:
             raise StaffRefusal("unknown", 404)
         try:
@@ -97,18 +118,13 @@ async def centre_settings(request: Request, centre_id: str) -> Response:
                 params.text(form.get("address", ""), 512))
         except ValueError as exc:
             raise StaffRefusal("invalid", 400, "paramètres") from exc
+        centre = centres.change_settings(session, cid, settings, None)
+        audit.record(session, _actor(admin), "certification.centre.settings", str(centre.id),
+                     version=centre.version, publication=centre.publication,
+                     session_creators=centre.session_creators)
 
-        def apply(session: Session) -> None:
-            centre = centres.change_settings(session, cid, settings, None)
-            audit.record(session, _actor(admin), "certification.centre.settings", str(centre.id),
-                         version=centre.version, publication=centre.publication,
-                         session_creators=centre.session_creators)
-            session.commit()
-
-        await _db(request, apply)
-    except StaffRefusal as exc:
-        return await _render(request, admin, exc.status, _error(exc))
-    return RedirectResponse(f"{PAGE}?ok=saved", status_code=303)
+    return await _apply(request, work, f"{PAGE}?ok=saved",
+                        lambda exc: _render(request, admin, exc.status, _error(exc)))
 
 
 # --- a centre's staff ------------------------------------------------------------------------------------------
@@ -144,17 +160,15 @@ async def staff_page(request: Request, centre_id: str) -> Response:
 @router.post("/centres/{centre_id}/personnels")
 async def name_staff(request: Request, centre_id: str) -> Response:
     """Name a person (by GAR IDO or LTI `sub`, with the platform's issuer if needed) manager or member."""
-    admin = await _admin(request)
-    if admin is None:
-        return _to_login()
-    form = await _form(request, admin)
-    if form is None:
-        return _csrf_refused(request, admin)
+    posted = await _posted(request)
+    if isinstance(posted, Response):
+        return posted
+    admin, form = posted
     cid = params.record_id(centre_id)
     if cid is None:
         return await _render(request, admin, 404, _error(StaffRefusal("unknown", 404)))
 
-    def apply(session: Session) -> None:
+    def work(session: Session) -> None:
         if session.get(CentreRow, cid) is None:
             raise StaffRefusal("unknown", 404)
         try:
@@ -165,34 +179,24 @@ async def name_staff(request: Request, centre_id: str) -> Response:
         centres.name_staff(session, cid, account_id, role)
         audit.record(session, _actor(admin), "certification.staff.name", str(cid), account_id=account_id,
                      role=role.value)
-        session.commit()
 
-    try:
-        await _db(request, apply)
-    except StaffRefusal as exc:
-        return await _render_staff(request, admin, cid, exc.status, _error(exc))
-    return RedirectResponse(f"{_staff_path(cid)}?ok=named", status_code=303)
+    return await _apply(request, work, f"{_staff_path(cid)}?ok=named",
+                        lambda exc: _render_staff(request, admin, cid, exc.status, _error(exc)))
 
 
 @router.post("/centres/{centre_id}/personnels/{account_id}/retirer")
 async def remove_staff(request: Request, centre_id: str, account_id: str) -> Response:
-    admin = await _admin(request)
-    if admin is None:
-        return _to_login()
-    form = await _form(request, admin)
-    if form is None:
-        return _csrf_refused(request, admin)
+    posted = await _posted(request)
+    if isinstance(posted, Response):
+        return posted
+    admin, _form_fields = posted
     cid, aid = params.record_id(centre_id), params.record_id(account_id)
     if cid is None or aid is None:
         return await _render(request, admin, 404, _error(StaffRefusal("unknown", 404)))
 
-    def apply(session: Session) -> None:
+    def work(session: Session) -> None:
         centres.remove_staff(session, cid, aid)
         audit.record(session, _actor(admin), "certification.staff.remove", str(cid), account_id=aid)
-        session.commit()
 
-    try:
-        await _db(request, apply)
-    except StaffRefusal as exc:
-        return await _render_staff(request, admin, cid, exc.status, _error(exc))
-    return RedirectResponse(f"{_staff_path(cid)}?ok=removed", status_code=303)
+    return await _apply(request, work, f"{_staff_path(cid)}?ok=removed",
+                        lambda exc: _render_staff(request, admin, cid, exc.status, _error(exc)))
