@@ -20,18 +20,14 @@ from certification.models import CentreRow, SessionRow
 from core import audit
 from engine.certification.records import CertificationVersion
 from web import params
+from web.i18n import translator
+from web.locale import request_locale
 from web.pages import render
 
 router = APIRouter(prefix="/admin/certification")
 PAGE = "/admin/certification"
-NOTICES = {"opened": "Centre de certification ouvert.", "saved": "Paramètres du centre enregistrés.",
-           "named": "Personne ajoutée aux personnels du centre.",
-           "removed": "Personne retirée des personnels du centre."}
-ERRORS = {"invalid": "Champ invalide : {detail}.", "centre_exists": "Ce centre existe déjà.",
-          "unknown": "Centre ou personne inconnu.",
-          "person_unknown": "Aucun compte n'a cet identifiant : la personne doit s'être connectée une fois (ENT ou "
-                            "plateforme) avant d'être nommée.",
-          "person_ambiguous": "Plusieurs plateformes connaissent cet identifiant : précisez la plateforme (issuer)."}
+NOTICES = ("opened", "saved", "named", "removed")  # `?ok=<name>`: the notice `admin.certif.notice.<name>`
+ERRORS = ("invalid", "centre_exists", "unknown", "person_unknown", "person_ambiguous")  # `admin.certif.error.<code>`
 
 
 def _centres(session: Session) -> list[tuple[object, int]]:
@@ -43,12 +39,18 @@ def _centres(session: Session) -> list[tuple[object, int]]:
 async def _render(request: Request, admin, status_code: int = 200, error: str | None = None) -> Response:  # type: ignore[no-untyped-def]
     rows = await _db(request, _centres)
     return _private(render(request, "certif/admin_centres.html", status_code=status_code, admin=admin,
-                           csrf=admin.csrf, notice=NOTICES.get(request.query_params.get("ok", "")), rows=rows,
+                           csrf=admin.csrf, notice=_notice(request), rows=rows,
                            error=error, versions=tuple(CertificationVersion), creators=tuple(SessionCreators)))
 
 
-def _error(exc: StaffRefusal) -> str:
-    return ERRORS.get(exc.code, "Action impossible ({code}).").format(detail=exc.detail, code=exc.code)
+def _notice(request: Request) -> str | None:
+    ok = request.query_params.get("ok", "")
+    return translator(request_locale(request))(f"admin.certif.notice.{ok}") if ok in NOTICES else None
+
+
+def _error(request: Request, exc: StaffRefusal) -> str:
+    key = f"admin.certif.error.{exc.code}" if exc.code in ERRORS else "admin.certif.error.other"
+    return translator(request_locale(request))(key, detail=exc.detail, code=exc.code)
 
 
 async def _posted(request: Request) -> tuple[Any, dict[str, str]] | Response:
@@ -97,7 +99,7 @@ async def open_centre(request: Request) -> Response:
         audit.record(session, _actor(admin), "certification.centre.open", centre.uai, name=centre.name)
 
     return await _apply(request, work, f"{PAGE}?ok=opened",
-                        lambda exc: _render(request, admin, exc.status, _error(exc)))
+                        lambda exc: _render(request, admin, exc.status, _error(request, exc)))
 
 
 @router.post("/centres/{centre_id}")
@@ -124,7 +126,7 @@ async def centre_settings(request: Request, centre_id: str) -> Response:
                      session_creators=centre.session_creators)
 
     return await _apply(request, work, f"{PAGE}?ok=saved",
-                        lambda exc: _render(request, admin, exc.status, _error(exc)))
+                        lambda exc: _render(request, admin, exc.status, _error(request, exc)))
 
 
 # --- a centre's staff ------------------------------------------------------------------------------------------
@@ -140,9 +142,9 @@ async def _render_staff(request: Request, admin, centre_id: int, status_code: in
 
     centre, staff = await _db(request, read)
     if centre is None:
-        return await _render(request, admin, 404, _error(StaffRefusal("unknown", 404)))
+        return await _render(request, admin, 404, _error(request, StaffRefusal("unknown", 404)))
     return _private(render(request, "certif/admin_staff.html", status_code=status_code, admin=admin,
-                           csrf=admin.csrf, notice=NOTICES.get(request.query_params.get("ok", "")), error=error,
+                           csrf=admin.csrf, notice=_notice(request), error=error,
                            centre=centre, staff=staff, roles=tuple(StaffRole)))
 
 
@@ -153,7 +155,7 @@ async def staff_page(request: Request, centre_id: str) -> Response:
         return _to_login()
     cid = params.record_id(centre_id)
     if cid is None:
-        return await _render(request, admin, 404, _error(StaffRefusal("unknown", 404)))
+        return await _render(request, admin, 404, _error(request, StaffRefusal("unknown", 404)))
     return await _render_staff(request, admin, cid)
 
 
@@ -166,7 +168,7 @@ async def name_staff(request: Request, centre_id: str) -> Response:
     admin, form = posted
     cid = params.record_id(centre_id)
     if cid is None:
-        return await _render(request, admin, 404, _error(StaffRefusal("unknown", 404)))
+        return await _render(request, admin, 404, _error(request, StaffRefusal("unknown", 404)))
 
     def work(session: Session) -> None:
         if session.get(CentreRow, cid) is None:
@@ -181,7 +183,7 @@ async def name_staff(request: Request, centre_id: str) -> Response:
                      role=role.value)
 
     return await _apply(request, work, f"{_staff_path(cid)}?ok=named",
-                        lambda exc: _render_staff(request, admin, cid, exc.status, _error(exc)))
+                        lambda exc: _render_staff(request, admin, cid, exc.status, _error(request, exc)))
 
 
 @router.post("/centres/{centre_id}/personnels/{account_id}/retirer")
@@ -192,11 +194,11 @@ async def remove_staff(request: Request, centre_id: str, account_id: str) -> Res
     admin, _form_fields = posted
     cid, aid = params.record_id(centre_id), params.record_id(account_id)
     if cid is None or aid is None:
-        return await _render(request, admin, 404, _error(StaffRefusal("unknown", 404)))
+        return await _render(request, admin, 404, _error(request, StaffRefusal("unknown", 404)))
 
     def work(session: Session) -> None:
         centres.remove_staff(session, cid, aid)
         audit.record(session, _actor(admin), "certification.staff.remove", str(cid), account_id=aid)
 
     return await _apply(request, work, f"{_staff_path(cid)}?ok=removed",
-                        lambda exc: _render_staff(request, admin, cid, exc.status, _error(exc)))
+                        lambda exc: _render_staff(request, admin, cid, exc.status, _error(request, exc)))

@@ -45,7 +45,7 @@ def retry(session: Session, actor: str, ids: list[int] | None) -> int:
     it immediately, with the number revived."""
     revived = outbox.retry_dead(session, ids=ids)
     if not revived:
-        raise AdminError("Aucun envoi en échec définitif à relancer.")
+        raise AdminError("Aucun envoi en échec définitif à relancer.", "nothing_to_retry")
     audit.record(session, actor, "grades.retry", "grades-outbox", ids=ids or "all", revived=revived)
     session.commit()
     return revived

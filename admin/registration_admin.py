@@ -14,41 +14,54 @@ from lti_tool.registrations import RegistrationView
 
 
 class AdminError(ValueError):
-    """A French message for the administrator; nothing was changed."""
+    """A French message for the administrator (the CLI prints it); nothing was changed. `code` and `values` let a
+    page word it in its own language (`admin.error.<code>` in web/locales; `field`: `admin.field.<field>`)."""
+
+    def __init__(self, message: str, code: str = "", **values: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
-def check_endpoint(url: str, what: str) -> str:
+def check_endpoint(url: str, what: str, field: str = "") -> str:
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise AdminError(f"{what} : une adresse absolue est attendue (https://...).")
+        raise AdminError(f"{what} : une adresse absolue est attendue (https://...).", "not_absolute",
+                         what=what, field=field)
     if parts.scheme == "http" and parts.hostname not in ("localhost", "127.0.0.1", "::1"):
-        raise AdminError(f"{what} : HTTPS est obligatoire (HTTP seulement sur localhost).")
+        raise AdminError(f"{what} : HTTPS est obligatoire (HTTP seulement sur localhost).", "https_required",
+                         what=what, field=field)
     return url
 
 
-def _text(value: str, what: str, max_len: int = 255) -> str:
+def _text(value: str, what: str, field: str, max_len: int = 255) -> str:
     value = (value or "").strip()
     if not value:
-        raise AdminError(f"{what} : valeur obligatoire.")
+        raise AdminError(f"{what} : valeur obligatoire.", "required", what=what, field=field)
     if len(value) > max_len:
-        raise AdminError(f"{what} : {max_len} caractères au plus.")
+        raise AdminError(f"{what} : {max_len} caractères au plus.", "too_long", what=what, field=field,
+                         max=max_len)
     return value
 
 
 def _found(view: RegistrationView | None | bool, registration_id: int) -> None:
     if view is None or view is False:
-        raise AdminError(f"Aucune plateforme n° {registration_id}.")
+        raise AdminError(f"Aucune plateforme n° {registration_id}.", "no_registration", id=registration_id)
+
+
+def _fields(client_id: str, auth_login_url: str, auth_token_url: str, keyset_url: str) -> dict[str, str]:
+    return dict(client_id=_text(client_id, "Identifiant client", "client_id"),
+                auth_login_url=check_endpoint(auth_login_url, "Adresse d'authentification", "auth_login_url"),
+                auth_token_url=check_endpoint(auth_token_url, "Adresse des jetons", "auth_token_url"),
+                keyset_url=check_endpoint(keyset_url, "Clés publiques (JWKS)", "keyset_url"))
 
 
 def add(session: Session, actor: str, *, issuer: str, client_id: str, auth_login_url: str, auth_token_url: str,
         keyset_url: str, deployment_ids: list[str]) -> RegistrationView:
-    issuer = check_endpoint(issuer, "Émetteur (issuer)")
-    fields = dict(client_id=_text(client_id, "Identifiant client"),
-                  auth_login_url=check_endpoint(auth_login_url, "Adresse d'authentification"),
-                  auth_token_url=check_endpoint(auth_token_url, "Adresse des jetons"),
-                  keyset_url=check_endpoint(keyset_url, "Clés publiques (JWKS)"))
-    deps = [_text(d, "Déploiement") for d in deployment_ids if d.strip()]
+    issuer = check_endpoint(issuer, "Émetteur (issuer)", "issuer")
+    fields = _fields(client_id, auth_login_url, auth_token_url, keyset_url)
+    deps = [_text(d, "Déploiement", "deployment") for d in deployment_ids if d.strip()]
     view = repo.add_registration(session, issuer=issuer, deployment_ids=deps, commit=False, **fields)
     audit.record(session, actor, "registration.add", f"registration:{view.id}", issuer=issuer, deployments=deps,
                  **fields)
@@ -60,10 +73,7 @@ def edit(session: Session, actor: str, registration_id: int, *, client_id: str, 
          auth_token_url: str, keyset_url: str) -> RegistrationView:
     before = repo.get_registration(session, registration_id)
     _found(before, registration_id)
-    fields = dict(client_id=_text(client_id, "Identifiant client"),
-                  auth_login_url=check_endpoint(auth_login_url, "Adresse d'authentification"),
-                  auth_token_url=check_endpoint(auth_token_url, "Adresse des jetons"),
-                  keyset_url=check_endpoint(keyset_url, "Clés publiques (JWKS)"))
+    fields = _fields(client_id, auth_login_url, auth_token_url, keyset_url)
     try:
         view = repo.update_registration(session, registration_id, **fields)
         assert before is not None and view is not None
@@ -72,7 +82,7 @@ def edit(session: Session, actor: str, registration_id: int, *, client_id: str, 
         session.commit()
     except IntegrityError as exc:
         session.rollback()
-        raise AdminError("Une autre plateforme a déjà cet émetteur et cet identifiant client.") from exc
+        raise AdminError("Une autre plateforme a déjà cet émetteur et cet identifiant client.", "duplicate") from exc
     return view
 
 
@@ -93,7 +103,7 @@ def delete_if_unused(session: Session, actor: str, registration_id: int) -> Regi
     used = repo.registration_usage(session, registration_id)
     if used:
         raise AdminError(f"Cette plateforme a déjà servi ({used} compte(s), cours ou activité(s)) : elle ne peut pas "
-                         "être supprimée. Désactivez-la plutôt.")
+                         "être supprimée. Désactivez-la plutôt.", "used", n=used)
     repo.delete_registration(session, registration_id)
     audit.record(session, actor, "registration.delete", f"registration:{registration_id}", issuer=view.issuer,
                  client_id=view.client_id, deployments=sorted(view.deployment_ids))
@@ -102,10 +112,11 @@ def delete_if_unused(session: Session, actor: str, registration_id: int) -> Regi
 
 
 def add_deployment(session: Session, actor: str, registration_id: int, deployment_id: str) -> RegistrationView:
-    deployment_id = _text(deployment_id, "Déploiement")
+    deployment_id = _text(deployment_id, "Déploiement", "deployment")
     _found(repo.get_registration(session, registration_id), registration_id)
     if not repo.add_deployment(session, registration_id, deployment_id):
-        raise AdminError(f"Le déploiement « {deployment_id} » est déjà enregistré.")
+        raise AdminError(f"Le déploiement « {deployment_id} » est déjà enregistré.", "deployment_exists",
+                         deployment=deployment_id)
     audit.record(session, actor, "deployment.add", f"registration:{registration_id}", deployment_id=deployment_id)
     session.commit()
     view = repo.get_registration(session, registration_id)
@@ -118,9 +129,11 @@ def remove_deployment(session: Session, actor: str, registration_id: int, deploy
     _found(view, registration_id)
     assert view is not None
     if deployment_id not in view.deployment_ids:
-        raise AdminError(f"Le déploiement « {deployment_id} » n'existe pas pour cette plateforme.")
+        raise AdminError(f"Le déploiement « {deployment_id} » n'existe pas pour cette plateforme.",
+                         "deployment_unknown", deployment=deployment_id)
     if repo.deployment_usage(session, view.issuer, {deployment_id}):
-        raise AdminError(f"Le déploiement « {deployment_id} » a déjà servi (cours ou activités) : il est conservé.")
+        raise AdminError(f"Le déploiement « {deployment_id} » a déjà servi (cours ou activités) : il est conservé.",
+                         "deployment_used", deployment=deployment_id)
     repo.remove_deployment(session, registration_id, deployment_id)
     audit.record(session, actor, "deployment.remove", f"registration:{registration_id}", deployment_id=deployment_id)
     session.commit()

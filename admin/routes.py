@@ -37,6 +37,8 @@ from lti_tool.launch.launch_log import recent_launch_events
 from lti_tool.models import ToolKey
 from lti_tool.registrations import get_registration, list_registrations, registration_usage
 from web import params
+from web.i18n import Translator, translator
+from web.locale import request_locale
 from web.pages import render
 from web.security import content_security_policy
 from web.state import ToolState
@@ -45,18 +47,26 @@ router = APIRouter(prefix="/admin")
 log = logging.getLogger("admin")
 T = TypeVar("T")
 
-NOTICES = {
-    "host-approved": "Plateforme approuvée : elle peut maintenant s'enregistrer par /lti/register.",
-    "host-refused": "Plateforme refusée pour l'enregistrement dynamique.",
-    "added": "Plateforme enregistrée.", "saved": "Modifications enregistrées.", "enabled": "Plateforme activée.",
-    "disabled": "Plateforme désactivée : ses lancements sont refusés, ses sessions ouvertes terminées, ses envois "
-                "de notes mis en attente.",
-    "deleted": "Plateforme supprimée.",
-    "dep-added": "Déploiement ajouté.", "dep-removed": "Déploiement retiré.",
-    "rotated": "Nouvelle clé de signature en service ; les précédentes restent publiées pendant la période de grâce.",
-    "retried": "Envois relancés.",
-    "unlinked": "Liaison défaite : chaque compte a retrouvé les données qu'il avait avant la liaison.",
-}
+# `?ok=<name>` after an action: the notice `admin.notice.<name>` (web/locales), in the page's language
+NOTICES = ("host-approved", "host-refused", "added", "saved", "enabled", "disabled", "deleted", "dep-added",
+           "dep-removed", "rotated", "retried", "unlinked")
+
+
+def _admin_error(request: Request, exc: AdminError) -> str:
+    """An operation's refusal in the page's language (its French text when it has no code)."""
+    if not exc.code:
+        return str(exc)
+    t = _t(request)
+    values = dict(exc.values)
+    if values.get("field"):
+        values["what"] = t(f"admin.field.{values['field']}")
+    return t(f"admin.error.{exc.code}", **values)
+
+
+def _t(request: Request) -> Translator:
+    """The administration's words in the request's language: the switch (`?lang=`, remembered), else the
+    browser's (`Accept-Language`); French first."""
+    return translator(request_locale(request))
 
 
 def _state(request: Request) -> ToolState:
@@ -112,9 +122,11 @@ def _private(response: Response) -> Response:
 
 
 def _page(request: Request, admin: AdminSession, name: str, status_code: int = 200, **context: Any) -> Response:
-    notice = NOTICES.get(request.query_params.get("ok", ""))
+    t = _t(request)
+    ok = request.query_params.get("ok", "")
+    notice = t(f"admin.notice.{ok}") if ok in NOTICES else None
     return _private(render(request, f"admin/{name}", status_code=status_code, admin=admin, csrf=admin.csrf,
-                           notice=notice, **context))
+                           notice=notice, t=t, **context))
 
 
 async def _form(request: Request, admin: AdminSession) -> dict[str, str] | None:
@@ -129,7 +141,7 @@ async def _form(request: Request, admin: AdminSession) -> dict[str, str] | None:
 
 def _csrf_refused(request: Request, admin: AdminSession) -> Response:
     return _page(request, admin, "error.html", status_code=403,
-                 message="Le formulaire a expiré ou ne vient pas de cette page (jeton CSRF). Rechargez la page.")
+                 message=_t(request)("admin.refused.csrf"))
 
 
 def _actor(admin: AdminSession) -> str:
@@ -140,7 +152,8 @@ def _actor(admin: AdminSession) -> str:
 
 def _login_page(request: Request, codec: AdminCodec, status_code: int = 200, error: str | None = None) -> Response:
     token, cookie = codec.new_login_form()
-    response = _private(render(request, "admin/login.html", status_code=status_code, csrf=token, error=error))
+    response = _private(render(request, "admin/login.html", status_code=status_code, csrf=token, error=error,
+                               t=_t(request)))
     set_admin_cookie(response, LOGIN_COOKIE, cookie, LOGIN_FORM_SECONDS, _state(request).settings.secure_cookies)
     return response
 
@@ -160,21 +173,23 @@ async def login(request: Request) -> Response:
     except Exception:
         form = {}
     if not codec.check_login_form(request.cookies.get(LOGIN_COOKIE), form.get("csrf")):
-        return _login_page(request, codec, 403, "Le formulaire a expiré. Saisissez à nouveau vos identifiants.")
+        return _login_page(request, codec, 403, _t(request)("admin.login.expired"))
     username, password = form.get("username", "")[:128], form.get("password", "")[:1024]
     address = request.client.host if request.client else "-"
     wait = await throttle.seconds_locked(state.store, username, address)
     if wait:
         log.warning("admin login delayed %s s for %r from %s", wait, username, address)
-        delay = f"{wait} seconde(s)" if wait < 60 else f"{wait // 60 + 1} minute(s)"
-        response = _login_page(request, codec, 429, f"Trop d'essais infructueux : réessayez dans {delay}.")
+        t = _t(request)
+        message = (t("admin.login.too_many_seconds", n=wait) if wait < 60
+                   else t("admin.login.too_many_minutes", n=wait // 60 + 1))
+        response = _login_page(request, codec, 429, message)
         response.headers["retry-after"] = str(wait)
         return response
     account = await _db(request, lambda s: accounts.authenticate(s, username, password))
     if account is None:
         await throttle.record_failure(state.store, username, address)
         log.info("admin login failed for %r from %s", username, address)
-        return _login_page(request, codec, 401, "Identifiant ou mot de passe incorrect.")
+        return _login_page(request, codec, 401, _t(request)("admin.login.wrong"))
     await throttle.clear_username(state.store, username)
     _, cookie = codec.new_session(account.id, account.username, account.session_generation)
     response = RedirectResponse("/admin/", status_code=303)
@@ -228,14 +243,14 @@ async def registration_host_decision(request: Request) -> Response:
     decision = form.get("decision")
     try:
         if decision not in ("approve", "refuse"):
-            raise ValueError("décision inconnue")
+            raise ValueError(_t(request)("admin.refused.unknown_decision"))
         await _db(request, lambda s: host_approvals.decide(s, form.get("host", ""), decision == "approve",
                                                            _actor(admin)))
     except ValueError as exc:
         regs = await _db(request, list_registrations)
         hosts = await _db(request, host_approvals.list_requests)
         return _page(request, admin, "registrations.html", status_code=400, registrations=regs, hosts=hosts,
-                     error=f"Décision impossible : {exc}.", values={},
+                     error=_t(request)("admin.refused.decision", reason=exc), values={},
                      base_url=_state(request).settings.base_url.rstrip("/"))
     return RedirectResponse(f"/admin/registrations?ok=host-{decision}d", status_code=303)
 
@@ -255,8 +270,9 @@ async def registration_add(request: Request) -> Response:
     except AdminError as exc:
         regs = await _db(request, list_registrations)
         hosts = await _db(request, host_approvals.list_requests)
-        return _page(request, admin, "registrations.html", status_code=400, registrations=regs, error=str(exc),
-                     values=form, hosts=hosts, base_url=_state(request).settings.base_url.rstrip("/"))
+        return _page(request, admin, "registrations.html", status_code=400, registrations=regs,
+                     error=_admin_error(request, exc), values=form, hosts=hosts,
+                     base_url=_state(request).settings.base_url.rstrip("/"))
     return RedirectResponse(f"/admin/registrations/{view.id}?ok=added", status_code=303)
 
 
@@ -268,12 +284,13 @@ async def _registration_page(request: Request, admin: AdminSession, registration
     reg, usage = await _db(request, load)
     if reg is None:
         return _page(request, admin, "error.html", status_code=404,
-                     message=f"Aucune plateforme n° {registration_id}.")
+                     message=_t(request)("admin.refused.no_registration", id=registration_id))
     return _page(request, admin, "registration.html", status_code=status_code, reg=reg, usage=usage, error=error)
 
 
 def _no_such_registration(request: Request, admin: AdminSession) -> Response:
-    return _page(request, admin, "error.html", status_code=404, message="Aucune plateforme à cette adresse.")
+    return _page(request, admin, "error.html", status_code=404,
+                 message=_t(request)("admin.refused.no_such_registration"))
 
 
 @router.get("/registrations/{registration_id}")
@@ -308,12 +325,12 @@ async def registration_action(request: Request, registration_id: str, action: st
     if (parsed := params.record_id(registration_id)) is None:
         return _no_such_registration(request, admin)
     if action not in _ACTIONS:
-        return _page(request, admin, "error.html", status_code=404, message="Action inconnue.")
+        return _page(request, admin, "error.html", status_code=404, message=_t(request)("admin.refused.unknown_action"))
     operation, notice = _ACTIONS[action]
     try:
         await _db(request, lambda s: operation(s, _actor(admin), parsed, form))
     except AdminError as exc:
-        return await _registration_page(request, admin, parsed, status_code=400, error=str(exc))
+        return await _registration_page(request, admin, parsed, status_code=400, error=_admin_error(request, exc))
     target = "/admin/registrations" if action == "delete" else f"/admin/registrations/{parsed}"
     return RedirectResponse(f"{target}?ok={notice}", status_code=303)
 
@@ -341,11 +358,11 @@ async def grades_retry(request: Request) -> Response:
         return _csrf_refused(request, admin)
     ids = params.id_list(form.get("ids", ""))
     if ids is None:
-        return _page(request, admin, "error.html", status_code=400, message="Liste d'envois illisible.")
+        return _page(request, admin, "error.html", status_code=400, message=_t(request)("admin.refused.bad_ids"))
     try:
         await _db(request, lambda s: grades_view.retry(s, _actor(admin), ids or None))
     except AdminError as exc:
-        return _page(request, admin, "error.html", status_code=400, message=str(exc))
+        return _page(request, admin, "error.html", status_code=400, message=_admin_error(request, exc))
     return RedirectResponse("/admin/grades?ok=retried", status_code=303)
 
 
@@ -407,7 +424,7 @@ async def unlink(request: Request) -> Response:
         return _csrf_refused(request, admin)
     account_id = params.record_id(request.path_params.get("account_id"))
     if account_id is None:
-        return _page(request, admin, "error.html", status_code=404, message="Ce compte n'existe pas.")
+        return _page(request, admin, "error.html", status_code=404, message=_t(request)("admin.refused.no_account"))
     referential = default_referential()
 
     def work(session: Session) -> None:
@@ -417,5 +434,6 @@ async def unlink(request: Request) -> Response:
     try:
         await _db(request, work)
     except LinkError:
-        return _page(request, admin, "error.html", status_code=404, message="Ce compte n'est relié à aucun autre.")
+        return _page(request, admin, "error.html", status_code=404,
+                     message=_t(request)("admin.refused.not_linked"))
     return RedirectResponse("/admin/liaisons?ok=unlinked", status_code=303)

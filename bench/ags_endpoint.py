@@ -7,7 +7,8 @@ benchmark and the worker crash test. It shares no code with lti_tool.
   tool's JWKS file; tokens last --token-lifetime seconds.
 - POST /ags/lineitems/{n}/lineitem/scores: a score (bearer token required); the gradebook keeps the
   latest timestamp per (line item, user) and answers 409 to a timestamp that is not strictly newer.
-- GET /_stats, GET /_gradebook, POST /_control {"score_delay": s}: for the test harness.
+- GET /_stats, GET /_gradebook, GET /_posts (score POSTs received per line item and user, accepted or not),
+  POST /_control {"score_delay": s}: for the test harness.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Endpoint:
         self.score_delay = score_delay
         self.tokens: dict[str, float] = {}
         self.grades: dict[tuple[str, str], dict[str, Any]] = {}
+        self.posts: dict[tuple[str, str], int] = {}  # authorized score POSTs per (line item, user)
         self.stats = {"token_requests": 0, "score_posts": 0, "accepted": 0, "conflicts": 0, "refused": 0}
 
     def token(self, body: bytes) -> tuple[int, dict[str, Any]]:
@@ -67,6 +69,7 @@ class Endpoint:
             await asyncio.sleep(self.score_delay)
         score = json.loads(body)
         key = (path[: -len("/scores")], str(score["userId"]))
+        self.posts[key] = self.posts.get(key, 0) + 1
         stamp = datetime.fromisoformat(score["timestamp"])
         previous = self.grades.get(key)
         if previous is not None and datetime.fromisoformat(previous["timestamp"]) >= stamp:
@@ -103,6 +106,9 @@ def make_app(endpoint: Endpoint):  # type: ignore[no-untyped-def]
             status, payload = 200, {**endpoint.stats, "grades": len(endpoint.grades)}
         elif path == "/_gradebook":
             status, payload = 200, {"grades": [{"lineitem": k[0], **v} for k, v in endpoint.grades.items()]}
+        elif path == "/_posts":
+            status, payload = 200, {"posts": [{"lineitem": k[0], "userId": k[1], "count": n}
+                                              for k, n in endpoint.posts.items()]}
         elif method == "POST" and path == "/_control":
             endpoint.score_delay = float(json.loads(body).get("score_delay", 0))
             status, payload = 200, {}

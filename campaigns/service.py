@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from campaigns import access, dashboard, use_cases
+from campaigns import repository as repo
 from campaigns.models import CampaignRow, Organisation
 from core.links import profile_account_id
 from engine.campaigns.participation import CampaignError
@@ -139,7 +140,20 @@ class CampaignService:
         with self.sessions.begin() as session:
             account_id = profile_account_id(session, account_id)  # a linked account uses its profile
             return use_cases.participation_view(session, self.referential, account_id, _pid(participation_id),
-                                                now=self.clock(), config=self.config)
+                                                now=self.clock(), config=self.config, assessment_id=self.new_id(),
+                                                seed=self.new_seed(), strategy=self.strategy)
+
+    def joined(self, account_id: int, code: str) -> str | None:
+        """The account's current participation in the campaign of this code, if it already joined (None if not,
+        or if the code is unknown)."""
+        with self.sessions.begin() as session:
+            account_id = profile_account_id(session, account_id)  # a linked account uses its profile
+            try:
+                campaign = use_cases.find_by_code(session, code)
+            except CampaignError:
+                return None
+            found = repo.latest_participation(session, campaign.id, account_id)
+            return None if found is None else found.id
 
     def share(self, account_id: int, participation_id: str) -> None:
         with self.sessions.begin() as session:

@@ -34,7 +34,7 @@ from engine.campaigns.target_profile import (
     skills_of_tubes,
     stages_to_json,
 )
-from engine.competence_test import Step
+from engine.competence_test import LearnerRecord, Step
 from engine.config import DEFAULT_CONFIG, EngineConfig
 from engine.knowledge import current_knowledge
 from engine.profile import Profile, build_profile
@@ -184,11 +184,20 @@ def start_test(session: Session, referential: Referential, account_id: int, part
     if row.status != ParticipationStatus.STARTED:
         raise CampaignError(CampaignRefusal.ALREADY_COMPLETED, "this campaign test is over")
     record = learning_repo.load_record(session, account_id)
+    return _begin(session, referential, row, campaign, profile, record, now=now, assessment_id=assessment_id,
+                  seed=seed, strategy=strategy, config=config)
+
+
+def _begin(session: Session, referential: Referential, row: ParticipationRow, campaign: CampaignRow,
+           profile: TargetProfile, record: LearnerRecord, *, now: datetime, assessment_id: str, seed: str,
+           strategy: str, config: EngineConfig, only_if_nothing_to_ask: bool = False) -> Step:
+    """The engine starts (or resumes) the test; a new assessment is stored, and the participation completed at
+    once when the profile already knows every target skill. `only_if_nothing_to_ask`: store nothing unless so."""
     step = start_campaign_test(referential, record, profile.skills, participation_id=row.id, now=now,
                                assessment_id=assessment_id, seed=seed, improving=row.attempt > 1,
                                strategy=strategy, config=config)
-    if step.assessment.id == assessment_id:
-        learning_repo.insert_assessment(session, account_id, step.assessment,
+    if step.assessment.id == assessment_id and (step.assessment.is_completed or not only_if_nothing_to_ask):
+        learning_repo.insert_assessment(session, row.account_id, step.assessment,
                                         handed_out_at=clock_start(referential, step.assessment, now))
         row.assessment_id = assessment_id
         if step.assessment.is_completed:
@@ -222,12 +231,22 @@ class ParticipationView:
 
 
 def participation_view(session: Session, referential: Referential, account_id: int, participation_id: str, *,
-                       now: datetime, config: EngineConfig = DEFAULT_CONFIG) -> ParticipationView:
-    row, campaign = _load_own(session, account_id, participation_id)
+                       now: datetime, config: EngineConfig = DEFAULT_CONFIG, assessment_id: str | None = None,
+                       seed: str = "", strategy: str = "smart-random") -> ParticipationView:
+    """The participation as the student sees it. A test not yet begun whose target skills the profile already
+    knows has nothing to ask: with `assessment_id` given, it is completed now (as "Commencer" would), so the page
+    shows the results and the sending, not a "99 %" test that ends with no question."""
+    row, campaign = _load_own(session, account_id, participation_id, lock=assessment_id is not None)
     _sync(session, row, campaign)
     record = learning_repo.load_record(session, account_id)
-    profile = build_profile(referential, record, now, config)
     target = repo.target_profile_of(session, campaign)
+    if (assessment_id is not None and target is not None and row.status == ParticipationStatus.STARTED
+            and row.assessment_id is None):
+        step = _begin(session, referential, row, campaign, target, record, now=now, assessment_id=assessment_id,
+                      seed=seed, strategy=strategy, config=config, only_if_nothing_to_ask=True)
+        if step.assessment.is_completed:
+            record = learning_repo.load_record(session, account_id)
+    profile = build_profile(referential, record, now, config)
     progress = result = None
     if target is not None:
         progress = campaign_progress(record, target.skills, row.id)

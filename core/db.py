@@ -4,10 +4,13 @@ factory, `ping`, and `run_migrations` (Alembic, programmatic; versions in core/m
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -77,6 +80,59 @@ def run_migrations(engine: Engine) -> None:
             if is_pg:
                 connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_MIGRATION_LOCK})
                 connection.commit()
+
+
+@lru_cache(maxsize=1)
+def _scripts() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """(heads, each revision's parents — its down revisions and `depends_on`) of core/migrations, read once."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    script = ScriptDirectory.from_config(config)
+    parents: dict[str, tuple[str, ...]] = {}
+    for revision in script.walk_revisions():
+        linked: list[str] = []
+        for value in (revision.down_revision, revision.dependencies):
+            if isinstance(value, str):
+                linked.append(value)
+            elif value:
+                linked.extend(value)
+        parents[revision.revision] = tuple(linked)
+    return frozenset(script.get_heads()), parents
+
+
+def migration_heads() -> frozenset[str]:
+    """The revisions this code expects the schema at."""
+    return _scripts()[0]
+
+
+@lru_cache(maxsize=16)
+def _covered(applied: frozenset[str]) -> frozenset[str]:
+    """The applied revisions and all their ancestors (what `alembic_version`'s few rows stand for)."""
+    parents = _scripts()[1]
+    seen: set[str] = set()
+    todo = list(applied)
+    while todo:
+        revision = todo.pop()
+        if revision not in seen:
+            seen.add(revision)
+            todo.extend(parents.get(revision, ()))
+    return frozenset(seen)
+
+
+def schema_state(engine: Engine) -> str:
+    """"at_head"; "ahead" (a newer release migrated the schema — expand/contract keeps this code working on it,
+    docs/operations.md); or "behind" (a migration of this code has not run: not ready)."""
+    heads, parents = _scripts()
+    applied = applied_heads(engine)
+    if applied - parents.keys():
+        return "ahead"
+    return "at_head" if heads <= _covered(applied) else "behind"
+
+
+def applied_heads(engine: Engine) -> frozenset[str]:
+    """The revisions the database is at (one cheap read of `alembic_version`)."""
+    with engine.connect() as connection:
+        return frozenset(MigrationContext.configure(connection).get_current_heads())
 
 
 def ping(engine: Engine) -> bool:

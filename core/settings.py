@@ -41,6 +41,16 @@ class Settings(BaseSettings):
     # "Essayez sans inscription": attempts a client address may start per hour, and how long one is kept.
     quick_test_starts_per_hour: int = 10
     quick_test_ttl_seconds: int = 1800
+    # Observability (docs/operations.md): who may read /metrics — these networks (space or comma separated) or
+    # a bearer token (PIX_LTI_METRICS_TOKEN, or PIX_LTI_METRICS_TOKEN_FILE); anyone else gets a 404.
+    metrics_allow: str = "127.0.0.1/32 ::1/128"
+    metrics_token: str | None = None
+    metrics_token_file: str | None = None
+    # The reverse proxies in front of `serve` (addresses or networks, space or comma separated): only their
+    # X-Forwarded-For / X-Forwarded-Proto and X-Request-ID are believed; from any other peer these headers are
+    # ignored (a client cannot choose the address its rate limits count, nor pass for HTTPS, nor its request id).
+    # Unset: uvicorn's FORWARDED_ALLOW_IPS, else loopback. Applied inside the app (pix_lti/app.py).
+    trusted_proxies: str | None = None
 
     @property
     def secure_cookies(self) -> bool:

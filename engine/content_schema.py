@@ -46,7 +46,7 @@ SKILL_FIELDS = {"level", "status", "tutorial", "challenges"}
 TUTORIAL_FIELDS = {"title", "text", "links"}
 CHALLENGE_FIELDS = {
     "id", "type", "instruction", "proposals", "inputs", "format", "solution", "tolerances", "timer",
-    "illustration", "attachments", "locales", "status", "focused", "irt", "typography_check",
+    "illustration", "attachments", "locales", "status", "focused", "irt", "typography_check", "shuffle",
 }
 
 
@@ -272,9 +272,13 @@ def _parse_challenge(doc: Any, skill: Skill, file: str, media: set[str], c: _Col
                 c.add(file, cid, "two proposals are identical")
         if "inputs" in doc or "format" in doc or "tolerances" in doc:
             c.add(file, cid, f"{ctype} takes no inputs, format or tolerances")
+        if "shuffle" in doc and not isinstance(doc["shuffle"], bool):
+            c.add(file, cid, f"shuffle must be true or false (found {doc['shuffle']!r})")
     else:
         if "proposals" in doc:
             c.add(file, cid, f"{ctype} takes no proposals")
+        if "shuffle" in doc:
+            c.add(file, cid, f"{ctype} takes no shuffle (only QCU and QCM have proposals to shuffle)")
         inputs = _parse_inputs(doc, ctype, file, cid, c)
     numeric = False
     if "format" in doc:
@@ -334,6 +338,7 @@ def _parse_challenge(doc: Any, skill: Skill, file: str, media: set[str], c: _Col
         proposals=proposals, inputs=inputs, numeric=numeric, tolerances=frozenset(tolerances), timer=timer,
         illustration=illustration, attachments=attachments, locales=tuple(locales), status=status,
         focused=bool(doc.get("focused", False)), typography_check=typography_check is not False,
+        shuffle=doc.get("shuffle", True) is not False,
         difficulty=float(difficulty), discriminant=float(discriminant),
     )
 

@@ -127,6 +127,7 @@ class Challenge:
     status: ChallengeStatus = ChallengeStatus.VALIDATED
     focused: bool = False
     typography_check: bool = True  # false for a challenge that shows typography mistakes on purpose
+    shuffle: bool = True  # QCU/QCM: proposals shown in a per-learner order (false: the list has a natural order)
     difficulty: float = 0.0  # IRT b
     discriminant: float = 1.5  # IRT a
 

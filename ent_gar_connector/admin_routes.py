@@ -9,17 +9,19 @@ from starlette.responses import RedirectResponse, Response
 from admin.routes import _actor, _admin, _csrf_refused, _db, _form, _private, _to_login
 from core import audit
 from ent_gar_connector.subscriptions import BadUai, add_subscription, list_subscriptions, remove_subscription
+from web.i18n import translator
+from web.locale import request_locale
 from web.pages import render
 
 router = APIRouter(prefix="/admin/gar")
 PAGE = "/admin/gar/abonnements"
-NOTICES = {"added": "Établissement abonné.", "removed": "Abonnement retiré : les connexions de cet établissement "
-           "sont refusées (les comptes existants restent).", "unchanged": "Aucun changement."}
+NOTICES = ("added", "removed", "unchanged")  # `?gar=<name>`: the notice `admin.gar.notice.<name>` (web/locales)
 
 
 async def _render(request: Request, admin, status_code: int = 200, error: str | None = None) -> Response:  # type: ignore[no-untyped-def]
     rows = await _db(request, list_subscriptions)
-    notice = NOTICES.get(request.query_params.get("gar", ""))
+    outcome = request.query_params.get("gar", "")
+    notice = translator(request_locale(request))(f"admin.gar.notice.{outcome}") if outcome in NOTICES else None
     return _private(render(request, "gar/admin_subscriptions.html", status_code=status_code, admin=admin,
                            csrf=admin.csrf, notice=None, rows=rows, error=error, gar_notice=notice))
 
@@ -41,7 +43,7 @@ async def subscriptions_change(request: Request, action: str) -> Response:
     if form is None:
         return _csrf_refused(request, admin)
     if action not in {"add", "remove"}:
-        return await _render(request, admin, 404, "Action inconnue.")
+        return await _render(request, admin, 404, translator(request_locale(request))("admin.refused.unknown_action"))
     change = add_subscription if action == "add" else remove_subscription
 
     def apply(session) -> bool:  # type: ignore[no-untyped-def]

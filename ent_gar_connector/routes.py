@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+from core import metrics
 from ent_gar_connector import admin_routes, link_routes, logout, views
 from ent_gar_connector.identity import GarAttributeError, identity_from_attributes
 from ent_gar_connector.provisioning import NotSubscribed, provision
@@ -101,6 +102,17 @@ def _in_response_to(saml_response: str, acs_url: str) -> str:
 
 @router.post("/gar/acs")
 async def assertion_consumer(request: Request) -> Response:
+    """The GAR's answer to a login; `pix_lti_gar_logins_total{outcome}` counts "accepted" or the refusal code."""
+    try:
+        response = await _assertion_consumer(request)
+    except LaunchRefused as exc:
+        metrics.GAR_LOGINS.labels(exc.code).inc()
+        raise
+    metrics.GAR_LOGINS.labels("accepted").inc()
+    return response
+
+
+async def _assertion_consumer(request: Request) -> Response:
     state, sp = tool(request), service_provider(request)
     try:
         form = await request.form()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from admin import certification_routes as admin_certification_routes
 from admin import routes as admin_routes
@@ -28,6 +30,7 @@ from ent_gar_connector import routes as gar_routes
 from lti_tool import keys
 from lti_tool.dynreg.settings import DynRegSettings
 from lti_tool.grades import subscribers as grade_subscribers
+from lti_tool.grades.metrics import outbox_gauges
 from lti_tool.launch.jwks_cache import JwksCache
 from lti_tool.launch.tool_conf import DbToolConf
 from lti_tool.outbound import Resolver, guarded_client, system_resolver
@@ -43,6 +46,7 @@ from web import (
     certificate_routes,
     certificate_school_routes,
     link_routes,
+    observability,
     quick_test_routes,
     static_routes,
     student_routes,
@@ -55,6 +59,7 @@ from web.certification import common as certification_common
 from web.certification import invigilator_routes as certification_invigilator_routes
 from web.certification.routes import router as certification_router
 from web.errors import LaunchRefused
+from web.observability import MetricsAccess, Observe, networks
 from web.outage import install_outage_handlers
 from web.pages import refusal
 from web.privacy import PrivateResponses
@@ -125,6 +130,7 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
         app.state.tool = ToolState(settings, engine, sessions, store, http, SessionCodec(secret),
                                    platform_generation=registrations.session_generation)
         app.state.lti = LtiState(jwks, DbToolConf(sessions), registrations)
+        app.state.metric_sources = [outbox_gauges(sessions)]  # computed from the database when /metrics is read
         try:
             yield
         finally:
@@ -147,7 +153,14 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
     app.add_middleware(BodyLimit, limits=BodyLimits(settings.max_form_bytes, settings.max_launch_bytes,
                                                     settings.max_saml_bytes, settings.max_upload_bytes))
     app.add_middleware(PrivateResponses)  # inside the security headers: its referrer policy is the one kept
-    install_security_headers(app, framing_urls)  # added last: outermost, so the 413 and 503 pages get the headers too
+    install_security_headers(app, framing_urls)  # outermost but one, so the 413 and 503 pages get the headers too
+    # X-Forwarded-For/-Proto believed from the trusted proxies only, applied inside `Observe` (which must see the
+    # real TCP peer to believe its X-Request-ID); `serve` turns uvicorn's own proxy handling off.
+    trusted = settings.trusted_proxies or os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1 ::1"
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=[h for h in trusted.replace(",", " ").split() if h])
+    app.add_middleware(Observe, trusted=networks(trusted))  # added last: outermost (request id, metrics, access log)
+    app.state.metrics_access = MetricsAccess(settings)
+    app.include_router(observability.router)
     app.include_router(registration_routes.router)
     app.include_router(admin_routes.router)
     app.include_router(admin_certification_routes.router)

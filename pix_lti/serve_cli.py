@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+from inspect import signature
 
 import typer
 
@@ -35,10 +36,42 @@ def serve(
     if workers > 1 and not settings.redis_url:
         typer.echo("PIX_LTI_REDIS_URL est requis avec plusieurs workers (état OIDC partagé).", err=True)
         raise typer.Exit(2)
+    _prepare_observability(workers)
     _bootstrap_or_exit(settings)
     os.environ.setdefault("PIX_LTI_BASE_URL", settings.base_url)
+    # proxy_headers=False: the app applies X-Forwarded-* itself, from PIX_LTI_TRUSTED_PROXIES (pix_lti/app.py)
+    # a worker that misses uvicorn's health ping is killed and replaced: 5 s (its default) is shorter than a worker's
+    # start (interpreter, imports) on a loaded 2-core host, where workers were killed in a loop before serving
+    extra = {"timeout_worker_healthcheck": 30} if "timeout_worker_healthcheck" in signature(uvicorn.run).parameters \
+        else {}
     uvicorn.run("pix_lti.asgi:app", host=host, port=port, workers=workers, log_level="warning",
-                access_log=False)
+                access_log=False, proxy_headers=False, **extra)
+
+
+def _prepare_observability(workers: int) -> None:
+    """One instance name for all the workers of this `serve` (host:pid of this process unless
+    PIX_LTI_INSTANCE_NAME says), and with several workers, Prometheus's multiprocess mode: each worker writes its
+    counters to PROMETHEUS_MULTIPROC_DIR (default: a fresh temporary directory), /metrics adds them up."""
+    import socket
+    import tempfile
+
+    from core.logs import configure_logging
+
+    os.environ.setdefault("PIX_LTI_INSTANCE_NAME", f"{socket.gethostname()}:{os.getpid()}")
+    configure_logging()
+    if workers > 1:
+        if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="pix-lti-metrics-")
+        from core.metrics import prepare_multiprocess_dir
+
+        prepare_multiprocess_dir(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+
+
+def migrate() -> None:
+    """Met à jour la base (migrations) et prépare clé de signature et secret de session, sans démarrer le serveur
+    (upgrade the database and exit: the container's entrypoint and the systemd unit run it before `serve`)."""
+    _bootstrap_or_exit(Settings())
+    typer.echo("Base à jour.")
 
 
 def demo(
@@ -112,4 +145,5 @@ def _own_command() -> str:
 
 def register_commands(app: typer.Typer) -> None:
     app.command("serve")(serve)
+    app.command("migrate")(migrate)
     app.command("demo")(demo)

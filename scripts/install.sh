@@ -71,4 +71,9 @@ if [ "$managed" = 1 ]; then
 else
     "$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$target"
 fi
+# The interface's gettext catalogues: web/locales/*/LC_MESSAGES/*.po -> .mo (not kept in git; web.i18n compiles
+# them in memory when a .mo is missing or older than its .po, e.g. after editing a .po without reinstalling).
+for domain in messages refusals; do
+    "$venv/bin/pybabel" -q compile -d web/locales -D "$domain"
+done
 say "prêt : $venv/bin/pix-lti (ready)"

@@ -66,6 +66,21 @@ def test_content_check_lists_every_problem_with_file_id_and_reason_and_exits_non
     assert "la banque n'est pas chargée" in out
 
 
+def test_content_check_refuses_an_unknown_shuffle_value(tmp_path: Path) -> None:
+    bank = _write_bank(tmp_path / "bank")
+    path = bank / "competences" / "1.1.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["tubes"][0]["skills"][0]["challenges"][0]["shuffle"] = "maybe"
+    doc["tubes"][0]["skills"][0]["challenges"][1]["shuffle"] = False
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+
+    result = runner.invoke(app, ["content", "check", str(bank)])
+
+    assert result.exit_code == 1
+    assert "competences/1.1.yaml: c11-a-1a: shuffle must be true or false (found 'maybe')" in result.output
+    assert "c11-a-1b" not in result.output  # `shuffle: false` is a known value
+
+
 def test_content_check_refuses_a_missing_folder(tmp_path: Path) -> None:
     result = runner.invoke(app, ["content", "check", str(tmp_path / "nowhere")])
     assert result.exit_code == 1

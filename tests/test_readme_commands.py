@@ -58,7 +58,8 @@ def test_the_readme_install_command_works_as_written_with_debians_own_python(tmp
         pytest.skip(message)
     project = tmp_path / "pix-lti"
     shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "var", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache", ".hypothesis", "build"))
+        ".git", ".venv", "var", "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache", ".hypothesis", "build",
+        "*.mo"))
     install = readme_commands()[0].rpartition("&&")[0].strip()
     env = _clean_room_env()
     assert shutil.which("python3", path=env["PATH"]) == str(DEBIAN_PYTHON)
@@ -73,6 +74,9 @@ def test_the_readme_install_command_works_as_written_with_debians_own_python(tmp
                                capture_output=True, text=True, timeout=60)
     assert help_text.returncode == 0, help_text.stderr
     assert "demo" in help_text.stdout
+    # the interface's gettext catalogues were compiled by the install (they are not in git)
+    for compiled in ("fr/LC_MESSAGES/messages.mo", "en/LC_MESSAGES/messages.mo", "en/LC_MESSAGES/refusals.mo"):
+        assert (project / "web" / "locales" / compiled).stat().st_size > 1000, compiled
     # Nothing went into Debian's own Python.
     assert subprocess.run([str(DEBIAN_PYTHON), "-c", "import pix_lti"], cwd=tmp_path, env=env,
                           capture_output=True).returncode != 0

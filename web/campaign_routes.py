@@ -83,7 +83,10 @@ async def join_page(request: Request, code: str = "") -> Response:
     service = campaign_service(request)
     mine = await run_in_threadpool(service.mine, data.account_id)
     campaign, error = None, None
-    if code:
+    if code:  # already joined (a relaunched campaign activity): straight to the participation, not "join" again
+        joined = await run_in_threadpool(service.joined, data.account_id, code)
+        if joined is not None:
+            return redirect(request, f"/campagnes/participations/{joined}")
         try:
             campaign = await run_in_threadpool(service.find, code)
         except CampaignError as exc:

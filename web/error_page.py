@@ -20,4 +20,5 @@ def error_html(locale: str, kind: str, code: str, **values: object) -> str:
     return TEMPLATES.env.get_template("erreur.html").render(
         lang=t("lang"), title=t(f"edge.{kind}.title"), reason=t(f"edge.{kind}.reason", **values),
         advice=t(f"edge.{kind}.advice"), why_label=t("edge.why"), what_label=t("edge.what"), code=code,
+        code_label=t("error.code", code=code),
     )

@@ -1,9 +1,19 @@
-"""The interface's words in French (default) and English; challenge content itself stays French."""
+"""The interface's words in French (default) and English; challenge content itself stays French.
+
+The words live in gettext catalogues kept with Babel (`web/locales`, see `web.i18n_catalogue` and the README's
+"Translations" section): `t = translator(locale)`, then `t("key", **values)`, `t("key", n=count)` for an entry with
+plural forms. `MESSAGES` below is only an inbox for words still written the old way (a branch begun before the
+catalogues): they are read before the catalogues, `scripts/i18n_import_dict.py` moves them into the `.po` files, and
+tests/student_web/test_catalogues.py fails while any is left.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gettext
+from collections.abc import Iterator, Mapping
+from functools import cache
 
+from web import i18n_catalogue
 from web.certificate_texts import TEXTS as CERTIFICATE_TEXTS
 
 LOCALES = ("fr", "en")
@@ -18,797 +28,50 @@ def normalise_locale(value: object) -> str:
     return "fr"
 
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "fr": {
-        "lang": "fr",
-        "skip_link": "Aller au contenu",
-        "profile.title": "Mon profil de compétences",
-        "profile.total": "{pix} pix sur {max}",
-        "profile.certifiable": "Vous êtes certifiable.",
-        "profile.not_certifiable#one": "Encore {n} compétence à faire passer au niveau 1 pour être certifiable.",
-        "profile.not_certifiable#other": "Encore {n} compétences à faire passer au niveau 1 pour être "
-                                         "certifiable.",
-        "profile.wheel": "Vue d'ensemble : chaque secteur est une compétence, rempli selon son niveau.",
-        "profile.domain": "Domaine {code} — {name}",
-        "card.level": "Niveau {level}",
-        "card.pix": "{pix} pix",
-        "card.next": "{n} pix avant le niveau suivant",
-        "card.max": "Niveau maximum atteint",
-        "card.status.not_started": "Non commencée",
-        "card.status.started": "En cours",
-        "card.status.completed": "Terminée",
-        "action.start": "Commencer",
-        "action.resume": "Reprendre",
-        "action.retry": "Retenter",
-        "action.reset": "Remettre à zéro",
-        "action.available_in#one": "Retenter : disponible dans {n} jour",
-        "action.available_in#other": "Retenter : disponible dans {n} jours",
-        "action.reset_confirm": "Remettre cette compétence à zéro ? Les pix gagnés seront effacés.",
-        "action.for": "{action} : {name}",
-        "test.progress": "Question {n}",
-        "test.level": "Question de niveau {level} sur {max}",
-        "test.adaptive": "Le test s'adapte à vos réponses : il s'arrête quand votre niveau est établi.",
-        "chrono.title": "Question chronométrée",
-        "chrono.allowed#one": "Vous aurez {n} seconde pour répondre.",
-        "chrono.allowed#other": "Vous aurez {n} secondes pour répondre.",
-        "chrono.how": "Le chrono démarre quand vous affichez la question, pas avant. Une réponse juste donnée "
-                      "après la fin du temps compte comme hors délai.",
-        "chrono.start": "Afficher la question et démarrer le chrono",
-        "test.competence": "Compétence {code} — {name}",
-        "test.skip": "Je passe",
-        "test.submit": "Je valide",
-        "test.timer": "Temps restant",
-        "test.timer_seconds#one": "{n} seconde",
-        "test.timer_seconds#other": "{n} secondes",
-        "test.timer_announce": "Il reste {n} secondes.",
-        "test.timer_over": "Temps écoulé : votre réponse comptera comme hors délai.",
-        "test.choose_one": "Choisissez une réponse",
-        "test.choose_many": "Choisissez une ou plusieurs réponses",
-        "test.answer": "Votre réponse",
-        "test.empty": "Répondez à la question, ou cliquez sur « Je passe ».",
-        "test.unreadable": "Cette réponse est illisible. Répondez de nouveau.",
-        "test.attachment": "Fichier à télécharger : {name}",
-        "result.ok": "Bonne réponse",
-        "result.ko": "Mauvaise réponse",
-        "result.skipped": "Question passée",
-        "result.timedout": "Réponse juste, mais hors délai",
-        "result.tutorials": "Pour réussir la prochaine fois",
-        "result.continue": "Continuer",
-        "result.finish": "Voir mon résultat",
-        "end.title": "Test terminé",
-        "end.level": "Niveau {level} atteint sur la compétence {code} ({pix} pix).",
-        "end.changed": "Avant ce test : niveau {level}, {pix} pix. Gain : {gain} pix.",
-        "end.unchanged": "Votre niveau n'a pas changé cette fois.",
-        "end.next": "Et maintenant ?",
-        "end.profile": "Voir mon profil",
-        "nav.profile": "Mon profil",
-        "privacy.link": "Tes données personnelles",
-        "activity.hello": "Bonjour {person} !",
-        "activity.how": "Le test s'adapte à vos réponses : il s'arrête quand votre niveau est établi. Vous pouvez "
-                        "le quitter et le reprendre plus tard ; « Je passe » est toujours possible.",
-        "teacher.title": "Vue enseignant·e",
-        "teacher.assesses": "Ce que l'activité évalue",
-        "teacher.dashboard": "Suivez votre classe avec les parcours : créez-en un, donnez son code, consultez "
-                             "son tableau de bord.",
-        "teacher.campaigns": "Parcours et tableau de bord",
-        "teacher.try": "Essayer le test vous-même",
-        "campaign.nav": "Parcours",
-        "campaign.mine": "Mes parcours",
-        "campaign.percent": "{n} %",
-        "campaign.type.assessment": "Évaluation",
-        "campaign.type.profiles_collection": "Collecte de profils",
-        "campaign.list.heading": "Parcours de mes classes",
-        "campaign.list.col.organisation": "Cours ou établissement",
-        "campaign.list.col.name": "Parcours",
-        "campaign.list.col.code": "Code",
-        "campaign.list.col.type": "Type",
-        "campaign.list.col.created": "Créé le",
-        "campaign.list.empty": "Aucun parcours pour vos classes pour l'instant.",
-        "campaign.new.title": "Créer un parcours",
-        "campaign.new.picker": "Une fois créé, le parcours vous attend dans la sélection d'activités.",
-        "campaign.new.picker_back": "Revenir à la sélection sans créer de parcours",
-        "campaign.new.no_organisation": "Vous n'êtes enseignant·e d'aucun cours ni d'aucun établissement connu de "
-                                        "l'outil : lancez l'outil depuis votre cours (Moodle) ou depuis le médiacentre "
-                                        "de votre ENT.",
-        "campaign.new.name": "Nom du parcours",
-        "campaign.new.for": "Pour",
-        "campaign.new.course": "Cours « {name} »",
-        "campaign.new.school": "Établissement {uai}",
-        "campaign.new.type": "Type",
-        "campaign.new.type_assessment": "Évaluation : un test sur les sujets choisis ci-dessous",
-        "campaign.new.type_profiles": "Collecte de profils : chaque élève envoie son profil complet et sa "
-                                      "certifiabilité",
-        "campaign.new.tubes": "Sujets évalués (profil cible)",
-        "campaign.new.tubes_hint": "Les sujets sont rangés par compétence : ouvrez une compétence pour voir ses "
-                                   "sujets et cochez ceux à évaluer.",
-        "campaign.new.topics#one": "{n} sujet",
-        "campaign.new.topics#other": "{n} sujets",
-        "campaign.new.max_level": "Niveau maximum évalué",
-        "campaign.new.all_levels": "tous",
-        "campaign.new.badge": "Badge par compétence à partir de (% de maîtrise, vide : aucun badge)",
-        "campaign.new.multiple": "Envois multiples : un élève peut repasser le parcours 4 jours après avoir envoyé ses "
-                                 "résultats",
-        "campaign.new.submit": "Créer le parcours",
-        "campaign.form.name": "Donnez un nom au parcours (255 caractères au plus).",
-        "campaign.form.invisible": "Le nom du parcours contient des caractères invisibles : retapez-le.",
-        "campaign.form.type": "Choisissez le type de parcours.",
-        "campaign.form.no_tube": "Choisissez au moins un sujet à évaluer.",
-        "campaign.form.unknown_tube": "Un des sujets choisis n'existe pas.",
-        "campaign.form.level": "Le niveau maximum choisi n'existe pas.",
-        "campaign.form.badge": "Le seuil des badges est un pourcentage entre 1 et 100.",
-        "campaign.join.title": "Rejoindre un parcours",
-        "campaign.join.code": "Code",
-        "campaign.join.kind.assessment": "parcours d'évaluation",
-        "campaign.join.kind.profiles_collection": "collecte de profils",
-        "campaign.join.this": "Rejoindre ce parcours",
-        "campaign.join.code_label": "Code du parcours (6 lettres puis 3 chiffres, donné par votre enseignant·e)",
-        "campaign.join.button": "Rejoindre",
-        "campaign.participation.code": "Parcours {code}",
-        "campaign.participation.attempt": "tentative {n}",
-        "campaign.participation.started": "Parcours en cours.",
-        "campaign.participation.started_progress": "Parcours en cours : {percent} % des acquis évalués.",
-        "campaign.participation.resume": "Reprendre le parcours",
-        "campaign.participation.start": "Commencer le parcours",
-        "campaign.participation.completed": "Parcours terminé.",
-        "campaign.participation.profile_ready": "Votre profil est prêt à être envoyé.",
-        "campaign.participation.not_sent": "Vos résultats ne sont pas encore envoyés.",
-        "campaign.participation.shared": "Résultats envoyés le {date}. Ils ne peuvent plus être modifiés.",
-        "campaign.participation.back": "Revenir au parcours",
-        "campaign.results.sent": "Résultats envoyés",
-        "campaign.results.mine": "Vos résultats",
-        "campaign.results.mastery": "Maîtrise :",
-        "campaign.results.skills": "({validated} acquis sur {total})",
-        "campaign.results.stage": "Palier :",
-        "campaign.results.badges_count": "Badges :",
-        "campaign.results.pix": "Pix :",
-        "campaign.results.certifiable": "Certifiable",
-        "campaign.results.not_certifiable#one": "Non certifiable : {n} compétence manquante",
-        "campaign.results.not_certifiable#other": "Non certifiable : {n} compétences manquantes",
-        "campaign.results.badges": "Badges obtenus",
-        "campaign.results.by_competence": "Maîtrise par compétence",
-        "campaign.results.col.competence": "Compétence",
-        "campaign.results.col.skills": "Acquis maîtrisés",
-        "campaign.send.title": "Envoyer mes résultats",
-        "campaign.send.what_test": "Votre enseignant·e verra votre maîtrise des acquis, votre palier, vos badges et "
-                                   "votre profil (pix, niveaux, certifiabilité). Une fois envoyés, ils ne pourront "
-                                   "plus être modifiés.",
-        "campaign.send.what_profile": "Votre enseignant·e verra votre profil (pix, niveaux, certifiabilité). Une fois "
-                                      "envoyés, ils ne pourront plus être modifiés.",
-        "campaign.send.confirm": "Je confirme l'envoi de mes résultats à mon établissement.",
-        "campaign.send.button": "Envoyer mes résultats",
-        "campaign.send.unconfirmed": "Cochez la case pour confirmer l'envoi de vos résultats.",
-        "campaign.retry.test": "Repasser le parcours",
-        "campaign.retry.profile": "Envoyer à nouveau mon profil",
-        "campaign.retry.in_days#one": "Vous pourrez repasser ce parcours dans {n} jour.",
-        "campaign.retry.in_days#other": "Vous pourrez repasser ce parcours dans {n} jours.",
-        "campaign.board.tab": "tableau de bord",
-        "campaign.board.code": "Code à donner aux élèves :",
-        "campaign.board.kind.assessment": "évaluation",
-        "campaign.board.kind.profiles_collection": "collecte de profils",
-        "campaign.board.multiple": "envois multiples",
-        "campaign.board.participants": "Participants :",
-        "campaign.board.started": "En cours :",
-        "campaign.board.completed": "Terminés, non envoyés :",
-        "campaign.board.shared": "Résultats envoyés :",
-        "campaign.board.average": "Maîtrise moyenne :",
-        "campaign.board.export": "Exporter les résultats (CSV)",
-        "campaign.board.group": "Classe ou groupe",
-        "campaign.board.all": "toutes et tous",
-        "campaign.board.filter": "Filtrer",
-        "campaign.board.heatmap": "Carte de chaleur de la classe",
-        "campaign.board.participants_title": "Participants",
-        "campaign.board.by_competence": "Par compétence :",
-        "campaign.board.view_mastery": "% de maîtrise des acquis du parcours",
-        "campaign.board.view_levels": "niveaux du profil",
-        "campaign.board.col.student": "Élève",
-        "campaign.board.col.group": "Classe / groupe",
-        "campaign.board.col.status": "Statut",
-        "campaign.board.col.progress": "Progression",
-        "campaign.board.col.mastery": "Maîtrise",
-        "campaign.board.col.stage": "Palier",
-        "campaign.board.col.badges": "Badges",
-        "campaign.board.col.pix": "Pix",
-        "campaign.board.col.certifiable": "Certifiable",
-        "campaign.board.attempt": "({n}e tentative)",
-        "campaign.board.yes": "oui",
-        "campaign.board.missing_one": "non ({n} manquante)",
-        "campaign.board.missing_many": "non ({n} manquantes)",
-        "campaign.board.level": "niv. {n}",
-        "campaign.board.not_started": "Pas encore commencé",
-        "campaign.board.everyone_started": "Tout le monde a commencé.",
-        "campaign.board.roster_unknown": "La liste de la classe n'est pas connue : elle vient de la plateforme "
-                                         "(services de noms et rôles) ou des classes du GAR.",
-        "campaign.status.started": "En cours",
-        "campaign.status.completed": "Terminé, non envoyé",
-        "campaign.status.shared": "Envoyé",
-        "campaign.heatmap.mastery": "Maîtrise des acquis par compétence",
-        "campaign.heatmap.levels": "Niveaux par compétence",
-        "campaign.heatmap.level": "Niveau {n}",
-        "campaign.heatmap.sent": "résultats envoyés",
-        "campaign.teachers_only": "Cette page est réservée aux enseignant·es.",
-        "campaign.teachers_only.advice": "Revenez dans votre cours et cliquez de nouveau sur l'activité.",
-        "campaign.refusal.default": "Cette action n'est pas possible.",
-        "campaign.refusal.default.advice": "Revenez en arrière.",
-        "campaign.refusal.invalid_code": "Ce code n'a pas la forme d'un code de parcours.",
-        "campaign.refusal.invalid_code.advice": "Un code compte 6 lettres puis 3 chiffres, par exemple ABCDEF234.",
-        "campaign.refusal.unknown_code": "Aucun parcours ne porte ce code.",
-        "campaign.refusal.unknown_code.advice": "Vérifiez le code donné par votre enseignant·e.",
-        "campaign.refusal.campaign_archived": "Ce parcours est fermé.",
-        "campaign.refusal.campaign_archived.advice": "Demandez un nouveau code à votre enseignant·e.",
-        "campaign.refusal.not_completed": "Terminez le parcours avant d'envoyer vos résultats.",
-        "campaign.refusal.not_completed.advice": "Reprenez le parcours.",
-        "campaign.refusal.already_shared": "Vos résultats ont déjà été envoyés.",
-        "campaign.refusal.already_shared.advice": "Ils ne peuvent plus être modifiés.",
-        "campaign.refusal.already_completed": "Ce parcours est déjà terminé.",
-        "campaign.refusal.already_completed.advice": "Envoyez vos résultats.",
-        "campaign.refusal.retry_not_allowed": "Ce parcours ne peut être passé qu'une fois.",
-        "campaign.refusal.retry_not_allowed.advice": "Votre enseignant·e a choisi un envoi unique.",
-        "campaign.refusal.retry_not_shared": "Envoyez d'abord vos résultats.",
-        "campaign.refusal.retry_not_shared.advice": "Vous pourrez ensuite recommencer.",
-        "campaign.refusal.retry_too_early": "Vous ne pouvez pas encore repasser ce parcours.",
-        "campaign.refusal.retry_too_early.advice": "Il pourra l'être 4 jours après l'envoi de vos résultats.",
-        "campaign.refusal.retry_full_mastery": "Vous maîtrisez déjà tous les acquis de ce parcours.",
-        "campaign.refusal.retry_full_mastery.advice": "Il n'y a rien à améliorer.",
-        "campaign.refusal.not_a_test": "Ce parcours ne comporte pas de test.",
-        "campaign.refusal.not_a_test.advice": "Envoyez votre profil.",
-        "campaign.refusal.forbidden": "Ce parcours ne fait pas partie de vos classes.",
-        "campaign.refusal.forbidden.advice": "Ouvrez-le depuis le cours ou l'établissement auquel il appartient.",
-        "campaign.refusal.unknown_campaign": "Ce parcours n'existe pas.",
-        "campaign.refusal.unknown_campaign.advice": "Revenez à la liste de vos parcours.",
-        "campaign.refusal.unknown_participation": "Cette participation n'existe pas ou ne vous appartient pas.",
-        "campaign.refusal.unknown_participation.advice": "Rejoignez le parcours avec son code.",
-        "campaign.refusal.bad_form": "Ce parcours ne peut pas être créé ainsi.",
-        "campaign.refusal.bad_form.advice": "Corrigez le formulaire.",
-        # "Essayez sans inscription": the test without an account (web/quick_test_routes.py)
-        "quick.title": "Essayez sans inscription",
-        "quick.intro": "8 questions dans les 5 domaines du cadre de référence des compétences numériques (CRCN), "
-                       "sans compte. À la fin, un niveau estimé par domaine.",
-        "quick.private": "Rien de personnel n'est enregistré : ni nom, ni compte, ni réponses. Le test s'efface "
-                         "de lui-même au bout de {minutes} minutes.",
-        "quick.start": "Commencer le test",
-        "quick.progress": "Question {n} sur {total}",
-        "quick.domain": "Domaine {code} — {name}",
-        "quick.empty": "Choisissez ou écrivez une réponse, ou cliquez sur « Je passe ».",
-        "quick.result.title": "Votre niveau estimé",
-        "quick.result.intro": "Une estimation à partir de {n} questions : un vrai test de positionnement, "
-                              "adaptatif, en pose bien davantage.",
-        "quick.result.level": "Niveau {level}",
-        "quick.result.range": "entre les niveaux {low} et {high}",
-        "quick.result.none": "Pas encore de niveau 1",
-        "quick.result.one_answer": "1 question",
-        "quick.result.answers": "{n} questions",
-        "quick.next.title": "Pour aller plus loin",
-        "quick.next.text": "Pour garder un profil et passer les tests complets, connectez-vous depuis votre ENT "
-                           "(médiacentre) ou depuis Moodle : votre établissement vous y donne accès à Pix LTI.",
-        "quick.again": "Refaire un essai",
-        "quick.refusal.gone": "Ce test n'existe pas ou a expiré.",
-        "quick.refusal.gone.advice": "Commencez un nouvel essai.",
-        "quick.refusal.step": "Cette réponse ne correspond pas à la question en cours : elle n'a pas été prise en "
-                              "compte.",
-        "quick.refusal.step.advice": "Reprenez le test à la question en cours.",
-        "quick.refusal.bad_answer": "Cette réponse est illisible.",
-        "quick.refusal.bad_answer.advice": "Reprenez le test à la question en cours.",
-        "quick.refusal.too_many": "Trop d'essais ont été commencés depuis cette adresse.",
-        "quick.refusal.too_many.advice": "Réessayez dans {minutes} minutes.",
-        "quick.refusal.unavailable": "Le test sans inscription n'est pas disponible pour le moment.",
-        "quick.refusal.unavailable.advice": "Réessayez plus tard.",
-        "quick.back": "Revenir au test",
-        "page.lang": "fr",
-        "refusal.title": "Lancement refusé",
-        "refusal.why": "Pourquoi :",
-        "refusal.what": "Que faire :",
-        "refusal.code": "Code : {code}",
-        "refusal.new_window": "Ouvrir l'activité dans une nouvelle fenêtre",
-        "refusal.http_cross_site": "L'outil est servi en HTTP : un navigateur n'envoie pas ses cookies à un outil "
-                                   "d'un autre site que la plateforme (ni dans le cadre, ni au retour d'une nouvelle "
-                                   "fenêtre). Un outil installé sur un autre site que la plateforme doit être servi "
-                                   "en HTTPS : signalez-le à l'administrateur de l'outil.",
-        "cookies.blocked": "Votre navigateur bloque les cookies de l'activité dans le cadre de la plateforme.",
-        "cookies.open": "Ouvrir l'activité dans une nouvelle fenêtre.",
-        "cookies.loading": "Ouverture de l'activité…",
-        "cookies.title": "Pix LTI — ouverture de l'activité",
-        "selection.title": "Ajouter une activité Pix",
-        "selection.intro": "Choisissez ce que vos élèves vont passer, et la façon dont le résultat est noté dans le "
-                           "carnet de notes.",
-        "selection.intro_course": "Choisissez ce que vos élèves vont passer dans le cours « {course} », et la façon "
-                                  "dont le résultat est noté dans le carnet de notes.",
-        "selection.multiple": "Vous pouvez cocher plusieurs activités : chacune devient une activité du cours.",
-        "selection.single": "Votre plateforme n'accepte qu'une activité à la fois.",
-        "selection.competences": "Tests de compétence (un test adaptatif par compétence)",
-        "selection.grade": "Note :",
-        "selection.scale_level": "niveau sur {n}",
-        "selection.scale_pix": "pix sur {n}",
-        "selection.profile": "Profil complet",
-        "selection.profile_item": "Les 16 compétences (profil complet)",
-        "selection.profile_grade": "— note : pourcentage des {pix} pix du profil, sur 100 (le total des pix est "
-                                   "dans le commentaire de la note).",
-        "selection.quick": "Essayez sans inscription",
-        "selection.quick_item": "Un aperçu en 8 questions dans les 5 domaines",
-        "selection.quick_note": "— un niveau estimé par domaine ; rien n'est enregistré, pas de note.",
-        "selection.campaigns": "Parcours (campagnes) du cours",
-        "selection.no_course": "Cette sélection n'est pas liée à un cours : les parcours ne peuvent être choisis que "
-                               "depuis un cours.",
-        "selection.campaign_code": "(code {code})",
-        "selection.campaign_graded": "Note : taux de maîtrise en % (sur 100), reçu quand l'élève envoie ses "
-                                     "résultats.",
-        "selection.campaign_profiles": "Collecte de profils : pas de note dans le carnet.",
-        "selection.no_campaign": "Ce cours n'a pas encore de parcours.",
-        "selection.create": "Créer un parcours à partir de compétences et de sujets choisis",
-        "selection.create_after": "— vous reviendrez ensuite sur cette page pour le choisir.",
-        "selection.submit": "Ajouter au cours",
-        "selection.error.none": "Choisissez au moins une activité.",
-        "selection.error.single": "La plateforme n'accepte qu'une activité à la fois : n'en cochez qu'une.",
-        "selection.error.campaign": "Ce parcours n'est pas (ou plus) un parcours de ce cours : « {code} ».",
-        "selection.error.unknown": "Choix inconnu : « {value} ».",
-        "selection.error.scale": "Barème inconnu pour la compétence {code}.",
-        "selection.back.title": "Retour vers la plateforme",
-        "selection.back.ready": "Activités prêtes",
-        "selection.back.wait": "Retour vers votre plateforme… Si rien ne se passe, cliquez :",
-        "selection.back.button": "Revenir au cours",
-        "teacher.campaign": "Parcours « {name} » (code {code})",
-        "teacher.campaign_board": "Tableau de bord de ce parcours",
-        "dynreg.title": "Enregistrement de l'outil — Pix LTI",
-        "dynreg.ok": "{name} est enregistré",
-        "dynreg.accepted": "a accepté l'outil.",
-        "dynreg.platform": "La plateforme",
-        "dynreg.client_id": "Identifiant client (client_id)",
-        "dynreg.deployment_id": "Déploiement (deployment_id)",
-        "dynreg.no_deployment": "non fourni par la plateforme",
-        "dynreg.todo": "À faire :",
-        "dynreg.todo_deployment": "la plateforme n'a pas indiqué d'identifiant de déploiement. Ajoutez-le dans "
-                                  "l'administration de Pix LTI (Plateformes > {issuer}) ou avec "
-                                  "« pix-lti registration deployment-add », sinon les lancements seront refusés.",
-        "dynreg.moodle_last": "Dernière étape dans Moodle :",
-        "dynreg.moodle_pending": "Moodle enregistre l'outil comme en attente. Activez-le dans Administration du "
-                                 "site > Plugins > Modules d'activité > Outil externe > Gérer les outils (bouton "
-                                 "« Activer » sur la carte {name}).",
-        "dynreg.moodle_courses": "Moodle le range ensuite parmi les outils préconfigurés, absents du sélecteur "
-                                 "d'activités : dans chaque cours, un enseignant l'y affiche (Plus > Outils externes "
-                                 "du cours, « Afficher dans le sélecteur d'activités »), ou un administrateur "
-                                 "modifie l'outil (Utilisation de la configuration : « Afficher dans le sélecteur "
-                                 "d'activités et comme outil préconfiguré »).",
-        "dynreg.other_pending": "Selon la plateforme, un administrateur doit encore activer l'outil avant qu'il soit "
-                                "proposé aux enseignants.",
-        "dynreg.closing": "Cette fenêtre va se fermer dans quelques secondes.",
-        "dynreg.failed": "Enregistrement impossible",
-        "dynreg.nothing": "Rien n'a été enregistré du côté de Pix LTI.",
-        "dynreg.close": "Fermer et revenir à la plateforme",
-    },
-    "en": {
-        "lang": "en",
-        "skip_link": "Skip to content",
-        "profile.title": "My competence profile",
-        "profile.total": "{pix} pix out of {max}",
-        "profile.certifiable": "You are eligible for certification.",
-        "profile.not_certifiable#one": "{n} more competence to bring to level 1 to be eligible for certification.",
-        "profile.not_certifiable#other": "{n} more competences to bring to level 1 to be eligible for "
-                                         "certification.",
-        "profile.wheel": "Overview: each sector is a competence, filled according to its level.",
-        "profile.domain": "Area {code} — {name}",
-        "card.level": "Level {level}",
-        "card.pix": "{pix} pix",
-        "card.next": "{n} pix to the next level",
-        "card.max": "Maximum level reached",
-        "card.status.not_started": "Not started",
-        "card.status.started": "In progress",
-        "card.status.completed": "Completed",
-        "action.start": "Start",
-        "action.resume": "Resume",
-        "action.retry": "Try again",
-        "action.reset": "Reset",
-        "action.available_in#one": "Try again: available in {n} day",
-        "action.available_in#other": "Try again: available in {n} days",
-        "action.reset_confirm": "Reset this competence? The pix earned will be erased.",
-        "action.for": "{action}: {name}",
-        "test.progress": "Question {n}",
-        "test.level": "Level {level} question out of {max}",
-        "test.adaptive": "The test adapts to your answers: it stops when your level is established.",
-        "chrono.title": "Timed question",
-        "chrono.allowed#one": "You will have {n} second to answer.",
-        "chrono.allowed#other": "You will have {n} seconds to answer.",
-        "chrono.how": "The clock starts when you show the question, not before. A right answer given after the "
-                      "time is up counts as late.",
-        "chrono.start": "Show the question and start the clock",
-        "test.competence": "Competence {code} — {name}",
-        "test.skip": "Skip",
-        "test.submit": "Submit",
-        "test.timer": "Time left",
-        "test.timer_seconds#one": "{n} second",
-        "test.timer_seconds#other": "{n} seconds",
-        "test.timer_announce": "{n} seconds left.",
-        "test.timer_over": "Time is up: your answer will count as late.",
-        "test.choose_one": "Choose one answer",
-        "test.choose_many": "Choose one or more answers",
-        "test.answer": "Your answer",
-        "test.empty": "Answer the question, or click “Skip”.",
-        "test.unreadable": "This answer could not be read. Please answer again.",
-        "test.attachment": "File to download: {name}",
-        "result.ok": "Right answer",
-        "result.ko": "Wrong answer",
-        "result.skipped": "Question skipped",
-        "result.timedout": "Right answer, but too late",
-        "result.tutorials": "To succeed next time",
-        "result.continue": "Continue",
-        "result.finish": "See my result",
-        "end.title": "Test completed",
-        "end.level": "Level {level} reached in competence {code} ({pix} pix).",
-        "end.changed": "Before this test: level {level}, {pix} pix. Gained: {gain} pix.",
-        "end.unchanged": "Your level did not change this time.",
-        "end.next": "What next?",
-        "end.profile": "See my profile",
-        "nav.profile": "My profile",
-        "privacy.link": "Your personal data",
-        "activity.hello": "Hello {person}!",
-        "activity.how": "The test adapts to your answers: it stops when your level is known. You can leave it "
-                        "and come back later; “Skip” is always available.",
-        "teacher.title": "Teacher view",
-        "teacher.assesses": "What this activity assesses",
-        "teacher.dashboard": "Follow your class with campaigns: create one, give its code, see its dashboard.",
-        "teacher.campaigns": "Campaigns and dashboard",
-        "teacher.try": "Try the test yourself",
-        "campaign.nav": "Campaigns",
-        "campaign.mine": "My campaigns",
-        "campaign.percent": "{n}%",
-        "campaign.type.assessment": "Assessment",
-        "campaign.type.profiles_collection": "Profile collection",
-        "campaign.list.heading": "Campaigns for my classes",
-        "campaign.list.col.organisation": "Course or school",
-        "campaign.list.col.name": "Campaign",
-        "campaign.list.col.code": "Code",
-        "campaign.list.col.type": "Type",
-        "campaign.list.col.created": "Created on",
-        "campaign.list.empty": "No campaigns for your classes yet.",
-        "campaign.new.title": "Create a campaign",
-        "campaign.new.picker": "Once created, the campaign will be waiting for you in the activity selection.",
-        "campaign.new.picker_back": "Back to the selection without creating a campaign",
-        "campaign.new.no_organisation": "You are not a teacher of any course or school known to the tool: launch the "
-                                        "tool from your course (Moodle) or from the médiacentre of your ENT.",
-        "campaign.new.name": "Campaign name",
-        "campaign.new.for": "For",
-        "campaign.new.course": "Course “{name}”",
-        "campaign.new.school": "School {uai}",
-        "campaign.new.type": "Type",
-        "campaign.new.type_assessment": "Assessment: a test on the topics chosen below",
-        "campaign.new.type_profiles": "Profile collection: each student sends their full profile and whether they are "
-                                      "eligible for certification",
-        "campaign.new.tubes": "Topics assessed (target profile)",
-        "campaign.new.tubes_hint": "Topics are grouped by competence: open a competence to see its topics and tick "
-                                   "those to assess.",
-        "campaign.new.topics#one": "{n} topic",
-        "campaign.new.topics#other": "{n} topics",
-        "campaign.new.max_level": "Highest level assessed",
-        "campaign.new.all_levels": "all",
-        "campaign.new.badge": "Badge per competence from (% mastery; empty: no badge)",
-        "campaign.new.multiple": "Multiple sendings: a student may take the campaign again 4 days after sending their "
-                                 "results",
-        "campaign.new.submit": "Create the campaign",
-        "campaign.form.name": "Give the campaign a name (255 characters at most).",
-        "campaign.form.invisible": "The campaign name contains invisible characters: please type it again.",
-        "campaign.form.type": "Choose the type of campaign.",
-        "campaign.form.no_tube": "Choose at least one topic to assess.",
-        "campaign.form.unknown_tube": "One of the chosen topics does not exist.",
-        "campaign.form.level": "The chosen highest level does not exist.",
-        "campaign.form.badge": "The badge threshold is a percentage between 1 and 100.",
-        "campaign.join.title": "Join a campaign",
-        "campaign.join.code": "Code",
-        "campaign.join.kind.assessment": "assessment campaign",
-        "campaign.join.kind.profiles_collection": "profile collection",
-        "campaign.join.this": "Join this campaign",
-        "campaign.join.code_label": "Campaign code (6 letters then 3 digits, given by your teacher)",
-        "campaign.join.button": "Join",
-        "campaign.participation.code": "Campaign {code}",
-        "campaign.participation.attempt": "attempt {n}",
-        "campaign.participation.started": "Campaign in progress.",
-        "campaign.participation.started_progress": "Campaign in progress: {percent}% of the skills assessed.",
-        "campaign.participation.resume": "Resume the campaign",
-        "campaign.participation.start": "Start the campaign",
-        "campaign.participation.completed": "Campaign completed.",
-        "campaign.participation.profile_ready": "Your profile is ready to be sent.",
-        "campaign.participation.not_sent": "Your results have not been sent yet.",
-        "campaign.participation.shared": "Results sent on {date}. They can no longer be changed.",
-        "campaign.participation.back": "Back to the campaign",
-        "campaign.results.sent": "Results sent",
-        "campaign.results.mine": "Your results",
-        "campaign.results.mastery": "Mastery:",
-        "campaign.results.skills": "({validated} of {total} skills)",
-        "campaign.results.stage": "Stage:",
-        "campaign.results.badges_count": "Badges:",
-        "campaign.results.pix": "Pix:",
-        "campaign.results.certifiable": "Eligible for certification",
-        "campaign.results.not_certifiable#one": "Not eligible for certification: {n} competence missing",
-        "campaign.results.not_certifiable#other": "Not eligible for certification: {n} competences missing",
-        "campaign.results.badges": "Badges earned",
-        "campaign.results.by_competence": "Mastery by competence",
-        "campaign.results.col.competence": "Competence",
-        "campaign.results.col.skills": "Skills mastered",
-        "campaign.send.title": "Send my results",
-        "campaign.send.what_test": "Your teacher will see your mastery of the skills, your stage, your badges and your "
-                                   "profile (pix, levels, certification eligibility). Once sent, your results can no "
-                                   "longer be changed.",
-        "campaign.send.what_profile": "Your teacher will see your profile (pix, levels, certification eligibility). "
-                                      "Once sent, your results can no longer be changed.",
-        "campaign.send.confirm": "I confirm sending my results to my school.",
-        "campaign.send.button": "Send my results",
-        "campaign.send.unconfirmed": "Tick the box to confirm sending your results.",
-        "campaign.retry.test": "Take the campaign again",
-        "campaign.retry.profile": "Send my profile again",
-        "campaign.retry.in_days#one": "You can take this campaign again in {n} day.",
-        "campaign.retry.in_days#other": "You can take this campaign again in {n} days.",
-        "campaign.board.tab": "dashboard",
-        "campaign.board.code": "Code to give to students:",
-        "campaign.board.kind.assessment": "assessment",
-        "campaign.board.kind.profiles_collection": "profile collection",
-        "campaign.board.multiple": "multiple sendings",
-        "campaign.board.participants": "Participants:",
-        "campaign.board.started": "In progress:",
-        "campaign.board.completed": "Completed, not sent:",
-        "campaign.board.shared": "Results sent:",
-        "campaign.board.average": "Average mastery:",
-        "campaign.board.export": "Export the results (CSV)",
-        "campaign.board.group": "Class or group",
-        "campaign.board.all": "everyone",
-        "campaign.board.filter": "Filter",
-        "campaign.board.heatmap": "Class heatmap",
-        "campaign.board.participants_title": "Participants",
-        "campaign.board.by_competence": "By competence:",
-        "campaign.board.view_mastery": "% mastery of the campaign's skills",
-        "campaign.board.view_levels": "profile levels",
-        "campaign.board.col.student": "Student",
-        "campaign.board.col.group": "Class / group",
-        "campaign.board.col.status": "Status",
-        "campaign.board.col.progress": "Progress",
-        "campaign.board.col.mastery": "Mastery",
-        "campaign.board.col.stage": "Stage",
-        "campaign.board.col.badges": "Badges",
-        "campaign.board.col.pix": "Pix",
-        "campaign.board.col.certifiable": "Eligible for certification",
-        "campaign.board.attempt": "(attempt {n})",
-        "campaign.board.yes": "yes",
-        "campaign.board.missing_one": "no ({n} missing)",
-        "campaign.board.missing_many": "no ({n} missing)",
-        "campaign.board.level": "lvl {n}",
-        "campaign.board.not_started": "Not started yet",
-        "campaign.board.everyone_started": "Everyone has started.",
-        "campaign.board.roster_unknown": "The class list is not known: it comes from the platform (names and roles "
-                                         "service) or from the GAR classes.",
-        "campaign.status.started": "In progress",
-        "campaign.status.completed": "Completed, not sent",
-        "campaign.status.shared": "Sent",
-        "campaign.heatmap.mastery": "Skills mastery by competence",
-        "campaign.heatmap.levels": "Levels by competence",
-        "campaign.heatmap.level": "Level {n}",
-        "campaign.heatmap.sent": "results sent",
-        "campaign.teachers_only": "This page is for teachers only.",
-        "campaign.teachers_only.advice": "Go back to your course and click the activity again.",
-        "campaign.refusal.default": "This action is not possible.",
-        "campaign.refusal.default.advice": "Go back.",
-        "campaign.refusal.invalid_code": "This is not what a campaign code looks like.",
-        "campaign.refusal.invalid_code.advice": "A code has 6 letters then 3 digits, for example ABCDEF234.",
-        "campaign.refusal.unknown_code": "No campaign has this code.",
-        "campaign.refusal.unknown_code.advice": "Check the code your teacher gave you.",
-        "campaign.refusal.campaign_archived": "This campaign is closed.",
-        "campaign.refusal.campaign_archived.advice": "Ask your teacher for a new code.",
-        "campaign.refusal.not_completed": "Complete the campaign before sending your results.",
-        "campaign.refusal.not_completed.advice": "Resume the campaign.",
-        "campaign.refusal.already_shared": "Your results have already been sent.",
-        "campaign.refusal.already_shared.advice": "They can no longer be changed.",
-        "campaign.refusal.already_completed": "This campaign is already completed.",
-        "campaign.refusal.already_completed.advice": "Send your results.",
-        "campaign.refusal.retry_not_allowed": "This campaign can only be taken once.",
-        "campaign.refusal.retry_not_allowed.advice": "Your teacher chose a single sending.",
-        "campaign.refusal.retry_not_shared": "Send your results first.",
-        "campaign.refusal.retry_not_shared.advice": "You can then start again.",
-        "campaign.refusal.retry_too_early": "You cannot take this campaign again yet.",
-        "campaign.refusal.retry_too_early.advice": "You can 4 days after sending your results.",
-        "campaign.refusal.retry_full_mastery": "You already master all the skills of this campaign.",
-        "campaign.refusal.retry_full_mastery.advice": "There is nothing to improve.",
-        "campaign.refusal.not_a_test": "This campaign has no test.",
-        "campaign.refusal.not_a_test.advice": "Send your profile.",
-        "campaign.refusal.forbidden": "This campaign is not one of your classes'.",
-        "campaign.refusal.forbidden.advice": "Open it from the course or school it belongs to.",
-        "campaign.refusal.unknown_campaign": "This campaign does not exist.",
-        "campaign.refusal.unknown_campaign.advice": "Go back to the list of your campaigns.",
-        "campaign.refusal.unknown_participation": "This participation does not exist or is not yours.",
-        "campaign.refusal.unknown_participation.advice": "Join the campaign with its code.",
-        "campaign.refusal.bad_form": "This campaign cannot be created this way.",
-        "campaign.refusal.bad_form.advice": "Correct the form.",
-        # "Essayez sans inscription": the test without an account (web/quick_test_routes.py)
-        "quick.title": "Try it without an account",
-        "quick.intro": "8 questions across the 5 areas of the French digital competence framework (CRCN), "
-                       "no account needed. At the end, an estimated level per area. The questions are in French.",
-        "quick.private": "Nothing personal is stored: no name, no account, no answers. The test erases itself "
-                         "after {minutes} minutes.",
-        "quick.start": "Start the test",
-        "quick.progress": "Question {n} of {total}",
-        "quick.domain": "Area {code} — {name}",
-        "quick.empty": "Choose or type an answer, or click “Skip”.",
-        "quick.result.title": "Your estimated level",
-        "quick.result.intro": "An estimate from {n} questions: a real adaptive positioning test asks many more.",
-        "quick.result.level": "Level {level}",
-        "quick.result.range": "between levels {low} and {high}",
-        "quick.result.none": "Not yet level 1",
-        "quick.result.one_answer": "1 question",
-        "quick.result.answers": "{n} questions",
-        "quick.next.title": "Going further",
-        "quick.next.text": "To keep a profile and take the full tests, log in from your school's ENT "
-                           "(médiacentre) or from Moodle: your school gives you access to Pix LTI there.",
-        "quick.again": "Try again",
-        "quick.refusal.gone": "This test does not exist or has expired.",
-        "quick.refusal.gone.advice": "Start a new one.",
-        "quick.refusal.step": "This answer is not for the current question: it was not recorded.",
-        "quick.refusal.step.advice": "Go back to the current question of the test.",
-        "quick.refusal.bad_answer": "This answer cannot be read.",
-        "quick.refusal.bad_answer.advice": "Go back to the current question of the test.",
-        "quick.refusal.too_many": "Too many tests were started from this address.",
-        "quick.refusal.too_many.advice": "Try again in {minutes} minutes.",
-        "quick.refusal.unavailable": "The test without an account is not available at the moment.",
-        "quick.refusal.unavailable.advice": "Try again later.",
-        "quick.back": "Back to the test",
-        "page.lang": "en",
-        "refusal.title": "Launch refused",
-        "refusal.why": "Why:",
-        "refusal.what": "What to do:",
-        "refusal.code": "Code: {code}",
-        "refusal.new_window": "Open the activity in a new window",
-        "refusal.http_cross_site": "The tool is served over HTTP: a browser does not send its cookies to a tool on "
-                                   "another site than the platform (neither in the frame nor back from a new "
-                                   "window). A tool on another site than the platform must be served over HTTPS: "
-                                   "tell the tool's administrator.",
-        "cookies.blocked": "Your browser blocks the activity's cookies inside the platform's frame.",
-        "cookies.open": "Open the activity in a new window.",
-        "cookies.loading": "Opening the activity…",
-        "cookies.title": "Pix LTI — opening the activity",
-        "selection.title": "Add a Pix activity",
-        "selection.intro": "Choose what your students will take, and how the result is graded in the gradebook.",
-        "selection.intro_course": "Choose what your students will take in the course “{course}”, and how the "
-                                  "result is graded in the gradebook.",
-        "selection.multiple": "You may tick several activities: each one becomes an activity of the course.",
-        "selection.single": "Your platform accepts one activity at a time.",
-        "selection.competences": "Competence tests (one adaptive test per competence)",
-        "selection.grade": "Grade:",
-        "selection.scale_level": "level out of {n}",
-        "selection.scale_pix": "pix out of {n}",
-        "selection.profile": "Whole profile",
-        "selection.profile_item": "The 16 competences (whole profile)",
-        "selection.profile_grade": "— grade: percentage of the profile's {pix} pix, out of 100 (the pix total is in "
-                                   "the grade's comment).",
-        "selection.quick": "Try it without signing up",
-        "selection.quick_item": "A glimpse in 8 questions across the 5 areas",
-        "selection.quick_note": "— an estimated level per area; nothing is kept, no grade.",
-        "selection.campaigns": "Campaigns of the course",
-        "selection.no_course": "This selection is not linked to a course: campaigns can only be chosen from a "
-                               "course.",
-        "selection.campaign_code": "(code {code})",
-        "selection.campaign_graded": "Grade: mastery rate in % (out of 100), received when the student sends their "
-                                     "results.",
-        "selection.campaign_profiles": "Profiles collection: no grade in the gradebook.",
-        "selection.no_campaign": "This course has no campaign yet.",
-        "selection.create": "Create a campaign from chosen competences and topics",
-        "selection.create_after": "— you will then come back to this page to choose it.",
-        "selection.submit": "Add to the course",
-        "selection.error.none": "Choose at least one activity.",
-        "selection.error.single": "The platform accepts one activity at a time: tick only one.",
-        "selection.error.campaign": "This campaign is not (or no longer) a campaign of this course: “{code}”.",
-        "selection.error.unknown": "Unknown choice: “{value}”.",
-        "selection.error.scale": "Unknown grading scale for competence {code}.",
-        "selection.back.title": "Back to the platform",
-        "selection.back.ready": "Activities ready",
-        "selection.back.wait": "Going back to your platform… If nothing happens, click:",
-        "selection.back.button": "Back to the course",
-        "teacher.campaign": "Campaign “{name}” (code {code})",
-        "teacher.campaign_board": "This campaign's dashboard",
-        "refusal.no_session": "Your session is missing or has expired.",
-        "refusal.no_session.advice": "Go back to your course and click the activity again.",
-        "refusal.platform_disabled": "The platform that opened this page may no longer use the tool: your session "
-                                     "is over.",
-        "refusal.platform_disabled.advice": "Your answers already saved are kept. Ask the administrator of your "
-                                            "platform or school.",
-        "refusal.wrong_launch": "Your session does not match this launch.",
-        "refusal.wrong_launch.advice": "Go back to your course and click the activity again.",
-        "refusal.selection_not_teacher": "Only teachers may add a Pix activity to a course.",
-        "refusal.selection_not_teacher.advice": "If you are a teacher, check your role in the course with the "
-                                                "platform's administrator.",
-        "refusal.launch_expired": "This content selection launch has expired or was already used.",
-        "refusal.launch_expired.advice": "Close this window and start “Select content” again from your course.",
-        "refusal.launch_used": "This content selection launch was already used.",
-        "refusal.launch_used.advice": "Close this window and start “Select content” again from your course.",
-        "refusal.no_dl_settings": "The platform sent no content selection settings.",
-        "refusal.no_dl_settings.advice": "Close this window and start “Select content” again from your course.",
-        "refusal.dl_type_not_accepted": "The platform accepts no LTI activity link in this selection.",
-        "refusal.dl_type_not_accepted.advice": "Close this window and start “Select content” again from your "
-                                               "course.",
-        "refusal.bad_csrf": "The form was not sent from the selection page (security token).",
-        "refusal.bad_csrf.advice": "Close this window and start “Select content” again from your course.",
-        "refusal.bad_form": "The form received is unreadable.",
-        "refusal.bad_form.advice": "Launch the activity again.",
-        "refusal.cookies_blocked": "Your browser blocked the activity's login cookie inside the platform's frame.",
-        "refusal.cookies_blocked.advice": "Open the activity in a new window with the button below: the login "
-                                          "will work there.",
-        "refusal.state_mismatch": "This launch does not match the login started in this browser.",
-        "refusal.state_mismatch.advice": "Go back to your course and click the activity again.",
-        "refusal.state_unknown_or_used": "This launch has expired or was already used.",
-        "refusal.state_unknown_or_used.advice": "Go back to your course and click the activity again.",
-        "refusal.no_state": "The launch has no “state” parameter.",
-        "refusal.no_state.advice": "Go back to your course and click the activity again.",
-        "refusal.nonce_replayed": "This token was already used (replay refused).",
-        "refusal.nonce_replayed.advice": "Go back to your course and click the activity again.",
-        "refusal.bad_nonce": "The token does not match this login (nonce).",
-        "refusal.bad_nonce.advice": "Go back to your course and click the activity again.",
-        "refusal.unknown_platform": "This platform is not registered with the tool.",
-        "refusal.unknown_platform.advice": "Ask the tool's administrator to register the platform.",
-        "refusal.unknown_deployment": "This deployment is not known to the tool.",
-        "refusal.unknown_deployment.advice": "Ask the tool's administrator to add this deployment to the "
-                                             "registration.",
-        "refusal.registration_disabled": "This platform's registration is disabled.",
-        "refusal.registration_disabled.advice": "The tool's administrator must enable it again before any launch.",
-        "refusal.login_incomplete": "The LTI login request is incomplete.",
-        "refusal.login_incomplete.advice": "Launch the activity from your platform (Moodle, ENT...), not from a "
-                                           "direct link.",
-        "refusal.teachers_only": "This page is for teachers only.",
-        "refusal.teachers_only.advice": "Go back to your course and click the activity again.",
-        "refusal.generic.advice": "Tell your platform's administrator (Moodle, ENT...), with the time of the "
-                                  "attempt.",
-        "dynreg.title": "Tool registration — Pix LTI",
-        "dynreg.ok": "{name} is registered",
-        "dynreg.accepted": "accepted the tool.",
-        "dynreg.platform": "The platform",
-        "dynreg.client_id": "Client ID (client_id)",
-        "dynreg.deployment_id": "Deployment (deployment_id)",
-        "dynreg.no_deployment": "not sent by the platform",
-        "dynreg.todo": "To do:",
-        "dynreg.todo_deployment": "the platform sent no deployment ID. Add it in Pix LTI's administration "
-                                  "(Platforms > {issuer}) or with “pix-lti registration deployment-add”, otherwise "
-                                  "launches will be refused.",
-        "dynreg.moodle_last": "Last step in Moodle:",
-        "dynreg.moodle_pending": "Moodle stores the tool as pending. Activate it under Site administration > Plugins "
-                                 "> Activity modules > External tool > Manage tools (“Activate” on the {name} card).",
-        "dynreg.moodle_courses": "Moodle then files it as a preconfigured tool, not shown in the activity chooser: "
-                                 "in each course a teacher shows it there (More > LTI External tools, “Show in "
-                                 "activity chooser”), or an administrator edits the tool (Tool configuration usage: "
-                                 "“Show in activity chooser and as a preconfigured tool”).",
-        "dynreg.other_pending": "Depending on the platform, an administrator may still have to activate the tool "
-                                "before teachers are offered it.",
-        "dynreg.closing": "This window will close in a few seconds.",
-        "dynreg.failed": "Registration failed",
-        "dynreg.nothing": "Nothing was stored on the Pix LTI side.",
-        "dynreg.close": "Close and go back to the platform",
-        "dynreg.refusal.platform_unreachable": "The platform could not be reached.",
-        "dynreg.refusal.token_used": "This registration link was already used.",
-        "dynreg.refusal.token_expired": "This registration link has expired.",
-        "dynreg.refusal.dynamic_registration_disabled": "Dynamic registration is turned off on this Pix LTI.",
-        "dynreg.refusal.platform_not_allowed": "This platform is not allowed to register this Pix LTI.",
-        "dynreg.refusal.missing_configuration": "The registration request carries no platform configuration "
-                                                "(openid_configuration).",
-        "dynreg.refusal.platform_refused": "The platform refused the tool's registration.",
-        "dynreg.refusal.bad_configuration": "The platform's configuration is unreadable or incomplete.",
-        "dynreg.refusal.insecure_endpoint": "The platform's endpoints must use HTTPS.",
-        "dynreg.refusal.issuer_mismatch": "The platform's issuer is not on the same host as its configuration "
-                                          "address: the registration is refused for safety.",
-        "dynreg.refusal.platform_token_refused": "The platform refused the registration token.",
-        "dynreg.refusal.bad_platform_response": "The platform accepted the registration but sent back no client ID.",
-        "dynreg.refusal.bad_configuration_url": "The platform's configuration address (openid_configuration) is "
-                                                "invalid.",
-        "dynreg.refusal.bad_token": "The registration token is too long.",
-        "dynreg.refusal.platform_refused_by_admin": "Pix LTI's administrator has not allowed this platform to "
-                                                    "register.",
-        "dynreg.refusal.platform_refused_by_admin.advice": "Contact Pix LTI's administrator.",
-        "dynreg.refusal.platform_pending_approval": "This platform must first be approved by Pix LTI's "
-                                                    "administrator: its request is recorded.",
-        "dynreg.refusal.platform_pending_approval.advice": "Ask Pix LTI's administrator to approve it "
-                                                           "(administration, Platforms, or pix-lti registration "
-                                                           "host-approve), then start the registration again from "
-                                                           "the platform.",
-        "dynreg.refusal.address_not_allowed": "This Pix LTI only contacts platforms at a public address.",
-        "dynreg.refusal.address_not_allowed.advice": "If the platform is on the local network, Pix LTI's "
-                                                     "administrator may allow it "
-                                                     "(PIX_LTI_DYNREG_ALLOW_PRIVATE_ADDRESSES).",
-        "dynreg.refusal.registration_in_progress": "A registration with this token is already in progress.",
-        "dynreg.refusal.registration_in_progress.advice": "Wait a few seconds and look at the platform's list of "
-                                                          "tools.",
-        "dynreg.refusal.generic.advice": "Start the registration again from the platform; if it fails again, tell "
-                                         "the tool's administrator, with the code below.",
-    },
-}
+# The inbox of old-style words ("key": text, "key#one" / "key#other" for plural forms): empty once imported.
+MESSAGES: dict[str, dict[str, str]] = {"fr": {}, "en": {}}
+
+
+@cache
+def catalogue(locale: str) -> gettext.NullTranslations:
+    """The compiled catalogue of a locale; English falls back to French (a word not yet translated)."""
+    found = i18n_catalogue.load("messages", locale)
+    if locale != "fr":
+        found.add_fallback(catalogue("fr"))
+    return found
+
+
+def catalogue_keys(locale: str) -> dict[str, tuple[str, ...]]:
+    """Every key of a locale's catalogue (its own, not the fallback's) with its text(s): for tests and tools."""
+    entries: dict[str, list[str]] = {}
+    for key, text in getattr(i18n_catalogue.load("messages", locale), "_catalog", {}).items():
+        if isinstance(key, tuple):
+            entries.setdefault(key[0], []).append(text)
+        elif key:  # "" is the catalogue's header
+            entries.setdefault(key, []).append(text)
+    return {key: tuple(texts) for key, texts in entries.items()}
+
+
+class _EnglishRefusals(Mapping[str, str]):
+    """English texts of refusals whose French text is written where they are raised (the `refusals` catalogue)."""
+
+    def __getitem__(self, key: str) -> str:
+        return _refusal_texts()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_refusal_texts())
+
+    def __len__(self) -> int:
+        return len(_refusal_texts())
+
+
+@cache
+def _refusal_texts() -> dict[str, str]:
+    found = i18n_catalogue.load("refusals", "en")
+    return {k: v for k, v in getattr(found, "_catalog", {}).items() if isinstance(k, str) and k}
+
+
+ENGLISH_REFUSALS: Mapping[str, str] = _EnglishRefusals()
 
 
 def plural_category(locale: str, n: object) -> str:
@@ -821,16 +84,42 @@ def plural_category(locale: str, n: object) -> str:
     return "one" if n == 1 else "other"
 
 
-def translator(locale: str) -> Callable[..., str]:
+_FORM_COUNT = {"one": 1, "other": 2}  # a count that picks msgstr[0] / msgstr[1] in both catalogues' Plural-Forms
+
+
+def _text(locale: str, key: str, form: str | None) -> str | None:
+    """The text of a key (one plural form if `form`), from the inbox then the catalogue; None if unknown."""
+    if MESSAGES["fr"] or MESSAGES.get(locale):  # words still in the old-style inbox (none once imported)
+        for inbox in (MESSAGES.get(locale, {}), MESSAGES["fr"]):
+            pending = inbox.get(f"{key}#{form}" if form else key)
+            if pending:
+                return pending
+    translations = catalogue(locale if locale in LOCALES else "fr")
+    if form is not None:
+        text = translations.ngettext(key, key, _FORM_COUNT[form])
+        if text != key:
+            return text
+    text = translations.gettext(key)
+    return None if text == key else text
+
+
+class Translator:
     """`t(key, **values)`: the text in this locale, else in French, else the key itself; never an error (a text
     whose placeholders do not match the values is shown as written). With a count `n`, a key with plural forms
-    (`key#one`, `key#other` in the catalogue) gives the form of that count in this locale."""
-    messages = MESSAGES.get(locale, MESSAGES["fr"])
+    gives the form of that count in this locale (CLDR rule, `plural_category`); `t("key#one")` / `t("key#other")`
+    asks for one form by name (a page's script fills the count in). `t.bank(code, name)`: a content bank's
+    interface word in this locale."""
 
-    def t(key: str, **values: object) -> str:
-        if "n" in values and f"{key}#other" in MESSAGES["fr"]:
-            key = f"{key}#{plural_category(locale, values['n'])}"
-        text = messages.get(key) or MESSAGES["fr"].get(key) or key
+    __slots__ = ("locale",)
+
+    def __init__(self, locale: str) -> None:
+        self.locale = locale if locale in LOCALES else "fr"
+
+    def __call__(self, key: str, **values: object) -> str:
+        base, _, form = key.partition("#")
+        if not form and "n" in values:
+            form = plural_category(self.locale, values["n"])
+        text = _text(self.locale, base, form or None) or key
         if not values:
             return text
         try:
@@ -838,133 +127,26 @@ def translator(locale: str) -> Callable[..., str]:
         except (KeyError, IndexError, ValueError):
             return text
 
-    return t
+    def bank(self, code: object, name: str) -> str:
+        """The name of a domain ("1") or a competence ("1.1") of the content bank in this locale: in French the
+        bank's own (the content is French), in English `bank.domain.<code>` / `bank.competence.<code>` of the
+        catalogue, else the French name (a code the catalogue does not know yet)."""
+        if self.locale == "fr" or not isinstance(code, str):
+            return name
+        kind = "competence" if "." in code else "domain"
+        return _text(self.locale, f"bank.{kind}.{code}", None) or name
 
 
-# The pages a request gets when it cannot be served at all: a body too large (413), a dependency down (503).
-MESSAGES["fr"].update({
-    "edge.why": "Pourquoi :",
-    "edge.what": "Que faire :",
-    "edge.too_large.title": "Envoi trop volumineux",
-    "edge.too_large.reason": "Les données envoyées dépassent la taille acceptée ({limit}).",
-    "edge.too_large.advice": "Revenez à la page précédente et envoyez moins de données (un fichier plus petit, "
-                             "un texte plus court), ou relancez l'activité depuis votre plateforme.",
-    "edge.unavailable.title": "Service momentanément indisponible",
-    "edge.unavailable.reason": "Pix LTI ne peut pas joindre l'un de ses services ({dependency}) en ce moment.",
-    "edge.unavailable.advice": "Réessayez dans une minute : vos réponses déjà validées sont enregistrées.",
-    "edge.dependency.database": "base de données",
-    "edge.dependency.store": "stockage des sessions",
-    "edge.server_error.title": "Erreur du service",
-    "edge.server_error.reason": "Pix LTI a rencontré une erreur inattendue en traitant cette page.",
-    "edge.server_error.advice": "Réessayez ; si l'erreur revient, signalez-la avec l'heure de l'essai.",
-})
-MESSAGES["en"].update({
-    "edge.why": "Why:",
-    "edge.what": "What to do:",
-    "edge.too_large.title": "Too much data sent",
-    "edge.too_large.reason": "The data sent is larger than accepted ({limit}).",
-    "edge.too_large.advice": "Go back and send less (a smaller file, a shorter text), or launch the activity again "
-                             "from your platform.",
-    "edge.unavailable.title": "Service temporarily unavailable",
-    "edge.unavailable.reason": "Pix LTI cannot reach one of its services ({dependency}) right now.",
-    "edge.unavailable.advice": "Try again in a minute: the answers you already validated are saved.",
-    "edge.dependency.database": "database",
-    "edge.dependency.store": "session store",
-    "edge.server_error.title": "Service error",
-    "edge.server_error.reason": "Pix LTI met an unexpected error while serving this page.",
-    "edge.server_error.advice": "Try again; if it happens again, report it with the time of the attempt.",
-})
-MESSAGES["fr"].update({
-    "link.nav": "Relier mon compte ENT ou de la plateforme",
-    "link.title": "Relier mes comptes",
-    "link.why": "Si vous utilisez Pix LTI à la fois depuis l'ENT (médiacentre) et depuis un cours de la plateforme "
-                "(Moodle…), reliez vos deux comptes : vous aurez un seul profil, et vos professeurs verront le même "
-                "niveau partout.",
-    "link.done": "Vos comptes sont reliés : vos résultats sont réunis dans un seul profil.",
-    "link.linked_title": "Compte relié",
-    "link.linked_to": "Ce compte partage son profil avec :",
-    "link.unlink_admin": "Pour défaire la liaison, adressez-vous à l'administrateur de Pix LTI.",
-    "link.gar_title": "Relier mon compte ENT",
-    "link.gar_how": "Connectez-vous avec l'ENT dans une nouvelle fenêtre, puis confirmez la liaison.",
-    "link.gar_button": "Relier mon compte ENT",
-    "link.gar_open": "Se connecter avec l'ENT (nouvelle fenêtre)",
-    "link.gar_after": "Après la connexion, confirmez la liaison dans la nouvelle fenêtre, puis rechargez cette page. "
-                      "Le lien est valable 15 minutes.",
-    "link.code_title": "Relier avec un code",
-    "link.code_how": "Affichez un code ici, puis tapez-le dans Pix LTI depuis votre autre accès (ENT ou plateforme).",
-    "link.code_button": "Afficher un code",
-    "link.code_show": "Tapez ce code dans Pix LTI depuis votre autre accès, dans les {minutes} minutes :",
-    "link.code_label": "Code affiché par votre autre accès",
-    "link.code_submit": "Relier",
-    "link.wrong_code": "Ce code est inconnu, expiré ou déjà utilisé. Affichez-en un nouveau depuis votre autre accès.",
-    "link.too_many": "Trop de codes erronés : réessayez dans un quart d'heure.",
-    "link.already_gar": "Vous êtes déjà connecté par l'ENT : reliez votre compte de la plateforme avec un code.",
-    "link.badge": "compte relié",
-    "link.refused.link_same_account": "Ce code vient de ce même compte : tapez-le depuis votre autre accès.",
-    "link.refused.link_same_platform": "Ces deux comptes viennent du même accès : on ne relie qu'un compte ENT et un "
-                                       "compte de plateforme.",
-    "link.refused.link_already_linked": "Ces comptes sont déjà reliés (ou l'un d'eux est relié à un autre compte).",
-    "link.refused.link_both_linked": "Ces deux comptes sont déjà reliés à d'autres comptes.",
-    "link.refused.link_unknown_account": "Le compte qui a affiché ce code n'existe plus.",
-    "link.refused.link_not_linked": "Ce compte n'est relié à aucun autre.",
-    "link.confirm_title": "Relier votre compte ENT",
-    "link.confirm_text": "Votre compte ENT va être relié au compte {person} de la plateforme {platform}. Vos "
-                         "résultats seront réunis dans un seul profil.",
-    "link.confirm_warning": "Ne confirmez que si c'est vous qui avez demandé cette liaison, depuis votre cours.",
-    "link.confirm_button": "Confirmer la liaison",
-    "link.confirm_expired": "Ce lien de liaison est inconnu, expiré ou déjà utilisé. Recommencez depuis votre cours.",
-    "link.close_window": "Vous pouvez fermer cette fenêtre et recharger la page de votre cours.",
-})
-MESSAGES["en"].update({
-    "link.nav": "Link my ENT or platform account",
-    "link.title": "Link my accounts",
-    "link.why": "If you use Pix LTI both from the ENT (médiacentre) and from a platform course (Moodle…), link your "
-                "two accounts: you will have one profile, and your teachers will see the same level everywhere.",
-    "link.done": "Your accounts are linked: your results are gathered in one profile.",
-    "link.linked_title": "Linked account",
-    "link.linked_to": "This account shares its profile with:",
-    "link.unlink_admin": "To undo the link, ask the Pix LTI administrator.",
-    "link.gar_title": "Link my ENT account",
-    "link.gar_how": "Sign in with the ENT in a new window, then confirm the link.",
-    "link.gar_button": "Link my ENT account",
-    "link.gar_open": "Sign in with the ENT (new window)",
-    "link.gar_after": "After signing in, confirm the link in the new window, then reload this page. The link is "
-                      "valid for 15 minutes.",
-    "link.code_title": "Link with a code",
-    "link.code_how": "Show a code here, then type it in Pix LTI from your other access (ENT or platform).",
-    "link.code_button": "Show a code",
-    "link.code_show": "Type this code in Pix LTI from your other access, within {minutes} minutes:",
-    "link.code_label": "Code shown by your other access",
-    "link.code_submit": "Link",
-    "link.wrong_code": "This code is unknown, expired or already used. Show a new one from your other access.",
-    "link.too_many": "Too many wrong codes: try again in a quarter of an hour.",
-    "link.already_gar": "You are signed in through the ENT: link your platform account with a code.",
-    "link.badge": "linked account",
-    "link.refused.link_same_account": "This code comes from this same account: type it from your other access.",
-    "link.refused.link_same_platform": "Both accounts come from the same access: only an ENT account and a platform "
-                                       "account can be linked.",
-    "link.refused.link_already_linked": "These accounts are already linked (or one of them is linked to another).",
-    "link.refused.link_both_linked": "Both accounts are already linked to other accounts.",
-    "link.refused.link_unknown_account": "The account that showed this code no longer exists.",
-    "link.refused.link_not_linked": "This account is not linked to any other.",
-    "link.confirm_title": "Link your ENT account",
-    "link.confirm_text": "Your ENT account will be linked to the account {person} of the platform {platform}. Your "
-                         "results will be gathered in one profile.",
-    "link.confirm_warning": "Only confirm if you asked for this link yourself, from your course.",
-    "link.confirm_button": "Confirm the link",
-    "link.confirm_expired": "This link is unknown, expired or already used. Start again from your course.",
-    "link.close_window": "You can close this window and reload your course's page.",
-})
-for _locale, _texts in CERTIFICATE_TEXTS.items():  # issue 20: certificate and verification pages
+def translator(locale: str) -> Translator:
+    return Translator(locale)
+
+
+for _locale, _texts in CERTIFICATE_TEXTS.items():  # inbox of issue 20's certificate and verification pages
     MESSAGES[_locale].update(_texts)
-# English texts of refusals known by their code (the French ones are the refusal's own text): kept apart so
-# that both catalogues keep the same keys.
-ENGLISH_REFUSALS: dict[str, str] = {key: MESSAGES["en"].pop(key) for key in list(MESSAGES["en"])
-                                    if key.startswith(("refusal.", "dynreg.refusal.")) and key not in MESSAGES["fr"]}
 
 
 def _merge_context_words() -> None:
-    """Contexts' pages keep their words in their own module (fewer conflicts in this file); same keys in both."""
+    """Contexts' pages kept their words in their own module: inboxes too, read like `MESSAGES`."""
     from web.certification.messages import EN as test_day_en
     from web.certification.messages import FR as test_day_fr
     from web.certification.words import WORDS as certification_words

@@ -32,7 +32,21 @@ def accept_language(header: str | None) -> str:
     return normalise_locale(min(ranked)[2]) if ranked else "fr"
 
 
+LANGUAGE_COOKIE = "pix_lti_lang"  # the language switch of pages without a launch (administration, errors)
+LANGUAGE_COOKIE_SECONDS = 365 * 86400
+
+
+def switched_language(request: Request) -> str | None:
+    """The language asked by the switch (`?lang=en`, `?lang=fr`), if any."""
+    asked = request.query_params.get("lang")
+    return asked if asked in ("fr", "en") else None
+
+
 def request_locale(request: Request) -> str:
+    """The switch (`?lang=`), the route's choice, the session's language, the remembered switch (cookie), then the
+    browser's `Accept-Language`; French unless English."""
+    if (asked := switched_language(request)) is not None:
+        return asked
     chosen = getattr(request.state, "locale", None)
     if chosen in ("fr", "en"):
         return str(chosen)
@@ -46,6 +60,9 @@ def request_locale(request: Request) -> str:
             data = tool.codec.loads(request.cookies.get(SESSION_COOKIE), tool.settings.session_max_age_seconds)
         if data is not None:
             return data.locale
+    remembered = request.cookies.get(LANGUAGE_COOKIE)
+    if remembered in ("fr", "en"):
+        return str(remembered)
     return accept_language(request.headers.get("accept-language"))
 
 

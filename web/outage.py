@@ -13,8 +13,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from core import metrics
 from web.error_page import error_html, locale_from
 from web.i18n import translator
+from web.observability import route_of
 from web.security import content_security_policy
 
 log = logging.getLogger("lti_tool.outage")
@@ -46,7 +48,9 @@ def install_outage_handlers(app: FastAPI, retry_after_seconds: int) -> None:
         dependency = dependency_of(exc)
         if dependency is None:
             raise exc  # a real bug: Starlette's server error handling (500, traceback in the log)
-        log.warning("%s unavailable during %s %s: %s", dependency, request.method, request.url.path,
+        counter = metrics.REDIS_ERRORS if dependency == STORE else metrics.DATABASE_ERRORS
+        counter.labels(type(exc).__name__).inc()
+        log.warning("%s unavailable during %s %s: %s", dependency, request.method, route_of(request.scope),
                     type(exc).__name__)
         return unavailable(request, dependency, retry_after_seconds)
 

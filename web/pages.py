@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from web.i18n import ENGLISH_REFUSALS, plural_category, translator
-from web.locale import request_locale
+from web.locale import LANGUAGE_COOKIE, LANGUAGE_COOKIE_SECONDS, request_locale, switched_language
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 TEMPLATES.env.auto_reload = False  # the templates ship with the code: no stat() of each file on every render
@@ -26,7 +26,15 @@ TEMPLATES.env.globals["plural"] = french_plural
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
+    """A page; without a `t` of its own (administration, GAR and certification staff pages) it gets the request's
+    language (`web.locale.request_locale`), and a language chosen with the switch (`?lang=en`) is remembered."""
+    if "t" not in context:
+        context["t"] = translator(request_locale(request))
+    response = TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
+    if (asked := switched_language(request)) is not None and request.cookies.get(LANGUAGE_COOKIE) != asked:
+        response.set_cookie(LANGUAGE_COOKIE, asked, max_age=LANGUAGE_COOKIE_SECONDS, httponly=True, samesite="lax",
+                            secure=request.url.scheme == "https")
+    return response
 
 
 def refusal(request: Request, status: int, reason: str, advice: str, code: str, **extra: Any) -> HTMLResponse:

@@ -24,8 +24,10 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from content_bank.loader import default_referential
+from core import metrics
 from engine import quick_test
 from engine.answers import is_correct
+from engine.proposal_order import display_context, displayed_choices
 from engine.referential import ChallengeType, Referential
 from web.i18n import normalise_locale, translator
 from web.markdown import render_inline, render_markdown
@@ -140,6 +142,7 @@ async def question(request: Request, attempt_id: str, error: str = "") -> Respon
     domain = next(d for d in referential.domains if d.code == competence.domain_code)
     t = translator(attempt["lang"])
     return _page(request, attempt["lang"], "essai/question.html", attempt_id=attempt_id, challenge=challenge,
+                 choices=displayed_choices(challenge, display_context("quick-test", attempt_id)),
                  domain=domain, number=len(attempt["asked"]) + 1, total=len(attempt["domains"]),
                  error=t("quick.empty") if error == "vide" else None)
 
@@ -170,6 +173,7 @@ async def answer(request: Request, attempt_id: str) -> Response:
             return RedirectResponse(f"/essai/{attempt_id}?error=vide", status_code=303)
         correct = is_correct(challenge, value)
     attempt["asked"].append([challenge.id, correct])
+    metrics.ANSWERS.labels("quicktest", "aband" if form.get("action") == "skip" else ("ok" if correct else "ko")).inc()
     await _save(request, attempt_id, attempt)
     done = len(attempt["asked"]) >= len(attempt["domains"]) or _current(referential, attempt) is None
     return RedirectResponse(f"/essai/{attempt_id}/resultat" if done else f"/essai/{attempt_id}", status_code=303)

@@ -17,8 +17,10 @@ from starlette.responses import RedirectResponse, Response
 
 from content_bank.active import active_bank
 from content_bank.loader import default_referential
+from core import metrics
 from engine.answers import AnswerStatus, AnswerValue
 from engine.competence_test import LifecycleError, Refusal
+from engine.proposal_order import display_context, displayed_choices
 from engine.referential import Challenge, ChallengeType, Referential
 from engine.scoring import Scorecard, ScorecardStatus
 from learning.use_cases import AnswerOutcome, LearningError, LearningRefusal, LearningService
@@ -26,7 +28,7 @@ from linking.use_cases import LEARNER_ROLES
 from web import params
 from web.auth import CSRF_FIELD, checked_form, csrf_token, link, session_data
 from web.errors import LaunchRefused
-from web.i18n import translator
+from web.i18n import ENGLISH_REFUSALS, translator
 from web.markdown import render_inline, render_markdown
 from web.pages import render
 from web.static_routes import shipped_file
@@ -83,31 +85,12 @@ def page(request: Request, data: SessionData, name: str, status_code: int = 200,
                   **context)
 
 
-_REFUSALS_EN: dict[str, tuple[str, str]] = {
-    Refusal.UNKNOWN_COMPETENCE: ("This competence does not exist.", "Go back to your profile."),
-    Refusal.ALREADY_COMPLETED: ("This test is already completed.",
-                                "You can try it again after 4 days, or reset the competence after 7 days."),
-    Refusal.TEST_FINISHED: ("This test is over: this answer was not recorded.", "See your result."),
-    Refusal.NOT_CURRENT_CHALLENGE: ("This answer is not for the current question: it was not recorded.",
-                                    "Go back to the current question of the test."),
-    Refusal.RESET_TOO_EARLY: ("This competence cannot be reset yet.",
-                              "A reset is possible 7 days after your last answer."),
-    Refusal.NOTHING_TO_RESET: ("There is nothing to reset in this competence.", "Start the test."),
-    Refusal.RETRY_TOO_EARLY: ("This test cannot be tried again yet.", "It can be 4 days after your last answer."),
-    Refusal.RETRY_AT_MAX_LEVEL: ("You have already reached the maximum level in this competence.",
-                                 "Choose another competence."),
-    Refusal.RETRY_NOT_COMPLETED: ("Only a completed test can be tried again.", "Start or resume the test."),
-    LearningRefusal.UNKNOWN_ASSESSMENT: ("This test does not exist or is not yours.", "Go back to your profile."),
-    LearningRefusal.NOT_ANSWERED: ("This question has not been answered in this test yet.",
-                                   "Go back to the current question of the test."),
-}
-
-
 def refused(request: Request, data: SessionData, error: LifecycleError | LearningError, *,
             back: str | None = None, back_label: str | None = None) -> Response:
     status, reason, advice = _REFUSALS.get(error.code, (409, "Cette action n'est pas possible.", "Revenez au profil."))
-    if data.locale == "en" and error.code in _REFUSALS_EN:
-        reason, advice = _REFUSALS_EN[error.code]
+    if data.locale == "en":  # the English words of this refusal (web/locales/en/LC_MESSAGES/refusals.po)
+        reason = ENGLISH_REFUSALS.get(f"refusal.test.{error.code}", reason)
+        advice = ENGLISH_REFUSALS.get(f"refusal.test.{error.code}.advice", advice)
     t = translator(data.locale)
     return page(request, data, "eleve/refus.html", status_code=status, reason=reason, advice=advice, code=error.code,
                 back=back or link(request, "/profil"), back_label=back_label or t("nav.profile"))
@@ -266,6 +249,7 @@ async def _challenge_page(request: Request, data: SessionData, assessment_id: st
     return page(request, data, "eleve/epreuve.html", status_code=status_code, view=view, challenge=view.challenge,
                 **progress, remaining=view.remaining_seconds(service.clock()),
                 error=error, types=ChallengeType, **_media(referential, view.challenge),
+                choices=displayed_choices(view.challenge, display_context("assessment", view.assessment.id)),
                 **_feedback(referential, view.previous))
 
 
@@ -369,6 +353,8 @@ async def answer(request: Request) -> Response:
                        back_label=t("result.continue"))
     except LearningError as error:
         return refused(request, data, error)
+    metrics.ANSWERS.labels("positioning" if outcome.competence_test else "campaign",
+                           "replayed" if outcome.replayed else outcome.status.value).inc()
     if outcome.completed and outcome.competence_test:  # the end page, the last answer's outcome at its top
         return redirect(request, f"/evaluations/{assessment_id}/fin", apres=outcome.challenge_id)
     if outcome.completed:  # a campaign test: the last answer's outcome, then the campaign's page

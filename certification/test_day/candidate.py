@@ -179,6 +179,7 @@ class CandidateView:
     pending_alert: str | None  # the kind of a pending alert that blocks the question (not_displayed)
     reentry_authorised: bool = False
     challenge: Challenge | None = None
+    course_id: int | None = None  # the certification course, once started (seeds the order of proposals)
 
 
 def _view(session: Session, candidate: CandidateRow, session_row: SessionRow, course: CertificationCourseRow | None,
@@ -202,7 +203,8 @@ def _view(session: Session, candidate: CandidateRow, session_row: SessionRow, co
         session_row.date, course is not None or rows.arrival(session, candidate.id) is not None, candidate.present,
         course.state if course else None, answered, length, remaining,
         warning_due(remaining) if remaining is not None and course and course.state == "started" else None,
-        not candidate.accessibility_adjustment, pending, bool(course and course.reentry_authorised), challenge)
+        not candidate.accessibility_adjustment, pending, bool(course and course.reentry_authorised), challenge,
+        course.id if course is not None else None)
 
 
 def candidate_view(session: Session, account_id: int, candidate_id: int, *, now: datetime,

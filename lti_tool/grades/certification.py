@@ -14,30 +14,21 @@ from sqlalchemy.orm import Session
 from core.events import CertificationResultsPublished
 from lti_tool.grades.hooks import _graded_services, enqueue_score
 from lti_tool.grades.scores import Score
+from web.i18n import translator
 
 OPT_IN_VALUES = {"score", "1", "true", "oui", "yes"}
 MAX_SCORE = {"v3": 895, "v2": 1024}
-_GLOBAL_LEVELS = {
-    "fr": {"pre_beginner": "pré-débutant", "beginner": "débutant", "independent": "indépendant",
-           "advanced": "avancé", "expert": "expert"},
-    "en": {"pre_beginner": "pre-beginner", "beginner": "beginner", "independent": "independent",
-           "advanced": "advanced", "expert": "expert"},
-}
-
-
+GLOBAL_LEVELS = ("pre_beginner", "beginner", "independent", "advanced", "expert")  # lms.certification.level.*
 def receives_certification(custom: Mapping[str, str]) -> bool:
     return str(custom.get("certification", "")).strip().lower() in OPT_IN_VALUES
 
 
 def certification_score(score: int, version: str, global_level: str | None, locale: str = "fr") -> Score:
     maximum = MAX_SCORE.get(version, 895)
-    if locale == "en":
-        comment = f"Certification — {score} pix out of {maximum}"
-    else:
-        comment = f"Certification — {score} pix sur {maximum}"
-    level = _GLOBAL_LEVELS.get(locale, _GLOBAL_LEVELS["fr"]).get(global_level or "")
-    if level:
-        comment += f" ({'level' if locale == 'en' else 'niveau'} {level})"
+    t = translator(locale)
+    comment = t("lms.certification.score", score=score, max=maximum)
+    if global_level in GLOBAL_LEVELS:
+        comment += t("lms.certification.level", level=t(f"lms.certification.level.{global_level}"))
     return Score(float(min(score, maximum)), float(maximum), comment)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from datetime import datetime
 
 import typer
 
@@ -23,24 +24,32 @@ def _sessions(settings: Settings):  # type: ignore[no-untyped-def]
     return make_session_factory(engine)
 
 
-async def _work(settings: Settings, grades: GradesSettings, once: bool) -> int:
+async def _work(settings: Settings, grades: GradesSettings, once: bool, metrics_port: int = 0,
+                metrics_host: str = "127.0.0.1") -> int:
     stop = asyncio.Event()
     if not once:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-    return await run_worker(settings, grades, stop=stop, once=once)
+    return await run_worker(settings, grades, stop=stop, once=once, metrics_port=metrics_port,
+                            metrics_host=metrics_host)
 
 
 def worker(
     once: bool = typer.Option(False, "--once", help="Traite tout ce qui est dû maintenant, puis s'arrête."),
     concurrency: int = typer.Option(0, "--concurrency", help="Envois simultanés (défaut : réglage)."),
+    metrics_port: int = typer.Option(0, "--metrics-port",
+                                     help="Port des métriques Prometheus du worker (0 : aucun). /metrics de ce port."),
+    metrics_host: str = typer.Option("127.0.0.1", "--metrics-host", help="Adresse d'écoute des métriques."),
 ) -> None:
     """Envoie les notes en attente aux plateformes (AGS) et actualise les listes de participants (NRPS)."""
     settings, grades = Settings(), GradesSettings()
     if concurrency > 0:
         grades = grades.model_copy(update={"concurrency": concurrency})
-    delivered = asyncio.run(_work(settings, grades, once))
+    from core.logs import configure_logging
+
+    configure_logging()
+    delivered = asyncio.run(_work(settings, grades, once, metrics_port, metrics_host))
     typer.echo(f"{delivered} envoi(s) réussi(s).")
 
 
@@ -62,7 +71,11 @@ def dead(limit: int = typer.Option(100, "--limit")) -> None:
         typer.echo("Aucun envoi abandonné.")
     for d in letters:
         typer.echo(f"{d.id}\t{d.kind}\tplateforme={d.registration_id}\tactivité={d.activity_id}\tcompte={d.account_id}"
-                   f"\tessais={d.attempts}\t{d.last_error}")
+                   f"\tessais={d.attempts}\tdernier essai={_when(d.last_attempt_at)}\t{d.last_error}")
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S %Z").strip() if moment is not None else "inconnu"
 
 
 @grades_app.command("retry")

@@ -15,6 +15,7 @@ from typing import Any
 
 from engine.config import DEFAULT_CONFIG, PIX_PER_LEVEL
 from lti_tool.grades.scores import PROFILE_SCORE_MAXIMUM, Scale, TargetKind
+from web.i18n import translator
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
@@ -22,49 +23,9 @@ COMPETENCE_COUNT = 16
 PROFILE_CODE = "complet"
 PROFILE_PIX = COMPETENCE_COUNT * DEFAULT_CONFIG.max_reachable_level * PIX_PER_LEVEL
 
-_TEXTS: dict[str, dict[str, str]] = {
-    "fr": {
-        "campaign.title": "Pix — parcours « {name} »",
-        "campaign.profiles": "Collecte de profils (code {code}) : chaque élève envoie son profil. "
-                             "Pas de note dans le carnet.",
-        "campaign.assessment": "Parcours d'évaluation (code {code}). Note : taux de maîtrise des acquis visés, en %, "
-                               "reçu quand l'élève envoie ses résultats.",
-        "campaign.label": "{title} — Maîtrise (%)",
-        "profile.title": "Pix — profil complet",
-        "profile.text": "Positionnement sur les {count} compétences du CRCN. Note : pourcentage des {pix} pix "
-                        "du profil, sur {maximum}.",
-        "profile.unit": "% des pix",
-        "competence.text": "Test de positionnement adaptatif sur la compétence {code} du CRCN. "
-                           "Note : {unit} sur {maximum}.",
-        "unit.pix": "pix", "unit.level": "niveau",
-        "quicktest.title": "Pix — Essayez sans inscription (8 questions)",
-        "quicktest.text": "Un aperçu en 8 questions dans les 5 domaines du CRCN, avec un niveau estimé par domaine. "
-                          "Rien n'est enregistré : pas de note dans le carnet.",
-        "msg": "{count} activité{s} Pix ajoutée{s}.",
-    },
-    "en": {
-        "campaign.title": "Pix — campaign “{name}”",
-        "campaign.profiles": "Profiles collection (code {code}): each student sends their profile. "
-                             "No grade in the gradebook.",
-        "campaign.assessment": "Assessment campaign (code {code}). Grade: mastery of the target skills, in %, "
-                               "received when the student sends their results.",
-        "campaign.label": "{title} — Mastery (%)",
-        "profile.title": "Pix — whole profile",
-        "profile.text": "Positioning on the {count} competences of the CRCN. Grade: percentage of the profile's "
-                        "{pix} pix, out of {maximum}.",
-        "profile.unit": "% of pix",
-        "competence.text": "Adaptive positioning test on CRCN competence {code}. Grade: {unit} out of {maximum}.",
-        "unit.pix": "pix", "unit.level": "level",
-        "quicktest.title": "Pix — Try it without signing up (8 questions)",
-        "quicktest.text": "A glimpse in 8 questions across the 5 areas of the CRCN, with an estimated level per "
-                          "area. Nothing is kept: no grade in the gradebook.",
-        "msg": "{count} Pix activit{s} added.",
-    },
-}
-
-
 def _text(locale: str, key: str, **values: object) -> str:
-    return _TEXTS.get(locale, _TEXTS["fr"])[key].format(**values)
+    """The words of a content item in the teacher's language: the catalogues' `lms.item.*` (web/locales)."""
+    return translator(locale)(f"lms.item.{key}", **values)
 
 
 @dataclass(frozen=True)
@@ -138,13 +99,12 @@ def response_claims(*, client_id: str, platform_issuer: str, deployment_id: str,
                     settings: Mapping[str, Any], now: float | None = None, locale: str = "fr") -> dict[str, Any]:
     now = time.time() if now is None else now
     count = len(items)
-    plural = ("s" if count > 1 else "") if locale != "en" else ("ies" if count > 1 else "y")
     claims: dict[str, Any] = {
         "iss": client_id, "aud": platform_issuer, "iat": int(now), "exp": int(now) + 300,
         "nonce": secrets.token_urlsafe(16),
         LTI + "deployment_id": deployment_id, LTI + "message_type": "LtiDeepLinkingResponse",
         LTI + "version": "1.3.0", DL + "content_items": list(items),
-        DL + "msg": _text(locale, "msg", count=count, s=plural),
+        DL + "msg": _text(locale, "msg", n=count),
     }
     if "data" in settings:
         claims[DL + "data"] = settings["data"]

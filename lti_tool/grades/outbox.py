@@ -93,13 +93,14 @@ def record(session: Session, outcomes: list[Outcome], now: datetime | None = Non
             result = session.execute(
                 update(OutboxItem)
                 .where(OutboxItem.id.in_(ids), OutboxItem.status == DELIVERING, OutboxItem.lease_until == lease_until)
-                .values(status=DELIVERED, lease_until=None, last_error=None, delivered_at=now)
+                .values(status=DELIVERED, lease_until=None, last_error=None, delivered_at=now, last_attempt_at=now)
             )
             written += result.rowcount or 0
         for out in outcomes:
             if out.status == DELIVERED and out.error is None:
                 continue
-            values: dict[str, Any] = {"status": out.status, "lease_until": None, "last_error": out.error}
+            values: dict[str, Any] = {"status": out.status, "lease_until": None, "last_error": out.error,
+                                      "last_attempt_at": now}
             if out.status == DELIVERED:
                 values["delivered_at"] = now
             if out.status == PENDING:
@@ -155,12 +156,13 @@ class DeadLetter:
     attempts: int
     last_error: str | None
     created_at: datetime
+    last_attempt_at: datetime | None = None  # None: written by a release before 0009_h23a
 
 
 def dead_letters(session: Session, limit: int = 100) -> list[DeadLetter]:
     rows = session.scalars(select(OutboxItem).where(OutboxItem.status == DEAD).order_by(OutboxItem.id).limit(limit))
     return [DeadLetter(r.id, r.kind, r.registration_id, r.activity_id, r.account_id, r.course_id, r.attempts,
-                       r.last_error, r.created_at) for r in rows]
+                       r.last_error, r.created_at, r.last_attempt_at) for r in rows]
 
 
 def retry_dead(session: Session, ids: list[int] | None = None, registration_id: int | None = None) -> int:

@@ -7,9 +7,11 @@ import asyncio
 
 from certificates import subscribers as certificate_subscribers
 from core.db import make_engine, make_session_factory, run_migrations
+from core.metrics import serve_metrics
 from core.settings import Settings
 from core.store import make_store
 from lti_tool.grades import subscribers
+from lti_tool.grades.metrics import outbox_gauges
 from lti_tool.grades.settings import GradesSettings
 from lti_tool.grades.worker import Worker, make_http_client
 from privacy.retention import RetentionSettings
@@ -17,7 +19,8 @@ from privacy.scheduler import purge_periodically
 
 
 async def run_worker(settings: Settings, grades: GradesSettings | None = None, *, stop: asyncio.Event | None = None,
-                     once: bool = False, retention: RetentionSettings | None = None) -> int:
+                     once: bool = False, retention: RetentionSettings | None = None,
+                     metrics_port: int = 0, metrics_host: str = "127.0.0.1") -> int:
     """Loop until `stop` is set (or, with `once`, until nothing is due; `once` does not purge). Returns the items
     delivered."""
     grades = grades or GradesSettings()
@@ -28,6 +31,8 @@ async def run_worker(settings: Settings, grades: GradesSettings | None = None, *
     store = make_store(settings.redis_url)
     http = make_http_client(grades)
     sessions = make_session_factory(engine)
+    if metrics_port:  # pix_lti_grades_sent_total and the outbox gauges, for Prometheus to scrape (loopback default)
+        serve_metrics(metrics_port, metrics_host, [outbox_gauges(sessions)])
     worker = Worker(sessions, store, http, grades)
     try:
         if once:

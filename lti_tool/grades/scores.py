@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from engine.config import PIX_PER_LEVEL
 from engine.scoring import Scorecard, ScorecardStatus
+from web.i18n import translator
 
 _CRCN = re.compile(r"^[1-5]\.[1-4]$")
 
@@ -65,25 +66,9 @@ def target_of(custom: Mapping[str, str]) -> Target | None:
 
 PROFILE_SCORE_MAXIMUM = 100  # a percentage: Moodle caps an activity's maximum grade at `gradepointmax` (100)
 
-_COMMENTS = {
-    "fr": {
-        "level": "Niveau {level} — {pix} pix",
-        "profile": "Profil — {pix} pix sur {max} ({n} compétence{s} évaluée{s} sur {count})",
-        "mastery": "Maîtrise {percent} %",
-        "stage": " — palier {stage} sur {stages}",
-    },
-    "en": {
-        "level": "Level {level} — {pix} pix",
-        "profile": "Profile — {pix} pix out of {max} ({n} competence{s} assessed out of {count})",
-        "mastery": "Mastery {percent} %",
-        "stage": " — stage {stage} of {stages}",
-    },
-}
-
-
 def _comment(locale: str, key: str, **values: object) -> str:
     """The gradebook comment in the launch's language (French unless it was English)."""
-    return _COMMENTS.get(locale, _COMMENTS["fr"])[key].format(**values)
+    return translator(locale)(f"lms.comment.{key}", **values)
 
 
 def competence_score(card: Scorecard, scale: Scale, locale: str = "fr") -> Score | None:
@@ -105,8 +90,7 @@ def profile_score(cards: Sequence[Scorecard], locale: str = "fr") -> Score | Non
     total = sum(c.pix for c in cards)
     maximum = sum(c.max_level * PIX_PER_LEVEL for c in cards)
     evaluated = len(completed)
-    comment = _comment(locale, "profile", pix=total, max=maximum, n=evaluated, s="s" if evaluated > 1 else "",
-                       count=len(cards))
+    comment = _comment(locale, "profile", pix=total, max=maximum, n=evaluated, count=len(cards))
     given = round(total * PROFILE_SCORE_MAXIMUM / maximum, 2) if maximum else 0.0
     return Score(given, float(PROFILE_SCORE_MAXIMUM), comment)
 

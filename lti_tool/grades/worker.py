@@ -13,8 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import httpx
+from redis.exceptions import RedisError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import metrics
 from core.db import utcnow
 from core.store.base import ShortLivedStore
 from lti_tool import keys
@@ -33,6 +35,7 @@ log = logging.getLogger("lti_tool.grades")
 T = TypeVar("T")
 
 
+_SENT_OUTCOME = {DELIVERED: "delivered", PENDING: "retry", DEAD: "dead"}
 LINE_ITEM_GUARD_SECONDS = 60  # longer than one find-or-create (two calls with their timeouts)
 
 
@@ -98,6 +101,8 @@ class Worker:
         outcomes = await asyncio.gather(*(one(i) for i in items))
         await self._db(lambda s: outbox.record(s, list(outcomes), self._clock()))
         self.delivered += sum(1 for o in outcomes if o.status == DELIVERED)
+        for o in outcomes:
+            metrics.GRADES_SENT.labels(_SENT_OUTCOME.get(o.status, o.status)).inc()
         return len(items)
 
     async def drain(self) -> int:
@@ -112,7 +117,9 @@ class Worker:
         while not stop.is_set():
             try:
                 claimed = await self.run_once()
-            except Exception:  # the database may be away for a moment: keep the loop alive, say so
+            except Exception as exc:  # the database may be away for a moment: keep the loop alive, say so
+                counter = metrics.REDIS_ERRORS if isinstance(exc, RedisError) else metrics.DATABASE_ERRORS
+                counter.labels(type(exc).__name__).inc()
                 log.exception("grades worker pass failed")
                 claimed = 0
             if claimed == 0:

@@ -36,7 +36,7 @@ def _person(account: Account, locale: str = "fr") -> str:
     if account.name:
         return account.name
     full = " ".join(p for p in (account.given_name, account.family_name) if p)
-    return full or ("(name not sent by the platform)" if locale == "en" else "(nom non transmis par la plateforme)")
+    return full or translator(locale)("teacher.name_missing")
 
 
 def _campaign_of(state: ToolState, custom: dict[str, str]) -> CampaignRow | None:
@@ -79,13 +79,13 @@ async def activity_page(request: Request, activity_id: str) -> Response:
         campaign = await run_in_threadpool(_campaign_of, state, custom)
         return page(request, data, "eleve/enseignant.html", competence=competence.code if competence else None,
                     campaign=campaign, **context)
+    t = translator(data.locale)
     if code and competence is None:
         return page(request, data, "eleve/refus.html", status_code=422,
-                    reason=("This activity is misconfigured: " if data.locale == "en"
-                            else "Cette activité est mal configurée : ") + describe_target(custom, data.locale),
-                    advice="Tell your teacher." if data.locale == "en" else "Signalez-le à votre enseignant·e.",
+                    reason=t("activity.misconfigured", target=describe_target(custom, data.locale)),
+                    advice=t("activity.misconfigured.advice"),
                     code="bad_competence",
-                    back=link(request, "/profil"), back_label=translator(data.locale)("nav.profile"))
+                    back=link(request, "/profil"), back_label=t("nav.profile"))
     if competence is not None:
         profile = await run_in_threadpool(service.profile, data.account_id)
         card = profile.scorecard(competence.code)

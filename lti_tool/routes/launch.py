@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from content_bank.loader import default_referential
+from core import metrics
 from core.links import profile_account_id
 from engine.scoring import Scorecard
 from learning import use_cases as learning_use_cases
@@ -104,6 +105,7 @@ async def _log_refusal(state: ToolState, refused: LaunchRefused, claimed: dict[s
     def text(value: Any) -> str | None:
         return value[:512] if isinstance(value, str) and value else None
 
+    metrics.LTI_REFUSALS.labels(refused.code).inc()
     aud = claimed.get("aud")
     await record_launch_event(
         state.store, outcome="refused", code=refused.code, issuer=text(claimed.get("iss")),
@@ -155,6 +157,7 @@ async def launch(request: Request) -> Response:
         if isinstance(refused, CookiesBlocked):
             return cookies_blocked_page(request, refused, state)
         raise
+    metrics.LTI_LAUNCHES.labels(message.message_type).inc()
     await record_launch_event(state.store, outcome="accepted", code=message.message_type, issuer=message.issuer,
                               client_id=message.client_id, deployment_id=message.deployment_id, reason=None,
                               at=datetime.now(UTC))

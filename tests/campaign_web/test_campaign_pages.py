@@ -209,3 +209,72 @@ def test_hostile_ids_and_fields_get_clear_refusals_never_a_server_error(any_tool
     assert response.status_code == 400 and "invisibles" in response.text
     assert len(re.findall(r'href="/campagnes/\d+\?', teacher.get("/campagnes").text)) == 1
     assert code
+
+
+def test_a_campaign_the_profile_already_answers_goes_straight_to_the_results_even_when_relaunched(
+        tool: Tool) -> None:
+    """Issue 22: it showed "99 %", ended with zero questions, and relaunching the activity asked to join again."""
+    teacher = Person(tool, "prof", teacher=True, given="Marie", family="Curie")
+    _, first = create(teacher, "Recherche")
+    _, second = create(teacher, "Recherche, deuxième fois")
+    ana = Person(tool, "ana", given="Ana", family="Aubert")
+    take_by_skipping(ana, join(ana, first))
+
+    participation = join(ana, second)
+    page = ana.get(f"/campagnes/participations/{participation}")
+    assert page.status_code == 200 and 'data-status="completed"' in page.text
+    assert 'data-status="started"' not in page.text  # not "Parcours en cours : 99 %"
+    assert "/commencer" not in page.text and "Envoyer mes résultats" in page.text and "data-mastery>0 %" in page.text
+
+    # the join page of a campaign already joined, and a relaunched campaign activity, lead to the participation
+    assert path_of(ana.get("/campagnes/rejoindre", code=second.lower())) == f"/campagnes/participations/{participation}"
+
+    def relaunch(claims: dict) -> None:
+        claims[LTI + "context"]["id"] = "course-42"
+        claims[LTI + "custom"] = {"campaign": second}
+
+    launched = tool.launch(relaunch, sub="ana")
+    landing = tool.client.get(launched.headers["location"], follow_redirects=True)
+    assert landing.status_code == 200
+    assert urlparse(str(landing.url)).path == f"/campagnes/participations/{participation}"
+    assert 'data-status="completed"' in landing.text and "Rejoindre ce parcours" not in landing.text
+
+
+def test_a_campaign_test_shows_proposals_in_the_learners_own_order_and_right_clicks_score(tool: Tool) -> None:
+    """Issue 16: a campaign's test is a pupil's test: each QCU/QCM shows the order seeded by its assessment, the
+    same on a reload, and the right proposal clicked where it is shown is right."""
+    from content_bank.loader import default_referential
+    from engine.proposal_order import display_context, proposal_order
+    from engine.referential import ChallengeType
+
+    referential = default_referential()
+    choice = re.compile(r'<input type="(?:radio|checkbox)" name="answer" id="p(\d+)" value="(\d+)"')
+    teacher = Person(tool, "prof", teacher=True)
+    _, code = create(teacher)
+    eve = Person(tool, "eve", given="Eve", family="Lambert")
+    test = path_of(eve.post(f"/campagnes/participations/{join(eve, code)}/commencer"))
+    context = display_context("assessment", test.rsplit("/", 1)[1])
+    checked = 0
+    for _ in range(50):
+        page = eve.get(test)
+        if page.status_code == 303:
+            break
+        found = re.search(r'data-challenge="([^"]+)"', page.text)
+        assert found, page.text
+        challenge = referential.challenges[found.group(1)]
+        if challenge.type not in (ChallengeType.QCU, ChallengeType.QCM):
+            eve.post(f"{test}/reponses", {"challenge_id": challenge.id, "action": "skip"})
+            continue
+        order = tuple(int(value) for _, value in choice.findall(page.text))
+        assert order == proposal_order(challenge, context)
+        assert tuple(int(v) for _, v in choice.findall(eve.get(test).text)) == order  # a reload
+        solution: object = challenge.solution
+        right = {solution} if challenge.type is ChallengeType.QCU else set(solution)  # type: ignore[call-overload]
+        picked = [str(index) for index in order if index in right]  # where the page shows them
+        value = picked[0] if challenge.type is ChallengeType.QCU else picked
+        answered = eve.post(f"{test}/reponses", {"challenge_id": challenge.id, "action": "submit", "answer": value})
+        assert answered.status_code == 303
+        outcome = eve.client.get(answered.headers["location"], follow_redirects=True)
+        assert f'data-answered="{challenge.id}"' in outcome.text and 'data-outcome="ok"' in outcome.text
+        checked += 1
+    assert checked >= 1

@@ -262,3 +262,62 @@ def test_a_pupil_who_is_not_certifiable_is_pointed_to_the_sos_campaign(room):
         code = campaign.code
     offered = _join(newcomer, room["n"])
     assert f'data-sos="{code}"' in offered.text and f"/campagnes/rejoindre?code={code}" in offered.text
+
+
+_CHOICE = re.compile(r'<input type="(?:radio|checkbox)" name="answer" id="p(\d+)" value="(\d+)"')
+
+
+def test_the_test_day_shows_proposals_in_the_courses_own_order_and_right_clicks_score(room):
+    """Issue 16: on the test day each QCU/QCM shows its proposals in the order seeded by the candidate's
+    certification course and the challenge, the same after a reload; the right proposal clicked where it is
+    shown is stored as its original index and scored ok."""
+    from certification.models import CertificationAnswerRow, CertificationCourseRow
+    from engine.proposal_order import display_context, proposal_order
+    from engine.referential import ChallengeType
+
+    tool, teacher, sid, n = room["tool"], room["people"]["teacher"], room["session_id"], room["n"]
+    referential = default_referential()
+    tests = {}
+    for name in ("lea", "tom"):
+        pupil, cid = room["people"][name], room["candidates"][name]
+        identity = _join(pupil, n)
+        pupil.post(f"/certification/candidats/{cid}/identite", identity)
+        board = _act(teacher, _open_space(teacher, n), sid, cid, "presence")
+        assert "Présence confirmée." in board.text
+        waiting = pupil.get(f"/certification/candidats/{cid}/attente")
+        tests[name] = pupil.post(f"/certification/candidats/{cid}/commencer", waiting)
+    with tool.sessions()() as db:
+        courses = {name: db.scalar(select(CertificationCourseRow.id).where(
+            CertificationCourseRow.candidate_id == room["candidates"][name])) for name in tests}
+    assert courses["lea"] != courses["tom"]
+
+    checked = 0
+    for name, test in tests.items():
+        pupil, cid = room["people"][name], room["candidates"][name]
+        context = display_context("certification", courses[name])
+        for _ in range(12):
+            challenge = referential.challenges[current_challenge(test)]
+            fields = {"challenge_id": challenge.id, "action": "submit"}
+            if challenge.type in (ChallengeType.QCU, ChallengeType.QCM):
+                pairs = _CHOICE.findall(test.text)
+                assert all(ident == value for ident, value in pairs)
+                order = tuple(int(value) for _, value in pairs)
+                assert order == proposal_order(challenge, context)
+                reloaded = pupil.get(f"/certification/candidats/{cid}/epreuve")
+                assert tuple(int(v) for _, v in _CHOICE.findall(reloaded.text)) == order
+                solution: object = challenge.solution
+                right = {solution} if challenge.type is ChallengeType.QCU else set(solution)  # type: ignore
+                picked = [str(index) for index in order if index in right]  # where the page shows them
+                fields["answer"] = picked[0] if challenge.type is ChallengeType.QCU else picked  # type: ignore
+                checked += 1
+            else:
+                fields["action"] = "skip"
+            test = pupil.post(f"/certification/candidats/{cid}/reponses", test, fields)
+            if fields["action"] == "submit":
+                with tool.sessions()() as db:
+                    row = db.scalar(select(CertificationAnswerRow).where(
+                        CertificationAnswerRow.course_id == courses[name],
+                        CertificationAnswerRow.challenge_id == challenge.id))
+                assert row is not None and row.status == "ok", (challenge.id, row and row.value)
+                assert row.value == ",".join(str(i) for i in sorted(right))  # the original indices, as before
+    assert checked >= 4  # the certification asks many QCU/QCM: several were checked

@@ -117,6 +117,12 @@ def test_the_public_pages_have_no_axe_violation(servers, browser) -> None:  # no
     _check(browser, "essai-question", page)
     page.goto(tool + "/admin/login")
     _check(browser, "admin-connexion", page)
+    page.goto(tool + "/admin/login?lang=en")  # the language switch (issue 22): the English administration
+    assert page.locator("html").get_attribute("lang") == "en"
+    _check(browser, "admin-login-en", page)
+    page.goto(tool + "/no-such-page")  # an error page, in the language just chosen
+    assert page.locator("html").get_attribute("lang") == "en"
+    _check(browser, "erreur-404-en", page)
     page.goto(tool + "/confidentialite")
     _check(browser, "confidentialite", page)
     page.close()

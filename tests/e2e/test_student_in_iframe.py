@@ -13,6 +13,8 @@ import httpx
 import pytest
 
 from content_bank.loader import default_referential
+from engine.proposal_order import display_context, proposal_order
+from engine.referential import ChallengeType
 from tests.e2e.helpers import CHROMIUM, ROOT, answer, chromium, clean_env, free_port, running, sync_api
 
 # the names other test modules import from here
@@ -73,6 +75,11 @@ def test_a_student_completes_a_competence_test_in_the_lms_iframe(servers, browse
         if end.count():
             break
         challenge = referential.challenges[frame.locator("form.challenge").get_attribute("data-challenge")]
+        if challenge.type in (ChallengeType.QCU, ChallengeType.QCM):  # shown in this test's own order (issue 16)
+            test_url = next(f.url for f in page.frames if "/evaluations/" in f.url)
+            assessment_id = test_url.split("/evaluations/", 1)[1].split("?", 1)[0].split("/", 1)[0]
+            shown = frame.locator('input[name="answer"]').evaluate_all("inputs => inputs.map(i => Number(i.value))")
+            assert tuple(shown) == proposal_order(challenge, display_context("assessment", assessment_id))
         if answered % 4 == 3:  # "Je passe" now and then
             frame.get_by_role("button", name="Je passe").click()
             expected = "Question passée"

@@ -38,7 +38,8 @@ def test_cloud_level_4_and_shared_document_level_5_use_different_scenarios(bank)
 def test_look_alike_addresses_are_a_level_3_item_and_level_2_keeps_two_variants(bank):
     assert "11-url-2b" not in bank.challenges
     assert level(bank, "11-url-3d") == 3
-    assert {c.id for c in bank.challenges_of("@rechercheUrl2")} == {"11-url-2a", "11-url-2c"}
+    # the two variants left at level 2, plus the third one certification needs (11-url-2d, issue 16)
+    assert {c.id for c in bank.challenges_of("@rechercheUrl2")} == {"11-url-2a", "11-url-2c", "11-url-2d"}
 
 
 def test_http_404_at_level_4_asks_for_reasoning_not_recall(bank):

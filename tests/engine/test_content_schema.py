@@ -159,6 +159,28 @@ def test_unknown_tolerance():
     assert has(problems_of(one_challenge(bad)), FILE, "c-t", "unknown tolerance")
 
 
+def test_proposals_are_shuffled_unless_the_challenge_says_shuffle_false():
+    ref = make_referential({"1.1": [tube("url", skills=[skill(1, [
+        qcu("c-free"), qcu("c-ordered", shuffle=False), qcu("c-explicit", shuffle=True),
+        {"id": "c-qcm", "type": "QCM", "instruction": "?", "proposals": ["a", "b"], "solution": [1],
+         "shuffle": False},
+    ])])]})
+    ch = ref.challenges
+    assert ch["c-free"].shuffle and ch["c-explicit"].shuffle
+    assert not ch["c-ordered"].shuffle and not ch["c-qcm"].shuffle
+
+
+@pytest.mark.parametrize("value", ["maybe", "false", 0, 1, None, [False]])
+def test_shuffle_must_be_true_or_false(value):
+    problems = problems_of(one_challenge(qcu("c-s", shuffle=value)))
+    assert has(problems, FILE, "c-s", "shuffle must be true or false")
+
+
+def test_shuffle_only_on_challenges_with_proposals():
+    bad = {"id": "c-q", "type": "QROC", "instruction": "?", "solution": ["a"], "shuffle": False}
+    assert has(problems_of(one_challenge(bad)), FILE, "c-q", "QROC takes no shuffle")
+
+
 def test_missing_competence_file():
     def mutate(_, files):
         del files["competences/3.4.yaml"]

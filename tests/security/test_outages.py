@@ -74,6 +74,9 @@ def test_with_redis_down_login_and_launch_get_the_503_page_and_healthz_says_so(t
     health = tool.client.get("/healthz")
     assert health.status_code == 503 and health.json()["down"] == ["redis"] and health.json()["database"] is True
     assert "retry-after" in health.headers
+    ready = tool.client.get("/readyz")
+    assert ready.status_code == 503 and ready.json()["reasons"] == ["redis_unreachable"]
+    assert tool.client.get("/livez").status_code == 200
 
 
 # --- the fault test: real processes, real services ---------------------------------------------------------------
@@ -231,6 +234,9 @@ def test_redis_then_postgres_stopped_during_a_test_503_pages_recovery_and_no_ans
                      "stockage des sessions")
         health = httpx.get(tool + "/healthz")
         assert health.status_code == 503 and health.json()["down"] == ["redis"] and "retry-after" in health.headers
+        ready = httpx.get(tool + "/readyz")  # issue 23: readiness says why, liveness does no I/O
+        assert ready.status_code == 503 and ready.json()["reasons"] == ["redis_unreachable"], ready.text
+        assert httpx.get(tool + "/livez").status_code == 200
         response, challenge = student.answer()  # the student's own pages need no Redis: served or 503, never 500
         assert response.status_code in (303, 503), response.text[:300]
         if response.status_code == 303:
@@ -251,11 +257,18 @@ def test_redis_then_postgres_stopped_during_a_test_503_pages_recovery_and_no_ans
         _unavailable(response, "base de données")  # not acknowledged: the student sends it again later
         health = httpx.get(tool + "/healthz", timeout=15)
         assert health.status_code == 503 and health.json()["down"] == ["database"]
+        ready = httpx.get(tool + "/readyz", timeout=15)
+        assert ready.status_code == 503 and ready.json()["reasons"] == ["database_unreachable"], ready.text
+        assert httpx.get(tool + "/livez").status_code == 200
 
         postgres.start()
         _wait_healthy(tool)
         assert _until(lambda: student.http.get(student.page_url).status_code == 200)
         student.page = student.http.get(student.page_url).text
+        assert httpx.get(tool + "/readyz").json()["status"] == "ready"
+        exposed = httpx.get(tool + "/metrics").text  # loopback: allowed by default; the outages were counted
+        assert re.search(r'^pix_lti_redis_errors_total\{kind="[^"]+"\} [1-9]', exposed, re.M), exposed[-2000:]
+        assert re.search(r'^pix_lti_database_errors_total\{kind="[^"]+"\} [1-9]', exposed, re.M)
         response, challenge = student.answer()
         assert response.status_code == 303, response.text[:300]
         acknowledged.append(challenge)

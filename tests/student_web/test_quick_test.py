@@ -176,3 +176,44 @@ def test_an_lti_activity_opens_the_test_without_an_account_in_the_launch_languag
         landing = tool.client.get(landing.headers["location"], follow_redirects=False)
     assert landing.status_code == 303 and landing.headers["location"] == "/essai?lang=en"
     assert "Try it without an account" in tool.client.get(landing.headers["location"]).text
+
+
+def test_the_questions_use_the_shared_challenge_fields_and_mark_the_content_french_in_english(tool: Tool) -> None:
+    english = tool.client.get(_start(tool, "en").headers["location"], follow_redirects=False)
+    assert english.status_code == 200 and 'class="instruction" id="consigne" lang="fr"' in english.text
+    assert ">Skip<" in english.text
+    assert 'name="csrf"' not in english.text  # no session, no CSRF field
+    french = tool.client.get(_start(tool, "fr").headers["location"], follow_redirects=False)
+    assert 'class="instruction" id="consigne">' in french.text and "Je passe" in french.text
+
+
+CHOICE_VALUE = re.compile(r'<input type="(?:radio|checkbox)" name="answer" id="p(\d+)" value="(\d+)"')
+
+
+def test_proposals_are_shown_in_the_attempts_own_stable_order_and_right_clicks_count(tool: Tool) -> None:
+    """Issue 16: each QCU/QCM shows its proposals in the order seeded by the attempt and the challenge, the same on
+    a reload; the inputs carry the original indices, so the right proposal clicked where it is shown is right."""
+    from engine.proposal_order import display_context, proposal_order
+
+    attempt = _start(tool).headers["location"]
+    attempt_id = attempt.rsplit("/", 1)[-1]
+    shown: list[tuple[int, ...]] = []
+
+    def click_the_right_text(challenge: Challenge) -> dict[str, Any]:
+        if challenge.type not in (ChallengeType.QCU, ChallengeType.QCM):
+            return right_answer(challenge)
+        page = tool.client.get(attempt)
+        pairs = CHOICE_VALUE.findall(page.text)
+        assert all(ident == value for ident, value in pairs)
+        order = tuple(int(value) for _, value in pairs)
+        assert order == proposal_order(challenge, display_context("quick-test", attempt_id))
+        assert tuple(int(v) for _, v in CHOICE_VALUE.findall(tool.client.get(attempt).text)) == order  # reload
+        shown.append(order)
+        right = {challenge.solution} if challenge.type is ChallengeType.QCU else set(challenge.solution)  # type: ignore
+        picked = [str(index) for index in order if index in right]  # where the page shows them
+        return {"answer": picked[0] if challenge.type is ChallengeType.QCU else picked}
+
+    taken = _take(tool, attempt, click_the_right_text)
+    assert len(taken) == 8
+    assert sorted(level for _, level, _ in taken[5:]) == [5, 5, 5]  # every answer was right
+    assert all(sorted(order) == list(range(1, len(order) + 1)) for order in shown)

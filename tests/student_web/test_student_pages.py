@@ -234,6 +234,7 @@ def test_english_locale_from_the_launch(tool: Tool) -> None:
     landing = get(tool, launch(tool, locale="en-GB", custom={"profile": "1"}).headers["location"])
     assert '<html lang="en">' in landing.text and "My competence profile" in landing.text and "Start" in landing.text
     assert "Your whole profile: the 16 competences of the CRCN." in landing.text  # the launch's context too
+    assert "Area 1 — Information and data" in landing.text and "Searching and monitoring information" in landing.text
     assert ">student<" not in landing.text  # no role badge in a pupil's greeting
     assert "Le profil cible" not in landing.text and "élève" not in landing.text and "“1”" not in landing.text
     french = get(tool, launch(tool, sub="eleve-3", locale="de-DE", custom={}).headers["location"])
@@ -361,9 +362,9 @@ def test_an_english_session_gets_english_test_pages_and_refusals(tool: Tool) -> 
 
 
 def test_both_catalogues_have_the_same_messages() -> None:
-    from web.i18n import MESSAGES, normalise_locale
+    from web.i18n import catalogue_keys, normalise_locale
 
-    assert set(MESSAGES["fr"]) == set(MESSAGES["en"])
+    assert set(catalogue_keys("fr")) == set(catalogue_keys("en"))
     assert [normalise_locale(x) for x in ("en-GB", "en_US", "EN", "fr-FR", "de", None, 3)] == [
         "en", "en", "en", "fr", "fr", "fr", "fr"]
 

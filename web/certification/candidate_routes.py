@@ -22,7 +22,9 @@ from certification.test_day import throttle
 from certification.test_day.candidate import CandidateView, Step
 from certification.test_day.errors import TestDayError, TestDayRefusal
 from certification.test_day.service import TestDayService
+from core import metrics
 from engine.answers import AnswerValue
+from engine.proposal_order import display_context, displayed_choices
 from engine.referential import Challenge, ChallengeType
 from web import params
 from web.auth import checked_form, link, session_data
@@ -262,6 +264,7 @@ async def _test_page(request: Request, data: SessionData, candidate_id: int, *, 
         return page(request, data, "certif/candidat/suspendu.html", view=view)
     return page(request, data, "certif/candidat/epreuve.html", status_code=status_code, view=view,
                 challenge=view.challenge, number=view.answered + 1, error=error, types=ChallengeType,
+                choices=displayed_choices(view.challenge, display_context("certification", view.course_id)),
                 **_media(view.challenge))
 
 
@@ -302,6 +305,7 @@ async def answer(request: Request) -> Response:
             return _redirect(request, f"{_base(candidate_id)}/epreuve")
         return refused(request, data, error, back=link(request, f"{_base(candidate_id)}/epreuve"),
                        back_label=t("certif.test.back"))
+    metrics.ANSWERS.labels("certification", "aband" if skipped else "recorded").inc()
     return _redirect(request, f"{_base(candidate_id)}/epreuve")
 
 
