@@ -217,12 +217,15 @@ def running_tool(database_url: str, redis_url: str, port: int, jwks_port: int,
                    env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     server = subprocess.Popen([*cli, "serve", "--workers", str(workers), "--port", str(port)], env=env, cwd=ROOT)
     try:
-        for _ in range(150):
+        deadline = time.monotonic() + 180  # a loaded shared machine starts two workers slowly
+        while True:
             try:
-                if httpx.get(tool + "/healthz", timeout=1).status_code == 200:
+                if httpx.get(tool + "/healthz", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"pix-lti serve did not answer on {tool} (exit code {server.poll()})")
             time.sleep(0.2)
         yield platform, tool, server
     finally:

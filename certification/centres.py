@@ -8,13 +8,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from certification import access, repository
 from certification.access import SessionCreators, StaffRole
-from certification.errors import CENTRE_EXISTS, FORBIDDEN, INVALID, UNKNOWN, StaffRefusal
+from certification.errors import (
+    CENTRE_EXISTS,
+    FORBIDDEN,
+    INVALID,
+    PERSON_AMBIGUOUS,
+    PERSON_UNKNOWN,
+    UNKNOWN,
+    StaffRefusal,
+)
 from certification.models import CentreRow, CentreStaffRow
+from core.accounts import Account
 from core.courses import Course
+from core.schools import GAR_ISSUER
 from engine.certification.records import CertificationVersion
 
 UAI = re.compile(r"[0-9]{7}[A-Z]")
@@ -94,3 +105,48 @@ def name_staff(session: Session, centre_id: int, account_id: int, role: StaffRol
                                    source=source))
     else:
         row.role = StaffRole(role).value
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    account_id: int
+    name: str
+    issuer: str
+    identifier: str  # the platform's `sub`, or the GAR IDO
+    role: StaffRole
+    source: str  # "gar" | "lti" | "admin"
+
+
+def named_staff(session: Session, centre_id: int) -> list[StaffMember]:
+    """The people named in `certification_centre_staff` for this centre (GAR and LTI roles also make staff, read
+    at each request: they are not listed here)."""
+    rows = session.execute(select(CentreStaffRow, Account).join(Account, Account.id == CentreStaffRow.account_id)
+                           .where(CentreStaffRow.centre_id == centre_id).order_by(Account.family_name, Account.id))
+    return [StaffMember(a.id, a.name or " ".join(p for p in (a.given_name, a.family_name) if p) or "—", a.issuer,
+                        a.sub, StaffRole(s.role), s.source) for s, a in rows]
+
+
+def find_person(session: Session, identifier: str, issuer: str = "") -> int:
+    """The account of a GAR identity (IDO) or an LTI one (`sub`, with the platform's issuer when several platforms
+    know the same `sub`). No e-mail: the tool never stores one (minimisation, README "Personal data")."""
+    identifier, issuer = identifier.strip(), issuer.strip()
+    if not identifier or len(identifier) > 255 or len(issuer) > 512:
+        raise StaffRefusal(INVALID, 400, "identifier")
+    query = select(Account.id).where(Account.sub == identifier)
+    if issuer:
+        query = query.where(Account.issuer == (GAR_ISSUER if issuer.lower() == "gar" else issuer))
+    found = list(session.scalars(query.limit(2)))
+    if not found:
+        raise StaffRefusal(PERSON_UNKNOWN, 404)
+    if len(found) > 1:
+        raise StaffRefusal(PERSON_AMBIGUOUS, 409)
+    return found[0]
+
+
+def remove_staff(session: Session, centre_id: int, account_id: int) -> None:
+    """Remove a person named for this centre (what their GAR or LTI roles give them stays)."""
+    row = repository.staff_row(session, centre_id, account_id)
+    if row is None:
+        raise StaffRefusal(UNKNOWN, 404)
+    session.delete(row)
+    session.flush()

@@ -18,5 +18,7 @@ ALREADY_STARTED = "already_started"  # a candidate's test started: the session c
 BAD_STATE = "bad_state"  # the session is not in the state this needs
 INVALID = "invalid"  # a form field is wrong (detail says which)
 CENTRE_EXISTS = "centre_exists"
+PERSON_UNKNOWN = "person_unknown"  # no account with this GAR or LTI identity
+PERSON_AMBIGUOUS = "person_ambiguous"  # several platforms know this identifier: the issuer is needed
 TOO_SOON = "too_soon"  # less than 15 days since the pupil's last certification
 ALREADY_ENROLLED = "already_enrolled"

@@ -104,9 +104,12 @@ class Periods:
     answer_text_months: int
     class_list_days: int
     delivered_outbox_days: int
+    certification_candidate_months: int = 12
+    certificate_years: int = 4
 
 
 def periods(settings: RetentionSettings | None = None) -> Periods:
     settings = settings or RetentionSettings()
     return Periods(round(settings.account_days / 30.4), round(settings.answer_text_days / 30.4),
-                   settings.class_list_days, settings.delivered_outbox_days)
+                   settings.class_list_days, settings.delivered_outbox_days,
+                   round(settings.certification_candidate_days / 30.4), round(settings.certificate_days / 365.25))

@@ -12,6 +12,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import and_, delete, func, null, or_, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from certificates.models import CertificateRow
+from certification.models import CandidateRow, IssueReportRow, SessionRow
 from core import audit
 from core.accounts import Account
 from core.links import AccountLink
@@ -46,6 +48,14 @@ class RetentionSettings(BaseSettings):
     class_list_days: int = Field(60, ge=1)
     # keyed digests of erased identities (they keep an LMS roster from storing an erased pupil again)
     erased_identity_days: int = Field(365, ge=1)
+    # certification candidates' identity (names, birth date, class, extra time, accessibility adjustment) and the
+    # comments of their incidents, one school year after the session: the test has been scored and published, the
+    # certificate carries what must stay; a session still waiting for its review keeps them until it is published
+    certification_candidate_days: int = Field(365, ge=1)
+    # certificates (names, birth date, levels, verification code) after the session: valid 3 years (the seeds:
+    # "valable 3 ans", "renouvelée tous les 3 ans"), then one more school year in which the holder, the school and
+    # a verifier are told it has expired (instead of "unknown"); then deleted
+    certificate_days: int = Field(4 * 365 + 1, ge=1)
     purge_interval_seconds: int = Field(24 * 3600, ge=60)
 
 
@@ -72,6 +82,36 @@ def _expired_accounts(session: Session, cutoff: datetime) -> list[int]:
     )
     return list(session.scalars(select(Account.id).where(Account.last_launch_at < cutoff, ~in_use_partner.exists())
                                 .order_by(Account.id).limit(_BATCH)))
+
+
+FINALISED_AWAITING_REVIEW = "finalised"
+
+
+def _purge_certification(session: Session, settings: RetentionSettings, now: datetime, report: PurgeReport) -> None:
+    """Candidates of old sessions lose their identity (the rows and the tests stay, for the results and for the
+    challenges a pupil must not see again); old certificates go."""
+    cutoff = (now - timedelta(days=settings.certification_candidate_days)).date()
+    old_sessions = select(SessionRow.id).where(SessionRow.date < cutoff, SessionRow.state != FINALISED_AWAITING_REVIEW)
+    named = select(CandidateRow.id).where(CandidateRow.session_id.in_(old_sessions),
+                                          or_(CandidateRow.first_name != "", CandidateRow.last_name != "",
+                                              CandidateRow.birth_date.is_not(None),
+                                              CandidateRow.division.is_not(None)))
+    ids = list(session.scalars(named))
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start:start + _BATCH]
+        session.execute(update(IssueReportRow).where(IssueReportRow.candidate_id.in_(batch),
+                                                     IssueReportRow.comment != "")
+                        .values(comment="").execution_options(synchronize_session=False))
+        session.execute(update(CandidateRow).where(CandidateRow.id.in_(batch)).values(
+            first_name="", last_name="", birth_date=None, division=None, extra_time_percent=0,
+            accessibility_adjustment=False).execution_options(synchronize_session=False))
+    report.add("certification_candidates (identity cleared)", len(ids))
+    report.add("certification_sessions.examiner_comment (NULL)", session.execute(
+        update(SessionRow).where(SessionRow.id.in_(old_sessions), SessionRow.examiner_comment.is_not(None))
+        .values(examiner_comment=None).execution_options(synchronize_session=False)).rowcount or 0)
+    expired = (now - timedelta(days=settings.certificate_days)).date()
+    report.add("certificates", session.execute(delete(CertificateRow).where(
+        CertificateRow.session_date < expired)).rowcount or 0)
 
 
 def purge(sessions: sessionmaker[Session], store: ShortLivedStore | None, settings: RetentionSettings,
@@ -116,6 +156,7 @@ def purge(sessions: sessionmaker[Session], store: ShortLivedStore | None, settin
             GarRosterEntry.imported_at < now - timedelta(days=settings.class_list_days))).rowcount or 0)
         report.add("privacy_erased_identities",
                    forget_erased_before(session, now - timedelta(days=settings.erased_identity_days)))
+        _purge_certification(session, settings, now, report)
         audit.record(session, actor, "privacy.purge", None, accounts=report.accounts, tables=dict(report.tables),
                      redis_keys=report.redis_keys, periods=settings.model_dump(exclude={"purge_interval_seconds"}))
     return report

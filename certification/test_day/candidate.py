@@ -139,6 +139,16 @@ def own_candidate(session: Session, account_id: int, candidate_id: int) -> tuple
     return found[0], found[1]
 
 
+def _own_started_course(session: Session, account_id: int, candidate_id: int
+                        ) -> tuple[CandidateRow, SessionRow, CertificationCourseRow]:
+    """The candidate's own started course, locked, in one round trip (the answer path); the refusal otherwise."""
+    found = rows.own_course(session, candidate_id)
+    if found is None or found[0].account_id != account_id:
+        own_candidate(session, account_id, candidate_id)  # unknown or someone else's: that refusal
+        raise TestDayError(TestDayRefusal.NOT_STARTED)
+    return found
+
+
 def confirm_identity(session: Session, account_id: int, candidate_id: int, *, now: datetime) -> None:
     candidate, session_row = own_candidate(session, account_id, candidate_id)
     if session_row.state != rows.OPEN:
@@ -174,13 +184,13 @@ class CandidateView:
 
 def _view(session: Session, candidate: CandidateRow, session_row: SessionRow, course: CertificationCourseRow | None,
           now: datetime, config: CertificationConfig, challenge: Challenge | None = None,
-          known: tuple[TestFacts, Sequence[IssueReportRow]] | None = None) -> CandidateView:
+          known: tuple[TestFacts, Sequence[IssueReportRow | rows.AlertFact]] | None = None) -> CandidateView:
     """`known`: the course's facts and alerts when the caller has just read them."""
     answered, length, remaining, pending = 0, config.flash.maximum_length, None, None
     if course is not None:
         if known is None:
-            alerts = rows.alerts_of_course(session, course.id)
-            facts = rows.facts_of(session, course, candidate, session_row, alerts)
+            answers, alerts = rows.course_history(session, course.id)
+            facts = rows.facts_of(session, course, candidate, session_row, alerts, answers)
         else:
             facts, alerts = known
         answered = answered_count(facts.answers, facts.neutralised)
@@ -242,17 +252,14 @@ def current(session: Session, pool: ChallengePool, account_id: int, candidate_id
             config: CertificationConfig = DEFAULT_CERTIFICATION_CONFIG) -> CandidateView:
     """The question page: the current challenge (chosen once, then the same on every reload), or why none is
     shown (paused, waiting for re-entry, ended). The clock is checked here: time up ends the test."""
-    candidate, session_row = own_candidate(session, account_id, candidate_id)
-    course = rows.lock_course(session, candidate.id)
-    if course is None:
-        raise TestDayError(TestDayRefusal.NOT_STARTED)
+    candidate, session_row, course = _own_started_course(session, account_id, candidate_id)
     if course.state == "awaiting_reentry" and course.reentry_authorised:  # let back in: the clock runs again
         course.state = "started"
         course.reentry_authorised = False
         rows.resume_clock(course, now)
     challenge = None
-    alerts = rows.alerts_of_course(session, course.id)
-    facts = rows.facts_of(session, course, candidate, session_row, alerts)
+    answers, alerts = rows.course_history(session, course.id)
+    facts = rows.facts_of(session, course, candidate, session_row, alerts, answers)
     if course.state == "started":
         seen = rows.aware(course.last_seen_at)
         if seen is None or (now - seen).total_seconds() >= LAST_SEEN_STEP_SECONDS:  # no write for every page
@@ -290,12 +297,9 @@ def answer(session: Session, pool: ChallengePool, account_id: int, candidate_id:
            config: CertificationConfig = DEFAULT_CERTIFICATION_CONFIG) -> Answered:
     """Answer the current question. A replay of an answered challenge is reported, not recorded twice; an answer
     after the time is up is not recorded (the test ends)."""
-    candidate, session_row = own_candidate(session, account_id, candidate_id)
-    course = rows.lock_course(session, candidate.id)
-    if course is None:
-        raise TestDayError(TestDayRefusal.NOT_STARTED)
-    alerts = rows.alerts_of_course(session, course.id)
-    facts = rows.facts_of(session, course, candidate, session_row, alerts)
+    candidate, session_row, course = _own_started_course(session, account_id, candidate_id)
+    answers, alerts = rows.course_history(session, course.id)
+    facts = rows.facts_of(session, course, candidate, session_row, alerts, answers)
     stored = next((a for a in facts.answers if a.challenge_id == challenge_id), None)
     if stored is not None:
         return Answered(AnswerStatus(stored.status), course.state == "ended", replayed=True)
@@ -326,7 +330,6 @@ def answer(session: Session, pool: ChallengePool, account_id: int, candidate_id:
     course.current_challenge_id = None
     course.current_challenge_at = None
     course.last_seen_at = now
-    session.flush()
     facts = replace(facts, answers=(*facts.answers, StoredAnswer(challenge_id, status.value)))
     ended = _current_challenge(pool, course, facts, now, config) is None  # the next question, chosen once
     return Answered(status, ended)

@@ -129,8 +129,8 @@ def board(session: Session, session_id: int, *, now: datetime,
             alerts = alerts_by_course.get(course.id, [])
             neutralised = neutralised_from_alerts((a.challenge_id, a.resolution) for a in alerts)
             answered = counts.get(course.id, 0) - len([c for c in neutralised])
-            if course.version == "v2":
-                total = len(course.planned or ())
+            if course.version == "v2":  # a fixed plan: a neutralised challenge is not replaced, it is one less
+                total = len(course.planned or ()) - len(neutralised)
             remaining = rows.clock_of(course, candidate, config.duration_minutes).remaining_seconds(now)
             pending = tuple(AlertLine(a.id, a.category, answered + 1) for a in alerts if a.resolution is None)
         lines.append(CandidateLine(

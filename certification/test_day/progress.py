@@ -59,9 +59,11 @@ def record_of(facts: TestFacts) -> CertificationRecord:
 
 
 def test_length(facts: TestFacts, config: CertificationConfig = DEFAULT_CERTIFICATION_CONFIG) -> int:
-    """Questions the candidate answers in all: 32 (v3) or the planned ones (v2), plus one per replaced challenge."""
-    base = config.flash.maximum_length if facts.version == CertificationVersion.V3 else len(facts.planned)
-    return base + len(facts.neutralised)
+    """Questions the candidate is asked in all: v3, 32 plus one per replaced challenge; v2, the planned ones (a
+    neutralised challenge of the fixed plan is not replaced: the rule table counts it as neutralised)."""
+    if facts.version == CertificationVersion.V3:
+        return config.flash.maximum_length + len(facts.neutralised)
+    return len(facts.planned)
 
 
 def next_challenge(pool: ChallengePool, facts: TestFacts,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from certification.models import (
@@ -62,12 +63,49 @@ def alerts_of_course(session: Session, course_id: int) -> Sequence[IssueReportRo
                            .order_by(IssueReportRow.id)).all()
 
 
+@dataclass(frozen=True, slots=True)
+class AlertFact:
+    """A live alert as the candidate's pages need it (not the ORM row: read with the answers in one query)."""
+
+    id: int
+    category: str
+    challenge_id: str | None
+    resolution: str | None
+
+
+def own_course(session: Session, candidate_id: int) -> tuple[CandidateRow, SessionRow, CertificationCourseRow] | None:
+    """The candidate, their session and their course (locked for this transaction) in one round trip; None when
+    there is no such candidate or their test has not started."""
+    found = session.execute(
+        select(CandidateRow, SessionRow, CertificationCourseRow)
+        .join(SessionRow, SessionRow.id == CandidateRow.session_id)
+        .join(CertificationCourseRow, CertificationCourseRow.candidate_id == CandidateRow.id)
+        .where(CandidateRow.id == candidate_id)
+        .with_for_update(of=CertificationCourseRow)).first()
+    return None if found is None else (found[0], found[1], found[2])
+
+
+def course_history(session: Session, course_id: int) -> tuple[tuple[StoredAnswer, ...], tuple[AlertFact, ...]]:
+    """The course's answers (in order) and its live alerts, in one round trip (the answer path's hot read)."""
+    answers = select(literal("answer").label("kind"), CertificationAnswerRow.position.label("n"),
+                     CertificationAnswerRow.challenge_id.label("challenge_id"),
+                     CertificationAnswerRow.status.label("a"), cast(null(), String).label("b")
+                     ).where(CertificationAnswerRow.course_id == course_id)
+    alerts = select(literal("alert"), IssueReportRow.id, IssueReportRow.challenge_id, IssueReportRow.category,
+                    IssueReportRow.resolution).where(IssueReportRow.course_id == course_id,
+                                                     IssueReportRow.kind == ALERT)
+    rows = session.execute(union_all(answers, alerts).order_by("kind", "n")).all()
+    return (tuple(StoredAnswer(r.challenge_id, r.a) for r in rows if r.kind == "answer"),
+            tuple(AlertFact(r.n, r.a, r.challenge_id, r.b) for r in rows if r.kind == "alert"))
+
+
 def facts_of(session: Session, course: CertificationCourseRow, candidate: CandidateRow, session_row: SessionRow,
-             alerts: Sequence[IssueReportRow] | None = None) -> TestFacts:
+             alerts: Sequence[IssueReportRow | AlertFact] | None = None,
+             answers: tuple[StoredAnswer, ...] | None = None) -> TestFacts:
     alerts = alerts_of_course(session, course.id) if alerts is None else alerts
     return TestFacts(
         version=course.version, seed=course.seed, certification_date=session_row.date,
-        answers=stored_answers(session, course.id),
+        answers=stored_answers(session, course.id) if answers is None else answers,
         neutralised=neutralised_from_alerts((a.challenge_id, a.resolution) for a in alerts),
         end_reason=course.end_reason, accessibility_adjustment=candidate.accessibility_adjustment,
         excluded_challenge_ids=frozenset(course.excluded_challenge_ids or ()),

@@ -5,14 +5,9 @@ profile. The servers run for real (uvicorn, SQLite) in a subprocess on free port
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -20,25 +15,11 @@ import pytest
 from content_bank.loader import default_referential
 from engine.proposal_order import display_context, proposal_order
 from engine.referential import ChallengeType
-from tests.learning_use_cases.answers import right_answer
+from tests.e2e.helpers import CHROMIUM, ROOT, answer, chromium, clean_env, free_port, running, sync_api
 
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[2]
-_REQUIRED = os.environ.get("CI") or os.environ.get("PIX_LTI_REQUIRE_SERVICES") == "1"
-
-if not Path(CHROMIUM).exists() and not _REQUIRED:
-    pytest.skip("chromium is not installed (bash scripts/system-deps.sh installs it)", allow_module_level=True)
-
-if _REQUIRED:  # in CI a missing browser or driver is a failure, never a skip
-    from playwright import sync_api
-else:
-    sync_api = pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# the names other test modules import from here
+_answer, _free_port = answer, free_port
+__all__ = ["CHROMIUM", "ROOT", "sync_api"]
 
 
 def demo_command(tool_port: int, platform_port: int) -> list[str]:
@@ -50,31 +31,15 @@ def demo_command(tool_port: int, platform_port: int) -> list[str]:
 @contextlib.contextmanager
 def running_demo(env: dict[str, str]) -> Iterator[tuple[str, str]]:
     """`pix-lti demo` started with `env` on free ports, once both servers answer: (tool URL, platform URL)."""
-    tool_port, platform_port = _free_port(), _free_port()
-    process = subprocess.Popen(demo_command(tool_port, platform_port), cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    tool_port, platform_port = free_port(), free_port()
     tool, platform = f"http://127.0.0.1:{tool_port}", f"http://127.0.0.1:{platform_port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(tool + "/healthz").status_code == 200 and httpx.get(platform + "/").status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("servers did not start: " + (process.stderr.read().decode() if process.stderr
-                                                                 else ""))
-            time.sleep(0.2)
+    with running(demo_command(tool_port, platform_port), env, (tool + "/healthz", platform + "/")):
         yield tool, platform
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIX_LTI_")}
+    env = clean_env()
     env["PIX_LTI_DATABASE_URL"] = f"sqlite:///{tmp_path_factory.mktemp('e2e')}/tool.sqlite3"
     with running_demo(env) as urls:
         yield urls
@@ -82,25 +47,8 @@ def servers(tmp_path_factory) -> Iterator[tuple[str, str]]:  # type: ignore[no-u
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:  # type: ignore[type-arg]
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+    with chromium() as instance:
         yield instance
-        instance.close()
-
-
-def _answer(frame, challenge) -> None:  # type: ignore[no-untyped-def]
-    """Fill the challenge's inputs as a student would (clicks on labels, typing)."""
-    value = right_answer(challenge)
-    if challenge.type is ChallengeType.QCU:
-        frame.locator(f'label[for="p{value}"]').click()
-    elif challenge.type is ChallengeType.QCM:
-        for index in value:
-            frame.locator(f'label[for="p{index}"]').click()
-    elif isinstance(value, dict):
-        for name, text in value.items():
-            frame.locator(f"#r_{name}").fill(text)
-    else:
-        frame.locator(f"#r_{challenge.inputs[0].name}").fill(str(value))
 
 
 def _launch_as_student(page, platform: str, activity: str):  # type: ignore[no-untyped-def]

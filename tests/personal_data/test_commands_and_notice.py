@@ -95,7 +95,8 @@ def test_the_notice_is_linked_from_a_pupil_page_in_french_then_english(tool: Too
     notice = tool.client.get(href.replace("&amp;", "&"))
     assert notice.status_code == 200 and '<html lang="fr">' in notice.text
     for words in ("Qui est responsable", "Délégué à la protection des données", "Pourquoi", "article 6-1-e",
-                  "carnet de notes", "supprimés 12 mois après", "Tes droits", "CNIL"):
+                  "carnet de notes", "supprimés 12 mois après", "effacés 12 mois après la session",
+                  "supprimé 4 ans après la session", "Tes droits", "CNIL"):
         assert words in notice.text, words
     english = tool.client.get("/confidentialite?lang=en")
     assert english.status_code == 200 and "Your personal data" in english.text and "Who is responsible" in english.text

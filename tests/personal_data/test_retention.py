@@ -11,6 +11,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from certificates.models import CertificateRow
+from certification.models import CandidateRow, CentreRow, IssueReportRow, SessionRow
 from core.accounts import Account
 from core.audit import AuditEntry
 from core.courses import Course
@@ -140,6 +142,55 @@ def test_erased_identities_are_forgotten_after_their_period(sessions) -> None:  
     report = purge(sessions, None, SETTINGS, NOW, "test")
     assert report.tables == {"privacy_erased_identities": 1}
     assert _count(sessions, ErasedIdentity) == 1
+
+
+def _session_with_candidate(session: Session, number: int, held: date, state: str, family: str) -> int:
+    centre = session.scalar(select(CentreRow)) or CentreRow(kind="school", uai="0750001A", name="Collège", version="v3",
+                                                             session_creators="managers", publication="automatic")
+    session.add(centre)
+    session.flush()
+    row = SessionRow(centre_id=centre.id, number=number, date=held, time="09:00", room="CDI", address="",
+                     examiner="M. X", description="", access_code="BCDF23", invigilator_password="K7M4QR",
+                     version="v3", state=state, examiner_comment=f"{family} est arrivé en retard")
+    session.add(row)
+    session.flush()
+    candidate = CandidateRow(session_id=row.id, account_id=None, first_name="Léa", last_name=family,
+                             birth_date=date(2010, 5, 4), division="3A", extra_time_percent=30,
+                             accessibility_adjustment=True)
+    session.add(candidate)
+    session.flush()
+    session.add(IssueReportRow(candidate_id=candidate.id, kind="incident", category="other",
+                               comment=f"{family} a quitté la salle", raised_at=days_ago(1)))
+    session.add(CertificateRow(certification_course_id=number, session_id=row.id, session_number=number,
+                               centre_id=centre.id, centre_name="Collège", session_date=held, version="v3",
+                               first_name="Léa", last_name=family, birth_date=date(2010, 5, 4), status="validated",
+                               score=300, competence_levels={}, verification_code=f"P-{number}"))
+    return candidate.id
+
+
+def test_certification_candidates_and_certificates_have_their_periods(sessions) -> None:  # type: ignore[no-untyped-def]
+    """One school year after the session the candidates' names, birth date, class and adjustments are cleared (a
+    session waiting for its review keeps them); a certificate is valid 3 years and shown as expired one more year,
+    then deleted."""
+    today = NOW.date()
+    with sessions.begin() as session:
+        old = _session_with_candidate(session, 1, today - timedelta(days=366), "published", "Ancienne")
+        waiting = _session_with_candidate(session, 2, today - timedelta(days=400), "finalised", "Attente")
+        recent = _session_with_candidate(session, 3, today - timedelta(days=364), "published", "Recente")
+        _session_with_candidate(session, 4, today - timedelta(days=4 * 365 + 2), "published", "Perimee")
+    report = purge(sessions, None, SETTINGS, NOW, "test")
+    # the candidate of 4 years ago is cleared too
+    assert report.tables == {"certification_candidates (identity cleared)": 2,
+                             "certification_sessions.examiner_comment (NULL)": 2, "certificates": 1}
+    with sessions() as session:
+        cleared = session.get(CandidateRow, old)
+        assert (cleared.first_name, cleared.last_name, cleared.birth_date, cleared.division,
+                cleared.extra_time_percent, cleared.accessibility_adjustment) == ("", "", None, None, 0, False)
+        assert session.scalar(select(IssueReportRow.comment).where(IssueReportRow.candidate_id == old)) == ""
+        for kept, family in ((waiting, "Attente"), (recent, "Recente")):
+            assert session.get(CandidateRow, kept).last_name == family
+        assert sorted(session.scalars(select(CertificateRow.last_name))) == ["Ancienne", "Attente", "Recente"]
+    assert purge(sessions, None, SETTINGS, NOW, "test").tables == {}  # done once
 
 
 def test_every_purge_is_audited_with_counts_and_periods(sessions) -> None:  # type: ignore[no-untyped-def]

@@ -9,16 +9,19 @@ allow once the test has started. The timer is the server's: the page only counts
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from certification.test_day import throttle
 from certification.test_day.candidate import CandidateView, Step
 from certification.test_day.errors import TestDayError, TestDayRefusal
+from certification.test_day.service import TestDayService
 from core import metrics
 from engine.answers import AnswerValue
 from engine.proposal_order import display_context, displayed_choices
@@ -54,6 +57,35 @@ async def _entered(request: Request, data: SessionData, candidate_id: int) -> bo
 
 def _base(candidate_id: int) -> str:
     return f"/certification/candidats/{candidate_id}"
+
+
+async def _entered_form(request: Request) -> tuple[SessionData, int, FormData] | Response:
+    """A candidate page's POST: the checked form, the candidate; the session form instead when this browser
+    session did not type the session's code (no marker)."""
+    data = session_data(request)
+    form = await checked_form(request, data)
+    candidate_id = _candidate_id(request)
+    if not await _entered(request, data, candidate_id):
+        return _redirect(request, "/certification")
+    return data, candidate_id, form
+
+
+async def _step(request: Request, use_case: Callable[[TestDayService, int, int], object], then: str, *,
+                not_present: str | None = None) -> Response:
+    """A step of the candidate's way (confirm identity, start): the use case, then the page `then`; the page
+    `not_present` when the invigilator has not confirmed the candidate's presence yet."""
+    entered = await _entered_form(request)
+    if isinstance(entered, Response):
+        return entered
+    data, candidate_id, _ = entered
+    service = test_day(request)
+    try:
+        await run_in_threadpool(use_case, service, data.account_id, candidate_id)
+    except TestDayError as error:
+        if not_present and error.code is TestDayRefusal.NOT_PRESENT:
+            return _redirect(request, f"{_base(candidate_id)}/{not_present}")
+        return refused(request, data, error)
+    return _redirect(request, f"{_base(candidate_id)}/{then}")
 
 
 # --- the session form --------------------------------------------------------------------------------------
@@ -165,16 +197,7 @@ async def identity_page(request: Request) -> Response:
 
 @router.post("/certification/candidats/{candidate_id:digits}/identite")
 async def confirm_identity(request: Request) -> Response:
-    data = session_data(request)
-    await checked_form(request, data)
-    candidate_id = _candidate_id(request)
-    if not await _entered(request, data, candidate_id):
-        return _redirect(request, "/certification")
-    try:
-        await run_in_threadpool(test_day(request).confirm_identity, data.account_id, candidate_id)
-    except TestDayError as error:
-        return refused(request, data, error)
-    return _redirect(request, f"{_base(candidate_id)}/attente")
+    return await _step(request, TestDayService.confirm_identity, "attente")
 
 
 @router.get("/certification/candidats/{candidate_id:digits}/attente")
@@ -209,18 +232,7 @@ async def state_json(request: Request) -> Response:
 
 @router.post("/certification/candidats/{candidate_id:digits}/commencer")
 async def start(request: Request) -> Response:
-    data = session_data(request)
-    await checked_form(request, data)
-    candidate_id = _candidate_id(request)
-    if not await _entered(request, data, candidate_id):
-        return _redirect(request, "/certification")
-    try:
-        await run_in_threadpool(test_day(request).start, data.account_id, candidate_id)
-    except TestDayError as error:
-        if error.code is TestDayRefusal.NOT_PRESENT:
-            return _redirect(request, f"{_base(candidate_id)}/attente")
-        return refused(request, data, error)
-    return _redirect(request, f"{_base(candidate_id)}/epreuve")
+    return await _step(request, TestDayService.start, "epreuve", not_present="attente")
 
 
 # --- the test ----------------------------------------------------------------------------------------------
@@ -264,11 +276,10 @@ async def test_page(request: Request) -> Response:
 
 @router.post("/certification/candidats/{candidate_id:digits}/reponses")
 async def answer(request: Request) -> Response:
-    data = session_data(request)
-    form = await checked_form(request, data)
-    candidate_id = _candidate_id(request)
-    if not await _entered(request, data, candidate_id):
-        return _redirect(request, "/certification")
+    entered = await _entered_form(request)
+    if isinstance(entered, Response):
+        return entered
+    data, candidate_id, form = entered
     service = test_day(request)
     challenge_id, action = form.get("challenge_id"), form.get("action")
     challenge = service.referential.challenges.get(challenge_id) if isinstance(challenge_id, str) else None
@@ -302,11 +313,10 @@ async def answer(request: Request) -> Response:
 async def alert(request: Request) -> Response:
     """The page reports that the candidate left it (from the script: 204), or the candidate says the question
     does not display (a button: back to the test page, which waits for the invigilator)."""
-    data = session_data(request)
-    form = await checked_form(request, data)
-    candidate_id = _candidate_id(request)
-    if not await _entered(request, data, candidate_id):
-        return _redirect(request, "/certification")
+    entered = await _entered_form(request)
+    if isinstance(entered, Response):
+        return entered
+    data, candidate_id, form = entered
     challenge_id, kind = params.token(form.get("challenge_id")), params.token(form.get("kind"), 16)
     from_script = request.headers.get("x-requested-with") == "fetch"
     try:

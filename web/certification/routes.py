@@ -7,7 +7,9 @@ every link and form carries the `lt` token when the request came with one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -30,6 +32,7 @@ from web.student_routes import learning, page, redirect
 from web.tokens import SessionData
 
 router = APIRouter()
+T = TypeVar("T")
 CSV_PATH_SUFFIX = "/csv"  # POST /certif/sessions/{id}/csv: the upload limit applies (web.body_limit)
 FINALISATION_FIELDS = 4000
 INCIDENT_CATEGORIES = tuple(IncidentCategory)
@@ -89,6 +92,32 @@ async def _big_form(request: Request, data: SessionData, max_fields: int, max_fi
     if not params.same_secret(csrf_token(request, data), form.get(CSRF_FIELD)):
         raise LaunchRefused(403, t("certif.refusal.forged"), t("certif.refusal.forged.advice"), "csrf")
     return form
+
+
+async def _act(request: Request, data: SessionData, use_case: Callable[[], T], then: Callable[[T], str],
+               back: str = "/certif", **query: str) -> Response:
+    """Every staff action's ending: the use case in the thread pool, a refusal page (with `back`) when it
+    refuses, else a redirect to the page `then` names from its result (with `query`, e.g. the notice)."""
+    try:
+        result = await run_in_threadpool(use_case)
+    except StaffRefusal as exc:
+        return _refused(request, data, exc, back)
+    return redirect(request, then(result), **query)
+
+
+def _to_session(session_id: int) -> str:
+    return f"/certif/sessions/{session_id}"
+
+
+async def _on_record(request: Request, path_name: str, use_case: Callable[[CertificationStaff, int, int], int],
+                     notice: str) -> Response:
+    """A form with nothing but its CSRF token, acting on the record named in the path; the use case returns the
+    session's id, whose page then shows `notice`."""
+    data = _staff(request)
+    await checked_form(request, data)
+    record_id = _path_id(request, path_name)
+    return await _act(request, data, lambda: use_case(staff_service(request), data.account_id, record_id),
+                      _to_session, fait=notice)
 
 
 def _draft(form: FormData) -> SessionDraft:
@@ -168,11 +197,8 @@ async def create_session(request: Request, centre_id: str) -> Response:
     data = _staff(request)
     form = await checked_form(request, data)
     cid = _path_id(request, "centre_id")
-    try:
-        row = await run_in_threadpool(staff_service(request).create_session, data.account_id, cid, _draft(form))
-    except StaffRefusal as exc:
-        return _refused(request, data, exc, f"/certif/centres/{cid}")
-    return redirect(request, f"/certif/sessions/{row.id}")
+    return await _act(request, data, lambda: staff_service(request).create_session(data.account_id, cid, _draft(form)),
+                      lambda row: _to_session(row.id), f"/certif/centres/{cid}")
 
 
 @router.post("/certif/centres/{centre_id}/{template}")
@@ -219,11 +245,8 @@ async def edit_session(request: Request, session_id: str) -> Response:
     data = _staff(request)
     form = await checked_form(request, data)
     sid = _path_id(request, "session_id")
-    try:
-        await run_in_threadpool(staff_service(request).update_session, data.account_id, sid, _draft(form))
-    except StaffRefusal as exc:
-        return _refused(request, data, exc, f"/certif/sessions/{sid}")
-    return redirect(request, f"/certif/sessions/{sid}", fait="modifiee")
+    return await _act(request, data, lambda: staff_service(request).update_session(data.account_id, sid, _draft(form)),
+                      lambda _: _to_session(sid), _to_session(sid), fait="modifiee")
 
 
 @router.post("/certif/sessions/{session_id}/supprimer")
@@ -231,11 +254,8 @@ async def delete_session(request: Request, session_id: str) -> Response:
     data = _staff(request)
     await checked_form(request, data)
     sid = _path_id(request, "session_id")
-    try:
-        centre_id = await run_in_threadpool(staff_service(request).delete_session, data.account_id, sid)
-    except StaffRefusal as exc:
-        return _refused(request, data, exc, f"/certif/sessions/{sid}")
-    return redirect(request, f"/certif/centres/{centre_id}")
+    return await _act(request, data, lambda: staff_service(request).delete_session(data.account_id, sid),
+                      lambda centre_id: f"/certif/centres/{centre_id}", _to_session(sid))
 
 
 @router.post("/certif/sessions/{session_id}/inscrire")
@@ -275,14 +295,7 @@ async def enrol_csv(request: Request, session_id: str) -> Response:
 
 @router.post("/certif/candidats/{candidate_id}/retirer")
 async def remove_candidate(request: Request, candidate_id: str) -> Response:
-    data = _staff(request)
-    await checked_form(request, data)
-    try:
-        sid = await run_in_threadpool(staff_service(request).remove_candidate, data.account_id,
-                                      _path_id(request, "candidate_id"))
-    except StaffRefusal as exc:
-        return _refused(request, data, exc)
-    return redirect(request, f"/certif/sessions/{sid}", fait="retire")
+    return await _on_record(request, "candidate_id", CertificationStaff.remove_candidate, "retire")
 
 
 @router.post("/certif/candidats/{candidate_id}/incident")
@@ -308,14 +321,7 @@ async def report_incident(request: Request, candidate_id: str) -> Response:
 
 @router.post("/certif/incidents/{report_id}/retirer")
 async def withdraw_incident(request: Request, report_id: str) -> Response:
-    data = _staff(request)
-    await checked_form(request, data)
-    try:
-        sid = await run_in_threadpool(staff_service(request).withdraw_incident, data.account_id,
-                                      _path_id(request, "report_id"))
-    except StaffRefusal as exc:
-        return _refused(request, data, exc)
-    return redirect(request, f"/certif/sessions/{sid}", fait="incident_retire")
+    return await _on_record(request, "report_id", CertificationStaff.withdraw_incident, "incident_retire")
 
 
 @router.get("/certif/sessions/{session_id}/finaliser")
@@ -362,8 +368,5 @@ async def publish(request: Request, session_id: str) -> Response:
     data = _staff(request)
     await checked_form(request, data)
     sid = _path_id(request, "session_id")
-    try:
-        await run_in_threadpool(staff_service(request).publish, data.account_id, sid)
-    except StaffRefusal as exc:
-        return _refused(request, data, exc, f"/certif/sessions/{sid}")
-    return redirect(request, f"/certif/sessions/{sid}", fait="publiee")
+    return await _act(request, data, lambda: staff_service(request).publish(data.account_id, sid),
+                      lambda _: _to_session(sid), _to_session(sid), fait="publiee")
