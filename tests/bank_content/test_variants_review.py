@@ -97,3 +97,11 @@ def test_51_aide_3c_accepts_the_apple_key_as_pupils_name_it(bank, answer, right)
 ])
 def test_51_mat_1c_accepts_the_socket_named_with_its_number(bank, answer, right):
     assert accepted(bank, "51-mat-1c", {"reponse": answer}) is right
+
+
+def test_31_collab_6c_is_a_level_6_merge_not_again_the_shared_document_of_31_collab_6a(bank):
+    """The third variant only asked which organisation avoids divergent copies (the tutorial's first sentence); it
+    now merges one offline copy into the shared document without overwriting the others' work."""
+    assert "copie téléchargée" in bank.challenges["31-collab-6c"].instruction
+    assert accepted(bank, "31-collab-6c", 2)
+    assert not any(accepted(bank, "31-collab-6c", i) for i in (1, 3, 4))
