@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import httpx
@@ -42,7 +42,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.moodle)
 
 
-def _unavailable(reason: str) -> None:
+def _unavailable(reason: str) -> NoReturn:
     if REQUIRED:
         pytest.fail(reason)
     pytest.skip(reason)
@@ -58,10 +58,30 @@ def moodle_scripts() -> Path | None:
     return None
 
 
+_TAKEN: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nothing listens on: the kernel's choice (an ephemeral port, away from dev servers' usual ones), or
+    the first free one of `PIX_LTI_TEST_PORT_RANGE` (e.g. `8300-8349`, for a machine whose ports are shared
+    out)."""
+    wanted = os.environ.get("PIX_LTI_TEST_PORT_RANGE")
+    if not wanted:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return int(s.getsockname()[1])
+    low, high = (int(part) for part in wanted.split("-", 1))
+    for port in range(low, high + 1):
+        if port in _TAKEN:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _TAKEN.add(port)
+        return port
+    raise RuntimeError(f"no free port in PIX_LTI_TEST_PORT_RANGE={wanted}")
 
 
 @dataclass
@@ -120,9 +140,15 @@ def moodle() -> Iterator[Moodle]:
     env = {**os.environ, "MOODLE_PORT": str(port), "MOODLE_DIR": f"/var/tmp/pix-moodle-test-{port}",
            "MOODLE_DB": f"moodle_test_{port}"}
     started = time.monotonic()
-    done = subprocess.run(["bash", str(scripts / "up.sh")], env=env, capture_output=True, text=True, timeout=900)
+    try:
+        done = subprocess.run(["bash", str(scripts / "up.sh")], env=env, capture_output=True, text=True,
+                              timeout=900)
+    except subprocess.TimeoutExpired as timeout:
+        subprocess.run(["bash", str(scripts / "down.sh"), "--purge"], env=env, capture_output=True, timeout=120)
+        _unavailable(f"Moodle did not start: up.sh still running after {timeout.timeout:.0f} s")
     if done.returncode != 0:
-        pytest.fail(f"up.sh failed:\n{done.stderr[-3000:]}")
+        subprocess.run(["bash", str(scripts / "down.sh"), "--purge"], env=env, capture_output=True, timeout=120)
+        _unavailable(f"Moodle did not start: up.sh failed ({done.returncode}):\n{done.stderr[-3000:]}")
     values = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
     print(f"\n[moodle] up.sh took {time.monotonic() - started:.0f} s", file=sys.stderr)
     try:

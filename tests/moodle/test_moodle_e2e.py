@@ -305,3 +305,20 @@ def test_one_course_across_the_two_deployments_keeps_its_campaigns_and_a_new_col
         assert grade is not None, tool.sql("SELECT kind, status, last_error FROM grades_outbox")
         assert float(grade.finalgrade) == level and grade.feedback == f"Level {level} — {pix} pix"
     assert len(tool.sql("SELECT id FROM courses WHERE context_id = :c", c=str(course.id))) == 1
+
+
+def test_an_english_moodle_gets_the_tool_refusal_page_in_english(
+        browser: Any, moodle: Moodle, tool: Tool, course: Course) -> None:
+    """Item 5: with Moodle in English, a refusal (here: the platform disabled on the tool) is in English."""
+    (registration,) = tool.sql("SELECT r.id FROM lti_registrations r JOIN lti_deployments d "
+                               "ON d.registration_id = r.id WHERE d.deployment_id = :d", d=str(STATE["cli_type"]))
+    tool.cli("registration", "disable", str(registration.id))
+    try:
+        page = login(browser, moodle, "student1")
+        frame = _open(page, moodle, STATE["activities"]["competence:1.1"].cmid)
+        frame.get_by_text("This platform's registration is disabled.").wait_for()
+        assert frame.locator("html").get_attribute("lang") == "en"
+        assert "The tool's administrator must enable it again" in frame.locator("body").inner_text()
+        page.context.close()
+    finally:
+        tool.cli("registration", "enable", str(registration.id))
