@@ -10,6 +10,8 @@ import shutil
 import time
 from typing import Any
 
+import pytest
+
 from content_bank.loader import default_referential
 from tests.e2e.test_student_in_iframe import _answer  # fills a challenge's inputs as a student would
 from tests.moodle.conftest import ROOT, Course, Moodle, Tool, login
@@ -30,7 +32,14 @@ def _wait(check: Any, timeout: float = 30.0, interval: float = 0.5) -> Any:
 def test_the_php_cli_script_registers_the_tool_and_the_tool_accepts_its_values(moodle: Moodle, tool: Tool) -> None:
     target = moodle.www / "admin" / "cli" / "pix_lti_register.php"
     shutil.copy(ROOT / "moodle_config" / "register_tool.php", target)
-    out = moodle.php("admin/cli/pix_lti_register.php", f"--baseurl={tool.url}")
+    args = ["admin/cli/pix_lti_register.php", f"--baseurl={tool.url}"]
+    if moodle.sql("SELECT id FROM mdl_lti_types WHERE baseurl = :u", u=tool.url + "/lti/launch"):
+        # a Moodle kept across sessions (PIX_LTI_TEST_MOODLE_URL) knows this URL from an earlier one: the
+        # script refuses a second tool unless told to add it
+        with pytest.raises(RuntimeError, match="existe déjà"):
+            moodle.php(*args)
+        args.append("--force")
+    out = moodle.php(*args)
     command = re.search(r"pix-lti registration add (.*?)\n\s*(--auth-login-url .*?)\\?\n\s*(--keyset-url \S+)", out,
                         re.S)
     assert command, out
@@ -48,6 +57,7 @@ def test_the_php_cli_script_registers_the_tool_and_the_tool_accepts_its_values(m
 
 
 def test_dynamic_registration_through_manage_tools_then_activation(browser: Any, moodle: Moodle, tool: Tool) -> None:
+    before = moodle.sql("SELECT coalesce(max(id), 0) AS id FROM mdl_lti_types")[0].id
     page = login(browser, moodle, moodle.admin, moodle.admin_password)
     page.goto(moodle.url + "/mod/lti/toolconfigure.php")
     page.fill("#tool-url", tool.url + "/lti/register")
@@ -64,14 +74,12 @@ def test_dynamic_registration_through_manage_tools_then_activation(browser: Any,
     assert "Manage tools" in frame.locator("#moodle-pending").inner_text()  # English, as the admin's browser
     assert "not shown in the activity chooser" in frame.locator("#moodle-courses").inner_text()
     frame.get_by_role("button", name="Close and go back to the platform").click()
-    rows = _wait(lambda: moodle.sql("SELECT id, state, coursevisible FROM mdl_lti_types WHERE name = :n "
-                                    "AND baseurl = :u ORDER BY id DESC", n=f"Pix LTI ({host})",
-                                    u=tool.url + "/lti/launch"))
-    pending = [r for r in rows if r.state == 2]  # LTI_TOOL_STATE_PENDING
+    pending = _wait(lambda: [r for r in moodle.sql(  # LTI_TOOL_STATE_PENDING (2), made by this session
+        "SELECT id, state, coursevisible FROM mdl_lti_types WHERE name = :n AND baseurl = :u AND id > :b",
+        n=f"Pix LTI ({host})", u=tool.url + "/lti/launch", b=before) if r.state == 2])
     assert len(pending) == 1 and pending[0].coursevisible == 1  # Moodle files it as "preconfigured"
     type_id = pending[0].id
-    card = page.locator(".tool-card", has=page.locator(".activate")).filter(has_text=f"Pix LTI ({host})")
-    card.locator(".activate").click()
+    page.locator(f'.tool-card[data-type-id="{type_id}"] .activate').click()
     assert _wait(lambda: moodle.sql("SELECT state FROM mdl_lti_types WHERE id = :id", id=type_id)[0].state == 1)
     registered = tool.sql("SELECT d.deployment_id FROM lti_deployments d JOIN lti_registrations r "
                           "ON r.id = d.registration_id WHERE r.issuer = :i", i=moodle.url)
