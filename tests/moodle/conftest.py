@@ -3,7 +3,8 @@ machine's PostgreSQL) and a real Pix LTI (`pix-lti serve` + `pix-lti worker`) th
 
 `PIX_LTI_TEST_MOODLE_URL` (with `MOODLE_DIR`, its folder) names a Moodle already installed by up.sh; without
 it the session starts its own on a free port, with its own folder and database, and removes both at the end.
-Moodle starts once per test session. Each session works in a course of its own, so a reused Moodle is fine.
+Moodle starts once per test session (package-scoped fixtures: stopped right after tests/moodle, not at the end of
+the whole suite). Each session works in a course of its own, so a reused Moodle is fine.
 The tool gets a fresh PostgreSQL database and the test Redis database.
 """
 
@@ -120,7 +121,7 @@ def _config_value(www: Path, name: str) -> str:
     return match.group(1)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def moodle() -> Iterator[Moodle]:
     given = os.environ.get("PIX_LTI_TEST_MOODLE_URL")
     if given:
@@ -165,7 +166,7 @@ class Course:
     users: dict[str, int]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def course(moodle: Moodle) -> Course:
     """A course of this session, with teacher1 and student1..4 (course.php, Moodle's own data generator)."""
     scripts = moodle_scripts()
@@ -208,7 +209,7 @@ def _database(base: str) -> tuple[str, Engine, Any]:
     return target.render_as_string(hide_password=False), create_engine(target), (admin, name)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def tool(moodle: Moodle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tool]:
     """`pix-lti serve` and `pix-lti worker`, real processes on PostgreSQL + Redis, on a free loopback port."""
     base_db = os.environ.get("PIX_LTI_TEST_DATABASE_URL")
@@ -260,7 +261,7 @@ def tool(moodle: Moodle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[T
         admin.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         _unavailable("chromium is not installed (bash scripts/system-deps.sh installs it)")
