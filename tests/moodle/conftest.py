@@ -277,7 +277,7 @@ def login(browser: Any, moodle: Moodle, username: str, password: str = PASSWORD)
     """A new browser context logged in to Moodle as this user (English, as the Moodle is)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)  # a shared, loaded machine; a fresh Moodle builds its caches on first views
     page.goto(moodle.url + "/login/index.php")
     page.fill("#username", username)
     page.fill("#password", password)

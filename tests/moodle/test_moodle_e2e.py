@@ -267,10 +267,17 @@ def test_the_campaign_dashboard_lists_who_has_not_started_from_moodle_roster(
     frame = _open(page, moodle, STATE["activities"]["campaign"].cmid)
     # item 8: the teacher view names the campaign and links its own dashboard
     frame.get_by_text(f"(code {STATE['campaign_code']})").wait_for()
-    assert _wait(lambda: tool.sql("SELECT member_count FROM grades_rosters"), timeout=60)  # NRPS, by the worker
+    # NRPS, fetched by the worker after the teachers' launches: wait until it lists student4
+    assert _wait(lambda: tool.sql("SELECT id FROM grades_roster_members WHERE user_id = :u",
+                                  u=str(course.users["student4"])), timeout=90), \
+        tool.sql("SELECT kind, status, attempts, last_error FROM grades_outbox WHERE kind = 'roster'")
     frame.get_by_role("link", name="This campaign's dashboard").click()
     waiting = frame.locator("[data-not-started]")
-    waiting.wait_for()
+    try:
+        waiting.wait_for(timeout=60_000)
+    except Exception as error:
+        shown = frame.locator("body").inner_text()
+        raise AssertionError(f"no 'not started' list on the dashboard:\n{shown}") from error
     names = waiting.inner_text()
     assert "Student Number4" in names and "Student Number3" not in names  # student3 took it
     assert frame.locator("[data-participant]").count() == 1
