@@ -3,7 +3,8 @@ machine's PostgreSQL) and a real Pix LTI (`pix-lti serve` + `pix-lti worker`) th
 
 `PIX_LTI_TEST_MOODLE_URL` (with `MOODLE_DIR`, its folder) names a Moodle already installed by up.sh; without
 it the session starts its own on a free port, with its own folder and database, and removes both at the end.
-Moodle starts once per test session. Each session works in a course of its own, so a reused Moodle is fine.
+Moodle starts once per test session (package-scoped fixtures: stopped right after tests/moodle, not at the end of
+the whole suite). Each session works in a course of its own, so a reused Moodle is fine.
 The tool gets a fresh PostgreSQL database and the test Redis database.
 """
 
@@ -21,7 +22,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import httpx
@@ -36,15 +37,13 @@ REQUIRED = bool(os.environ.get("CI")) or os.environ.get("PIX_LTI_REQUIRE_SERVICE
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Marked `moodle`; run only with PIX_LTI_RUN_MOODLE=1 (not yet stable enough for every CI run)."""
+    """Marked `moodle` (`-m moodle` runs only them, `-m "not moodle"` leaves them out)."""
     for item in items:
         if "tests/moodle/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.moodle)
-            if os.environ.get("PIX_LTI_RUN_MOODLE") != "1":
-                item.add_marker(pytest.mark.skip(reason="real-Moodle tests: set PIX_LTI_RUN_MOODLE=1"))
 
 
-def _unavailable(reason: str) -> None:
+def _unavailable(reason: str) -> NoReturn:
     if REQUIRED:
         pytest.fail(reason)
     pytest.skip(reason)
@@ -60,10 +59,30 @@ def moodle_scripts() -> Path | None:
     return None
 
 
+_TAKEN: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nothing listens on: the kernel's choice (an ephemeral port, away from dev servers' usual ones), or
+    the first free one of `PIX_LTI_TEST_PORT_RANGE` (e.g. `8300-8349`, for a machine whose ports are shared
+    out)."""
+    wanted = os.environ.get("PIX_LTI_TEST_PORT_RANGE")
+    if not wanted:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return int(s.getsockname()[1])
+    low, high = (int(part) for part in wanted.split("-", 1))
+    for port in range(low, high + 1):
+        if port in _TAKEN:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _TAKEN.add(port)
+        return port
+    raise RuntimeError(f"no free port in PIX_LTI_TEST_PORT_RANGE={wanted}")
 
 
 @dataclass
@@ -102,7 +121,7 @@ def _config_value(www: Path, name: str) -> str:
     return match.group(1)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def moodle() -> Iterator[Moodle]:
     given = os.environ.get("PIX_LTI_TEST_MOODLE_URL")
     if given:
@@ -122,9 +141,15 @@ def moodle() -> Iterator[Moodle]:
     env = {**os.environ, "MOODLE_PORT": str(port), "MOODLE_DIR": f"/var/tmp/pix-moodle-test-{port}",
            "MOODLE_DB": f"moodle_test_{port}"}
     started = time.monotonic()
-    done = subprocess.run(["bash", str(scripts / "up.sh")], env=env, capture_output=True, text=True, timeout=900)
+    try:
+        done = subprocess.run(["bash", str(scripts / "up.sh")], env=env, capture_output=True, text=True,
+                              timeout=900)
+    except subprocess.TimeoutExpired as timeout:
+        subprocess.run(["bash", str(scripts / "down.sh"), "--purge"], env=env, capture_output=True, timeout=120)
+        _unavailable(f"Moodle did not start: up.sh still running after {timeout.timeout:.0f} s")
     if done.returncode != 0:
-        pytest.fail(f"up.sh failed:\n{done.stderr[-3000:]}")
+        subprocess.run(["bash", str(scripts / "down.sh"), "--purge"], env=env, capture_output=True, timeout=120)
+        _unavailable(f"Moodle did not start: up.sh failed ({done.returncode}):\n{done.stderr[-3000:]}")
     values = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
     print(f"\n[moodle] up.sh took {time.monotonic() - started:.0f} s", file=sys.stderr)
     try:
@@ -141,7 +166,7 @@ class Course:
     users: dict[str, int]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def course(moodle: Moodle) -> Course:
     """A course of this session, with teacher1 and student1..4 (course.php, Moodle's own data generator)."""
     scripts = moodle_scripts()
@@ -184,7 +209,7 @@ def _database(base: str) -> tuple[str, Engine, Any]:
     return target.render_as_string(hide_password=False), create_engine(target), (admin, name)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def tool(moodle: Moodle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tool]:
     """`pix-lti serve` and `pix-lti worker`, real processes on PostgreSQL + Redis, on a free loopback port."""
     base_db = os.environ.get("PIX_LTI_TEST_DATABASE_URL")
@@ -236,7 +261,7 @@ def tool(moodle: Moodle, tmp_path_factory: pytest.TempPathFactory) -> Iterator[T
         admin.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         _unavailable("chromium is not installed (bash scripts/system-deps.sh installs it)")
@@ -252,7 +277,7 @@ def login(browser: Any, moodle: Moodle, username: str, password: str = PASSWORD)
     """A new browser context logged in to Moodle as this user (English, as the Moodle is)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)  # a shared, loaded machine; a fresh Moodle builds its caches on first views
     page.goto(moodle.url + "/login/index.php")
     page.fill("#username", username)
     page.fill("#password", password)

@@ -5,11 +5,12 @@ regressions of issue 21 (items 1-5). The tests run in order and share the sessio
 
 from __future__ import annotations
 
-import contextlib
 import re
 import shutil
 import time
 from typing import Any
+
+import pytest
 
 from content_bank.loader import default_referential
 from tests.e2e.test_student_in_iframe import _answer  # fills a challenge's inputs as a student would
@@ -31,7 +32,14 @@ def _wait(check: Any, timeout: float = 30.0, interval: float = 0.5) -> Any:
 def test_the_php_cli_script_registers_the_tool_and_the_tool_accepts_its_values(moodle: Moodle, tool: Tool) -> None:
     target = moodle.www / "admin" / "cli" / "pix_lti_register.php"
     shutil.copy(ROOT / "moodle_config" / "register_tool.php", target)
-    out = moodle.php("admin/cli/pix_lti_register.php", f"--baseurl={tool.url}")
+    args = ["admin/cli/pix_lti_register.php", f"--baseurl={tool.url}"]
+    if moodle.sql("SELECT id FROM mdl_lti_types WHERE baseurl = :u", u=tool.url + "/lti/launch"):
+        # a Moodle kept across sessions (PIX_LTI_TEST_MOODLE_URL) knows this URL from an earlier one: the
+        # script refuses a second tool unless told to add it
+        with pytest.raises(RuntimeError, match="existe déjà"):
+            moodle.php(*args)
+        args.append("--force")
+    out = moodle.php(*args)
     command = re.search(r"pix-lti registration add (.*?)\n\s*(--auth-login-url .*?)\\?\n\s*(--keyset-url \S+)", out,
                         re.S)
     assert command, out
@@ -49,6 +57,7 @@ def test_the_php_cli_script_registers_the_tool_and_the_tool_accepts_its_values(m
 
 
 def test_dynamic_registration_through_manage_tools_then_activation(browser: Any, moodle: Moodle, tool: Tool) -> None:
+    before = moodle.sql("SELECT coalesce(max(id), 0) AS id FROM mdl_lti_types")[0].id
     page = login(browser, moodle, moodle.admin, moodle.admin_password)
     page.goto(moodle.url + "/mod/lti/toolconfigure.php")
     page.fill("#tool-url", tool.url + "/lti/register")
@@ -65,14 +74,12 @@ def test_dynamic_registration_through_manage_tools_then_activation(browser: Any,
     assert "Manage tools" in frame.locator("#moodle-pending").inner_text()  # English, as the admin's browser
     assert "not shown in the activity chooser" in frame.locator("#moodle-courses").inner_text()
     frame.get_by_role("button", name="Close and go back to the platform").click()
-    rows = _wait(lambda: moodle.sql("SELECT id, state, coursevisible FROM mdl_lti_types WHERE name = :n "
-                                    "AND baseurl = :u ORDER BY id DESC", n=f"Pix LTI ({host})",
-                                    u=tool.url + "/lti/launch"))
-    pending = [r for r in rows if r.state == 2]  # LTI_TOOL_STATE_PENDING
+    pending = _wait(lambda: [r for r in moodle.sql(  # LTI_TOOL_STATE_PENDING (2), made by this session
+        "SELECT id, state, coursevisible FROM mdl_lti_types WHERE name = :n AND baseurl = :u AND id > :b",
+        n=f"Pix LTI ({host})", u=tool.url + "/lti/launch", b=before) if r.state == 2])
     assert len(pending) == 1 and pending[0].coursevisible == 1  # Moodle files it as "preconfigured"
     type_id = pending[0].id
-    card = page.locator(".tool-card", has=page.locator(".activate")).filter(has_text=f"Pix LTI ({host})")
-    card.locator(".activate").click()
+    page.locator(f'.tool-card[data-type-id="{type_id}"] .activate').click()
     assert _wait(lambda: moodle.sql("SELECT state FROM mdl_lti_types WHERE id = :id", id=type_id)[0].state == 1)
     registered = tool.sql("SELECT d.deployment_id FROM lti_deployments d JOIN lti_registrations r "
                           "ON r.id = d.registration_id WHERE r.issuer = :i", i=moodle.url)
@@ -131,34 +138,35 @@ def test_a_teacher_adds_competence_profile_and_campaign_through_select_content(
 
 
 def _take_test(frame: Any, done: Any, *, skip_all: bool = False) -> int:
-    """Answer (right, or "Skip" everything) until `done` shows; returns the number of answers."""
+    """Answer (right, or "Skip" everything) until `done` shows; returns the number of answers.
+
+    Each step starts on a settled page (one of the four states below is visible and nothing is in flight)
+    and ends by waiting for what the next page shows, never for a fixed time: the answer's feedback
+    (`data-answered`), the question behind a timed challenge's start page, or the page after "Continue".
+    """
     answered = 0
+    submit = frame.get_by_role("button", name="Submit")
+    finish = frame.get_by_role("link", name=re.compile("^(See my result|Continue)$"))
+    chrono = frame.get_by_role("button", name="Show the question and start the clock")
     while True:
-        submit = frame.get_by_role("button", name="Submit")
-        finish = frame.get_by_role("link", name=re.compile("^(See my result|Continue)$"))
-        chrono = frame.get_by_role("button", name="Show the question and start the clock")
-        submit.or_(done).or_(finish).or_(chrono).first.wait_for()
+        submit.or_(done).or_(finish).or_(chrono).first.wait_for(timeout=60_000)
         if done.count():
             return answered
-        if chrono.count():  # a timed challenge: its clock starts when the question is asked for
-            with contextlib.suppress(Exception):
-                chrono.click(timeout=5_000)
+        if chrono.count():  # a timed challenge: the start page comes first, the clock starts on this click
+            chrono.click()
+            frame.locator("form.challenge").wait_for(timeout=60_000)
             continue
-        if finish.count() and not submit.count():
-            with contextlib.suppress(Exception):  # the page may move on meanwhile: look again
-                finish.first.click(timeout=5_000)
+        if finish.count():  # an answer's own page: on to the next question, or the end page
+            finish.click()
+            submit.or_(done).or_(chrono).first.wait_for(timeout=60_000)
             continue
-        try:
-            challenge = REFERENTIAL.challenges[frame.locator("form.challenge").get_attribute("data-challenge",
-                                                                                               timeout=5_000)]
-        except Exception:  # the page moved on meanwhile (an outcome page): look again
-            continue
+        challenge = REFERENTIAL.challenges[frame.locator("form.challenge").get_attribute("data-challenge")]
         if skip_all:
             frame.get_by_role("button", name="Skip").click()
         else:
             _answer(frame, challenge)
             submit.click()
-        frame.locator(f'[data-answered="{challenge.id}"]').wait_for()
+        frame.locator(f'[data-answered="{challenge.id}"]').wait_for(timeout=60_000)
         answered += 1
         assert answered < 60
 
@@ -244,8 +252,11 @@ def test_a_teacher_trying_the_test_gets_no_score_and_leaves_no_dead_letter(
     page.context.close()
     teacher = tool.sql("SELECT a.id FROM accounts a WHERE a.sub = :s", s=str(course.users["teacher1"]))
     assert teacher, tool.sql("SELECT sub FROM accounts")
-    time.sleep(3)  # the worker's poll
+    # scores are written in the transaction of the result: the end page shown, none was queued for the teacher
     assert tool.sql("SELECT id FROM grades_outbox WHERE kind = 'score' AND account_id = :a", a=teacher[0].id) == []
+    # and once the worker has handled everything queued so far, nothing is dead-lettered
+    assert _wait(lambda: not tool.sql("SELECT id FROM grades_outbox WHERE status IN ('pending', 'delivering')"),
+                 timeout=60), tool.sql("SELECT id, kind, status, last_error FROM grades_outbox")
     assert tool.sql("SELECT id, last_error FROM grades_outbox WHERE status = 'dead'") == []
     assert _grade(moodle, STATE["activities"]["competence:1.1"], course.users["teacher1"]) is None
 
@@ -256,20 +267,29 @@ def test_the_campaign_dashboard_lists_who_has_not_started_from_moodle_roster(
     frame = _open(page, moodle, STATE["activities"]["campaign"].cmid)
     # item 8: the teacher view names the campaign and links its own dashboard
     frame.get_by_text(f"(code {STATE['campaign_code']})").wait_for()
-    assert _wait(lambda: tool.sql("SELECT member_count FROM grades_rosters"), timeout=60)  # NRPS, by the worker
+    # NRPS, fetched by the worker after the teachers' launches: wait until it lists student4
+    assert _wait(lambda: tool.sql("SELECT id FROM grades_roster_members WHERE user_id = :u",
+                                  u=str(course.users["student4"])), timeout=90), \
+        tool.sql("SELECT kind, status, attempts, last_error FROM grades_outbox WHERE kind = 'roster'")
     frame.get_by_role("link", name="This campaign's dashboard").click()
     waiting = frame.locator("[data-not-started]")
-    waiting.wait_for()
+    try:
+        waiting.wait_for(timeout=60_000)
+    except Exception as error:
+        shown = frame.locator("body").inner_text()
+        raise AssertionError(f"no 'not started' list on the dashboard:\n{shown}") from error
     names = waiting.inner_text()
     assert "Student Number4" in names and "Student Number3" not in names  # student3 took it
     assert frame.locator("[data-participant]").count() == 1
     page.context.close()
 
 
-def test_one_course_across_the_two_deployments_keeps_its_campaigns_in_the_picker(
+def test_one_course_across_the_two_deployments_keeps_its_campaigns_and_a_new_column_gets_earlier_results(
         browser: Any, moodle: Moodle, tool: Tool, course: Course) -> None:
     """Item 4: the dynamically registered tool is another deployment of the same Moodle: the campaign made
-    through the first one is offered by the second one's picker, and the tool knows one course."""
+    through the first one is offered by the second one's picker, and the tool knows one course.
+    Item 3: the teacher adds, through it, a second competence 1.1 column after the class has worked; at the
+    teacher's first launch of it, the students' results already obtained reach it."""
     page = login(browser, moodle, "teacher1")
     page.goto(f"{moodle.url}/course/modedit.php?add=lti&typeid={STATE['dynamic_type']}&course={course.id}"
               "&section=1&return=0&sr=0")
@@ -277,6 +297,43 @@ def test_one_course_across_the_two_deployments_keeps_its_campaigns_in_the_picker
     picker = page.frame_locator("#contentitem-page-iframe")
     picker.get_by_role("heading", name="Add a Pix activity").wait_for()
     assert picker.locator(f'[data-campaign="{STATE["campaign_code"]}"]').count() == 1
-    page.context.close()
     courses = tool.sql("SELECT id, deployment_id FROM courses WHERE context_id = :c", c=str(course.id))
     assert len(courses) == 1
+    picker.locator('input[value="competence:1.1"]').check()
+    picker.get_by_role("button", name="Add to the course").click()
+    page.locator("#id_submitbutton2").wait_for(state="visible")
+    page.locator("#id_submitbutton2").click()
+    page.wait_for_url(re.compile(r".*/course/view\.php.*"))
+    known = {row.id for row in STATE["activities"].values()}
+    new = _wait(lambda: [row for row in moodle.sql(
+        "SELECT l.id, l.grade, cm.id AS cmid FROM mdl_lti l JOIN mdl_course_modules cm ON cm.instance = l.id "
+        "JOIN mdl_modules m ON m.id = cm.module AND m.name = 'lti' WHERE l.course = :c AND l.typeid = :t",
+        c=course.id, t=STATE["dynamic_type"]) if row.id not in known])
+    assert len(new) == 1 and float(new[0].grade) == 6.0, new
+    # nobody has launched it yet: the teacher's first launch tells the tool its column
+    frame = _open(page, moodle, new[0].cmid)
+    frame.get_by_role("button", name="Try the test yourself").wait_for()
+    page.context.close()
+    for student in ("student1", "student2"):
+        level, pix = STATE["levels"][student]
+        grade = _wait(lambda s=student: _grade(moodle, new[0], course.users[s]), timeout=60)
+        assert grade is not None, tool.sql("SELECT kind, status, last_error FROM grades_outbox")
+        assert float(grade.finalgrade) == level and grade.feedback == f"Level {level} — {pix} pix"
+    assert len(tool.sql("SELECT id FROM courses WHERE context_id = :c", c=str(course.id))) == 1
+
+
+def test_an_english_moodle_gets_the_tool_refusal_page_in_english(
+        browser: Any, moodle: Moodle, tool: Tool, course: Course) -> None:
+    """Item 5: with Moodle in English, a refusal (here: the platform disabled on the tool) is in English."""
+    (registration,) = tool.sql("SELECT r.id FROM lti_registrations r JOIN lti_deployments d "
+                               "ON d.registration_id = r.id WHERE d.deployment_id = :d", d=str(STATE["cli_type"]))
+    tool.cli("registration", "disable", str(registration.id))
+    try:
+        page = login(browser, moodle, "student1")
+        frame = _open(page, moodle, STATE["activities"]["competence:1.1"].cmid)
+        frame.get_by_text("This platform's registration is disabled.").wait_for()
+        assert frame.locator("html").get_attribute("lang") == "en"
+        assert "The tool's administrator must enable it again" in frame.locator("body").inner_text()
+        page.context.close()
+    finally:
+        tool.cli("registration", "enable", str(registration.id))
