@@ -16,6 +16,7 @@ from admin.accounts import AccountError
 from admin.registration_admin import AdminError
 from core import audit
 from core.db import make_engine, make_session_factory, run_migrations
+from core.french import count
 from core.settings import Settings
 from lti_tool.dynreg import host_approvals
 from lti_tool.registrations import get_registration, registration_usage
@@ -252,7 +253,7 @@ def registration_hosts() -> None:
     with _sessions()() as session:
         rows = host_approvals.list_requests(session)
     for row in rows:
-        typer.echo(f"{row.host}\t{row.status}\t{row.attempts} essai(s)\t{row.last_seen:%Y-%m-%d %H:%M}"
+        typer.echo(f"{row.host}\t{row.status}\t{count(row.attempts, 'essai', 'essais')}\t{row.last_seen:%Y-%m-%d %H:%M}"
                    + (f"\t{row.decided_by}" if row.decided_by else ""))
     if not rows:
         typer.echo("Aucune demande.")

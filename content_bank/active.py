@@ -102,7 +102,8 @@ def refusal_message(exc: ContentBankError, path: Path | None = None) -> str:
     lines = [str(p) for p in exc.problems[:50]]
     more = len(exc.problems) - len(lines)
     if more > 0:
-        lines.append(f"… et {more} autre(s) problème(s)")
-    return (f"La banque de contenus {where} n'est pas chargée : {len(exc.problems)} problème(s). "
+        lines.append(f"… et {more} {'autres problèmes' if more > 1 else 'autre problème'}")
+    return (f"La banque de contenus {where} n'est pas chargée : {len(exc.problems)} "
+            f"{'problèmes' if len(exc.problems) > 1 else 'problème'}. "
             f"L'outil ne démarre pas sur une banque incomplète.\n" + "\n".join(lines) +
             f"\nVérifiez-la avec : pix-lti content check {where}")

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from core.db import make_engine, make_session_factory, run_migrations
+from core.french import agree, count
 from core.settings import Settings
 from ent_gar_connector.identity import uai_check_letter_ok, valid_uai
 from ent_gar_connector.roster import clear_roster, import_roster, parse_roster
@@ -88,7 +89,7 @@ def subscription_list() -> None:
     if not rows:
         typer.echo("Aucun établissement abonné.")
     for row in rows:
-        typer.echo(f"{row.uai}\tdepuis {row.since:%Y-%m-%d}\t{row.people} compte(s)")
+        typer.echo(f"{row.uai}\tdepuis {row.since:%Y-%m-%d}\t{count(row.people, 'compte', 'comptes')}")
 
 
 @roster_app.command("import")
@@ -104,8 +105,9 @@ def roster_import(file: Path = typer.Argument(..., exists=True, dir_okay=False, 
         raise typer.Exit(1)
     with _sessions().begin() as session:
         result = import_roster(session, uai, lines, "cli")
-    typer.echo(f"{uai} : {result.added} ajouté(s), {result.updated} mis à jour, {result.removed} retiré(s), "
-               f"{result.kept_matches} élève(s) déjà reconnu(s).")
+    typer.echo(f"{uai} : {count(result.added, 'ajouté', 'ajoutés')}, {result.updated} mis à jour, "
+               f"{count(result.removed, 'retiré', 'retirés')}, "
+               f"{count(result.kept_matches, 'élève déjà reconnu', 'élèves déjà reconnus')}.")
 
 
 @roster_app.command("clear")
@@ -114,7 +116,7 @@ def roster_clear(uai: str = typer.Option(..., "--uai")) -> None:
     uai = _checked_uai(uai)
     with _sessions().begin() as session:
         removed = clear_roster(session, uai, "cli")
-    typer.echo(f"{uai} : {removed} ligne(s) en attente supprimée(s).")
+    typer.echo(f"{uai} : {count(removed, 'ligne', 'lignes')} en attente {agree(removed, 'supprimée', 'supprimées')}.")
 
 
 def register_commands(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ from certification.errors import StaffRefusal
 from certification.models import CandidateRow, SessionRow
 from core import audit
 from core.db import make_engine, make_session_factory, run_migrations
+from core.french import count
 from core.settings import Settings
 from engine.certification.records import CertificationVersion
 
@@ -45,7 +46,7 @@ def list_centres() -> None:
         for c in rows:
             where = c.uai or f"cours {c.course_id}"
             typer.echo(f"{c.id}\t{where}\t{c.name}\t{c.version}\t{c.publication}\t{c.session_creators}\t"
-                       f"{counts.get(c.id, 0)} session(s)")
+                       f"{count(counts.get(c.id, 0), 'session', 'sessions')}")
 
 
 @certif_app.command("centre-open")
@@ -98,7 +99,7 @@ def list_sessions(centre_id: int) -> None:
                                  .group_by(CandidateRow.session_id)).all())
         for s in repository.sessions_of_centre(db, centre_id):
             typer.echo(f"{s.number}\t{s.date.isoformat()} {s.time}\t{s.room}\t{s.state}\t"
-                       f"{counts.get(s.id, 0)} candidat(s)")
+                       f"{count(counts.get(s.id, 0), 'candidat', 'candidats')}")
 
 
 @certif_app.command("session")

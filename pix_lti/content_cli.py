@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from content_bank.loader import DEFAULT_BANK, load_bank
+from core.french import agree, count
 from engine.content_schema import ContentBankError
 
 content_app = typer.Typer(help="Banque de contenus : vérification.", no_args_is_help=True)
@@ -23,7 +24,7 @@ def check(path: Path = typer.Argument(DEFAULT_BANK, help="Dossier de la banque d
     except ContentBankError as exc:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
-        typer.echo(f"{len(exc.problems)} problème(s) : la banque n'est pas chargée.", err=True)
+        typer.echo(f"{count(len(exc.problems), 'problème', 'problèmes')} : la banque n'est pas chargée.", err=True)
         raise typer.Exit(code=1) from None
     ref, info = loaded.referential, loaded.info
     types = Counter(c.type.value for c in ref.challenges.values())
@@ -69,7 +70,8 @@ def typography(
         typer.echo(f"{p.relative_to(path).as_posix()}: {'réécrit' if write else 'à réécrire'}")
         if write:
             p.write_text(rewritten[p], encoding="utf-8")
-    typer.echo(f"{len(changed)} fichier(s) {'réécrit(s)' if write else 'à réécrire (--write pour le faire)'}.")
+    typer.echo(f"{count(len(changed), 'fichier', 'fichiers')} "
+               f"{agree(len(changed), 'réécrit', 'réécrits') if write else 'à réécrire (--write pour le faire)'}.")
 
 
 def _solutions(documents: dict[str, object]) -> list[tuple[object, object]]:
@@ -106,7 +108,7 @@ def calibrate_command(
     except ContentBankError as exc:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
-        typer.echo(f"{len(exc.problems)} problème(s) : la banque n'est pas chargée.", err=True)
+        typer.echo(f"{count(len(exc.problems), 'problème', 'problèmes')} : la banque n'est pas chargée.", err=True)
         raise typer.Exit(code=1) from None
     engine = make_engine(database_url or Settings().database_url)
     try:
@@ -124,7 +126,8 @@ def calibrate_command(
     for finding in shown:
         typer.echo(f"À revoir : {finding.challenge_id} : {labels[finding.kind]} ({finding.detail})")
     if few:
-        typer.echo(f"{few} épreuve(s) gardent leurs valeurs provisoires faute de {min_answers} réponses.")
+        typer.echo(f"{count(few, 'épreuve garde sa valeur provisoire', 'épreuves gardent leurs valeurs provisoires')} "
+                   f"faute de {min_answers} réponses.")
     if dry_run:
         return
     if not result.values:

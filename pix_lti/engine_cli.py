@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from content_bank.loader import DEFAULT_BANK, load_bank
+from core.french import count
 from engine.certification.config import DEFAULT_CERTIFICATION_CONFIG
 from engine.certification.simulation import CandidateModel, configured, simulate_certifications
 from engine.content_schema import ContentBankError
@@ -38,7 +39,7 @@ def simulate_command(
     except ContentBankError as exc:
         for problem in exc.problems:
             typer.echo(str(problem), err=True)
-        typer.echo(f"{len(exc.problems)} problème(s) : la banque n'est pas chargée.", err=True)
+        typer.echo(f"{count(len(exc.problems), 'problème', 'problèmes')} : la banque n'est pas chargée.", err=True)
         raise typer.Exit(code=1) from None
     unknown_competences = sorted(set(competence or ()) - set(referential.competences))
     if unknown_competences:

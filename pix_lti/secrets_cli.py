@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from core.french import count
+
 secrets_app = typer.Typer(help="Clés de chiffrement des secrets de l'outil (clés privées, secret de session).",
                           no_args_is_help=True)
 
@@ -25,7 +27,7 @@ def new_key_command(
         return
     existing = read_key_file(file).keys if file.exists() else ()
     write_key_file(file, (key, *existing))
-    typer.echo(f"Nouvelle clé ajoutée en tête de {file} ({len(existing) + 1} clé(s)). "
+    typer.echo(f"Nouvelle clé ajoutée en tête de {file} ({count(len(existing) + 1, 'clé', 'clés')}). "
                "Lancez `pix-lti secrets rotate`, puis retirez les anciennes clés du fichier.")
 
 
@@ -43,4 +45,5 @@ def rotate_command() -> None:
             written = rotate_all(connection, Base.metadata)
     finally:
         engine.dispose()
-    typer.echo(f"{written} secret(s) rechiffré(s) avec la première clé. Les autres clés peuvent être retirées.")
+    typer.echo(f"{count(written, 'secret rechiffré', 'secrets rechiffrés')} avec la première clé. "
+               "Les autres clés peuvent être retirées.")

@@ -9,6 +9,7 @@ import typer
 from pydantic import ValidationError
 
 from core.db import make_engine, make_session_factory, run_migrations
+from core.french import count
 from core.settings import Settings
 from core.store.base import ShortLivedStore
 from core.store.redis_store import RedisStore
@@ -106,7 +107,8 @@ def user_forget_roster(
     if not deleted:
         typer.echo("Aucune ligne de liste de cours pour cette personne.", err=True)
         raise typer.Exit(1)
-    typer.echo(f"{deleted} ligne(s) supprimée(s) ; les prochaines actualisations ne la stockeront plus.")
+    typer.echo(f"{count(deleted, 'ligne supprimée', 'lignes supprimées')} ; "
+               "les prochaines actualisations ne la stockeront plus.")
 
 
 def purge_command() -> None:
@@ -123,7 +125,7 @@ def purge_command() -> None:
         report = purge(_sessions(), store, settings, datetime.now(UTC), CLI_ACTOR)
     finally:
         _close(store)
-    typer.echo(f"{report.accounts} compte(s) supprimé(s) ; "
+    typer.echo(f"{count(report.accounts, 'compte supprimé', 'comptes supprimés')} ; "
                + (", ".join(f"{t}={n}" for t, n in sorted(report.tables.items())) or "rien d'autre à supprimer")
                + f" ; redis={report.redis_keys}")
 

@@ -9,6 +9,7 @@ from datetime import datetime
 import typer
 
 from core.db import make_engine, make_session_factory, run_migrations
+from core.french import count
 from core.settings import Settings
 from lti_tool.grades import outbox
 from lti_tool.grades.runner import run_worker
@@ -50,7 +51,7 @@ def worker(
 
     configure_logging()
     delivered = asyncio.run(_work(settings, grades, once, metrics_port, metrics_host))
-    typer.echo(f"{delivered} envoi(s) réussi(s).")
+    typer.echo(f"{count(delivered, 'envoi réussi', 'envois réussis')}.")
 
 
 @grades_app.command("status")
@@ -86,7 +87,7 @@ def retry(
     """Remet en file des envois abandonnés (nouvelle série d'essais, tout de suite)."""
     with _sessions(Settings())() as session:
         revived = outbox.retry_dead(session, item_id or None, registration_id)
-    typer.echo(f"{revived} envoi(s) remis en file.")
+    typer.echo(f"{count(revived, 'envoi remis', 'envois remis')} en file.")
 
 
 def register_commands(app: typer.Typer) -> None:

@@ -138,7 +138,7 @@ def test_a_broken_private_bank_stops_the_start_with_a_clear_message(tmp_path) ->
     result = subprocess.run([sys.executable, "-m", "pix_lti.cli", "serve", "--port", str(_free_port())], cwd=ROOT,
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
-    assert f"La banque de contenus {bank} n'est pas chargée : 1 problème(s)" in result.stderr
+    assert f"La banque de contenus {bank} n'est pas chargée : 1 problème." in result.stderr
     assert "competences/1.1.yaml: priv-1a: solution 7 is not among the proposals (1..3)" in result.stderr
     assert not (tmp_path / "tool.sqlite3").exists()  # nothing written
     demo = _start(env, _free_port(), _free_port())

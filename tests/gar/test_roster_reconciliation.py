@@ -183,5 +183,5 @@ def test_roster_import_command(gar: Gar, tmp_path: Path, monkeypatch) -> None:  
     refused = runner.invoke(cli, ["gar", "roster", "import", str(bad), "--uai", SCHOOL])
     assert refused.exit_code == 1 and "ligne 2" in refused.output
     done = runner.invoke(cli, ["gar", "roster", "import", str(good), "--uai", SCHOOL])
-    assert done.exit_code == 0 and "3 ajouté(s)" in done.output
+    assert done.exit_code == 0 and "3 ajoutés" in done.output
     assert len(_roster(gar)) == 3

@@ -32,6 +32,6 @@ def test_dead_letters_are_listed_and_retried_from_the_command_line(tmp_path, mon
     dead = runner.invoke(app, ["grades", "dead"])
     assert dead.exit_code == 0 and "User not enrolled" in dead.output and "essais=10" in dead.output
     retried = runner.invoke(app, ["grades", "retry", "--id", "1"])
-    assert retried.exit_code == 0 and "1 envoi(s) remis en file" in retried.output
+    assert retried.exit_code == 0 and "1 envoi remis en file" in retried.output
     status = runner.invoke(app, ["grades", "status"])
     assert "pending\t1" in status.output and "dead\t0" in status.output

@@ -75,7 +75,7 @@ def test_deep_linking_adds_the_chosen_activities_to_the_demo_course(clients: tup
     back, fields = _fields(response.text)
     assert back == ISSUER + "/deep-linking/retour" and "JWT" in fields
     added = demo.post("/deep-linking/retour", data={"JWT": fields["JWT"]})
-    assert added.status_code == 200 and "2 activité(s) ajoutée(s)" in added.text
+    assert added.status_code == 200 and "2 activités ajoutées" in added.text
     assert "colonne de notes sur 48" in added.text
     home = demo.get("/").text
     key = re.findall(r"activity=(dl\d+)", home)[0]
