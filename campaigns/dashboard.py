@@ -8,10 +8,11 @@ the GAR classes for a school.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import false, func, select
+from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 
 from campaigns import repository as repo
@@ -20,6 +21,7 @@ from core.accounts import Account
 from core.links import linked_elsewhere
 from core.rosters import roster_for_course
 from core.schools import GarGroup, GarGroupMember, GarProfile, GarSchool
+from engine.campaigns.campaign_test import CampaignProgress, playable_targets
 from engine.campaigns.export import (
     ExportParticipant,
     assessment_table,
@@ -29,9 +31,11 @@ from engine.campaigns.export import (
 from engine.campaigns.participation import CampaignType, ParticipationStatus
 from engine.campaigns.results import SharedResults, read_snapshot
 from engine.campaigns.target_profile import TargetProfile
+from engine.config import DEFAULT_CONFIG, EngineConfig
+from engine.knowledge import KnowledgeElement, assessed_skills, current_knowledge
 from engine.referential import Referential
 from learning.models import AssessmentRow, KnowledgeElementRow
-from learning.repository import aware
+from learning.repository import aware, to_knowledge_element
 
 UNNAMED = "(nom non transmis)"
 
@@ -51,6 +55,7 @@ class ParticipantRow:
     progress: int | None  # percent
     results: SharedResults | None
     linked: bool = False  # the learner linked this account with another door's ("compte relié")
+    nothing_to_ask: bool = False  # shown completed: the profile already assessed every target skill, no test begun
 
     @property
     def display_name(self) -> str:
@@ -102,24 +107,47 @@ def _names(account: tuple[str | None, str | None, str | None], entry: tuple[str 
 
 def _participants(session: Session, campaign: CampaignRow) -> list[tuple[ParticipationRow, ...]]:
     current = (ParticipationRow.campaign_id == campaign.id) & (ParticipationRow.is_improved == false())
-    answered = (
-        select(KnowledgeElementRow.assessment_id, func.count().label("n"))
-        .where(KnowledgeElementRow.assessment_id.in_(
-            select(ParticipationRow.assessment_id).where(current, ParticipationRow.status == "started")))
-        .group_by(KnowledgeElementRow.assessment_id)
-        .subquery()
-    )
     return session.execute(
         select(ParticipationRow.id, ParticipationRow.account_id, ParticipationRow.status, ParticipationRow.attempt,
                ParticipationRow.created_at, ParticipationRow.shared_at, ParticipationRow.snapshot,
                Account.name, Account.given_name, Account.family_name,
-               GarProfile.listed_given_name, GarProfile.listed_family_name, AssessmentRow.state, answered.c.n)
+               GarProfile.listed_given_name, GarProfile.listed_family_name, AssessmentRow.state)
         .join(Account, Account.id == ParticipationRow.account_id)
         .outerjoin(GarProfile, GarProfile.account_id == ParticipationRow.account_id)
         .outerjoin(AssessmentRow, AssessmentRow.id == ParticipationRow.assessment_id)
-        .outerjoin(answered, answered.c.assessment_id == ParticipationRow.assessment_id)
         .where(current)
     ).all()  # type: ignore[return-value]
+
+
+def _knowledge(session: Session, account_ids: Collection[int], skills: Collection[str]
+               ) -> dict[int, list[KnowledgeElement]]:
+    """The knowledge elements of these accounts on these skills, in the order written: one query for the class."""
+    by_account: dict[int, list[KnowledgeElement]] = defaultdict(list)
+    if not account_ids or not skills:
+        return by_account
+    for row in session.execute(
+        select(*KnowledgeElementRow.__table__.columns)
+        .where(KnowledgeElementRow.account_id.in_(sorted(account_ids)),
+               KnowledgeElementRow.skill_name.in_(sorted(skills)))
+        .order_by(KnowledgeElementRow.id)
+    ):
+        by_account[row.account_id].append(to_knowledge_element(row))
+    return by_account
+
+
+def _started_state(referential: Referential, target: TargetProfile, elements: list[KnowledgeElement], *,
+                   begun: bool, attempt: int, now: datetime, config: EngineConfig) -> tuple[int, bool]:
+    """A started participation as its pupil's page shows it: (progress percent, nothing to ask). Nothing to ask:
+    the test is not begun and the profile already assesses every playable target skill (what
+    `start_campaign_test` would complete at once, with no question), so it is ready to send."""
+    state = current_knowledge(elements)
+    targets = set(target.skills)
+    progress = CampaignProgress(len(targets & set(state)), len(targets), completed=False).percent
+    if begun:
+        return progress, False
+    assessed = assessed_skills(state, now=now, improving=attempt > 1,
+                               retry_delay_days=config.retry_delay_days)
+    return progress, set(playable_targets(referential, target.skills)) <= assessed
 
 
 def _groups(session: Session, organisation: Organisation, account_ids: object
@@ -156,8 +184,12 @@ def _school_students(session: Session, uai: str) -> list[tuple[int, str]]:
 
 
 def dashboard(session: Session, referential: Referential, campaign: CampaignRow, *,
-              group_id: int | None = None) -> Dashboard:
-    """The campaign's class view (access is checked by the caller: `use_cases.campaign_for_teacher`)."""
+              group_id: int | None = None, now: datetime | None = None,
+              config: EngineConfig = DEFAULT_CONFIG) -> Dashboard:
+    """The campaign's class view (access is checked by the caller: `use_cases.campaign_for_teacher`). Read only:
+    a started participation whose test has nothing to ask is shown completed (ready to send, 100 %) as its
+    pupil's page will make it, without writing anything in the pupil's record on the teacher's behalf."""
+    now = now or datetime.now(UTC)
     organisation = session.get(Organisation, campaign.organisation_id)
     assert organisation is not None  # foreign key
     target = repo.target_profile_of(session, campaign)
@@ -170,19 +202,24 @@ def dashboard(session: Session, referential: Referential, campaign: CampaignRow,
     links = linked_elsewhere(session, [r[1] for r in raw])
     groups_of, options = _groups(session, organisation,
                                  [r[1] for r in raw] + [o for others in links.values() for o in others])
+    knowledge = _knowledge(session, {r[1] for r in raw if r[2] == ParticipationStatus.STARTED and r[12] != "completed"},
+                           target.skills if target is not None else ())
     rows = []
     for (pid, account_id, status, attempt, created, shared_at, snap, name, given, family, r_given, r_family,
-         state, answered) in raw:
+         state) in raw:
         current = ParticipationStatus(status)
         if current is ParticipationStatus.STARTED and state == "completed":
             current = ParticipationStatus.COMPLETED
-        progress: int | None
+        progress: int | None = None
+        nothing_to_ask = False
         if current is not ParticipationStatus.STARTED:
             progress = 100
         elif target is not None:
-            progress = min(99, 100 * (answered or 0) // len(target.skills))
-        else:
-            progress = None
+            progress, nothing_to_ask = _started_state(referential, target, knowledge.get(account_id, []),
+                                                      begun=state is not None, attempt=attempt, now=now,
+                                                      config=config)
+            if nothing_to_ask:
+                current, progress = ParticipationStatus.COMPLETED, 100
         last, first = _names((name, given, family), (r_given, r_family))
         mine = list({g.id: g for a in (account_id, *sorted(links.get(account_id, ())))
                      for g in groups_of.get(a, [])}.values())
@@ -190,7 +227,7 @@ def dashboard(session: Session, referential: Referential, campaign: CampaignRow,
             pid, account_id, last, first, tuple(g.label for g in mine), frozenset(g.id for g in mine), current,
             attempt, aware(created), aware(shared_at),  # type: ignore[arg-type]
             progress, read_snapshot(snap) if current is ParticipationStatus.SHARED and snap else None,
-            linked=account_id in links,
+            linked=account_id in links, nothing_to_ask=nothing_to_ask,
         ))
     rows.sort(key=lambda r: (r.family_name.casefold(), r.given_name.casefold(), r.account_id))
     participating = {r.account_id for r in rows} | {o for others in links.values() for o in others}
@@ -216,8 +253,9 @@ def dashboard(session: Session, referential: Referential, campaign: CampaignRow,
 
 
 def export_csv(session: Session, referential: Referential, campaign: CampaignRow, *,
-               group_id: int | None = None) -> bytes:
-    board = dashboard(session, referential, campaign, group_id=group_id)
+               group_id: int | None = None, now: datetime | None = None,
+               config: EngineConfig = DEFAULT_CONFIG) -> bytes:
+    board = dashboard(session, referential, campaign, group_id=group_id, now=now, config=config)
     participants = [ExportParticipant(p.family_name, p.given_name, ", ".join(p.groups), p.status, p.started_at,
                                       p.shared_at, p.attempt, p.results) for p in board.participants]
     if board.target_profile is not None:

@@ -104,12 +104,14 @@ class CampaignService:
     def dashboard(self, account_id: int, campaign_id: int, group_id: int | None = None) -> dashboard.Dashboard:
         with self.sessions.begin() as session:
             campaign = use_cases.campaign_for_teacher(session, account_id, _known_id(campaign_id))
-            return dashboard.dashboard(session, self.referential, campaign, group_id=group_id)
+            return dashboard.dashboard(session, self.referential, campaign, group_id=group_id, now=self.clock(),
+                                       config=self.config)
 
     def export(self, account_id: int, campaign_id: int, group_id: int | None = None) -> tuple[CampaignRow, bytes]:
         with self.sessions.begin() as session:
             campaign = use_cases.campaign_for_teacher(session, account_id, _known_id(campaign_id))
-            return campaign, dashboard.export_csv(session, self.referential, campaign, group_id=group_id)
+            return campaign, dashboard.export_csv(session, self.referential, campaign, group_id=group_id,
+                                                  now=self.clock(), config=self.config)
 
     # --- students ---------------------------------------------------------------------------------------------
 
