@@ -278,3 +278,33 @@ def test_a_campaign_test_shows_proposals_in_the_learners_own_order_and_right_cli
         assert f'data-answered="{challenge.id}"' in outcome.text and 'data-outcome="ok"' in outcome.text
         checked += 1
     assert checked >= 1
+
+
+def test_the_teachers_dashboard_shows_a_campaign_with_nothing_to_ask_ready_to_send_before_the_pupil_comes_back(
+        tool: Tool) -> None:
+    """Issue 22: the dashboard showed such a participation "in progress" until its pupil opened the page."""
+    teacher = Person(tool, "prof", teacher=True, given="Marie", family="Curie")
+    _, first = create(teacher, "Recherche")
+    second_id, second = create(teacher, "Recherche, deuxième fois")
+    ana = Person(tool, "ana", given="Ana", family="Aubert")
+    take_by_skipping(ana, join(ana, first))
+    join(ana, second)
+    bob = Person(tool, "bob", given="Bob", family="Bernard")
+    join(bob, second)
+
+    def row(board: str, name: str) -> str:
+        found = re.search(rf'<tr data-participant="\d+"><th scope="row">{name}.*?</tr>', board, re.S)
+        assert found, board
+        return found.group(0)
+
+    board = teacher.get(f"/campagnes/{second_id}").text
+    assert "Terminé, non envoyé" in row(board, "Ana Aubert") and "100 %" in row(board, "Ana Aubert")
+    assert "data-nothing-to-ask" in row(board, "Ana Aubert") and "aucune question à poser" in row(board, "Ana Aubert")
+    assert "En cours" in row(board, "Bob Bernard") and "0 %" in row(board, "Bob Bernard")
+    assert "data-nothing-to-ask" not in row(board, "Bob Bernard")
+    export = teacher.get(f"/campagnes/{second_id}/export.csv")
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert [(r[0], r[4]) for r in rows[1:]] == [("Aubert", "Terminé, non envoyé"), ("Bernard", "En cours")]
+
+    english = Person(tool, "prof", teacher=True, given="Marie", family="Curie", locale="en-GB")
+    assert "no question to ask" in row(english.get(f"/campagnes/{second_id}").text, "Ana Aubert")
