@@ -11,6 +11,7 @@ ANSWERS: dict[str, tuple[Answers, ...]] = {
         Answers("11-doc-1c", "index lists every page",
                 accepted=("3",),
                 refused=("60", "2")),
+        # phones turn " into curly quotes (accepted); without the quotes the words match anywhere, in any order
         Answers("11-req-2c", "exact phrase needs the quotes",
                 accepted=('"il faut cultiver notre jardin"', '"Il faut cultiver notre jardin"',
                           "“il faut cultiver notre jardin”"),
@@ -24,12 +25,14 @@ ANSWERS: dict[str, tuple[Answers, ...]] = {
                           "site:www.college-exemple.fr cantine", "Cantine site:www.college-exemple.fr"),
                 refused=("cantine site: college-exemple.fr", "cantine site : college-exemple.fr",
                          "cantinesite:college-exemple.fr", "cantine college-exemple.fr")),
+        # 'brevet filetype: pdf': a space after the colon is no longer the operator
         Answers("11-req-4c", "filetype operator is written without a space",
                 accepted=("brevet filetype:pdf", "filetype:pdf brevet", "Brevet FILETYPE:PDF", "brevet ext:pdf"),
                 refused=("brevet filetype: pdf", "brevetfiletype:pdf", "brevet pdf", "filetype:pdf")),
         Answers("11-req-6c", "exclusion count subtracts the intersection",
                 accepted=("140", "140,0"),
                 refused=("60", "200", "90")),
+        # review: www.college-exemple.fr is another host, not in the address and not the domain
         Answers("11-url-2d", "a subdomain belongs to the domain; the domain is not a host name absent from the "
                              "address",
                 accepted=("college-exemple.fr", "College-Exemple.fr", "collège-exemple.fr"),
@@ -83,7 +86,9 @@ ANSWERS: dict[str, tuple[Answers, ...]] = {
         Answers("12-unite-2c", "free space after copying",
                 accepted=("50", "50,0"),
                 refused=("300", "250")),
-        Answers("12-unite-3c", "adds sizes in different units instead of repeating 12 unite 1b",
+        # [1, 3, 4]: 12 × 900 Ko = 10,8 Mo, too heavy; [1, 4, 5] and [2, 5]: 0,02 Go = 20 Mo, 5 000 000 octets + 6 Mo =
+        # 11 Mo
+        Answers("12-unite-3c", "adds sizes in different units instead of repeating 12-unite-1b",
                 accepted=([1, 4],),
                 refused=([1], [4], [1, 3, 4], [1, 4, 5], [2, 5])),
     ),
@@ -159,6 +164,7 @@ ANSWERS: dict[str, tuple[Answers, ...]] = {
         Answers("21-mail-1c", "identifier is the part before the at sign",
                 accepted=("sami.benali", "Sami.Benali", "sami.benali@"),
                 refused=("sami.benali@mairie-exemple.fr", "mairie-exemple.fr", "sami")),
+        # 'À' + 'Cci': hidden, the teacher would not see that the mother is informed
         Answers("21-mail-2c", "visible copy goes in cc; copie conforme is the french name of cc",
                 accepted=({"professeure": "À", "mere": "Cc"}, {"professeure": "A", "mere": "cc"},
                           {"professeure": "a", "mere": "CC"}, {"professeure": "champ À", "mere": "copie"},
@@ -230,6 +236,7 @@ ANSWERS: dict[str, tuple[Answers, ...]] = {
         Answers("22-site-4b", "numbers read or computed",
                 accepted=("16",),
                 refused=("4", "8")),
+        # 'collège des Tilleuls' is the publisher, not the director of the publication
         Answers("22-site-5c", "legal notice names the director and the host",
                 accepted=({"directrice": "Sophie Laurent", "hebergeur": "HébergeNet"},
                           {"directrice": "Mme Laurent", "hebergeur": "hebergenet sas"},
@@ -590,6 +597,8 @@ ANSWERS: dict[str, tuple[Answers, ...]] = {
         Answers("51-appli-4b", "halving 16 extensions takes four tries",
                 accepted=("4",),
                 refused=("8", "16", "3")),
+        # a spreadsheet shows ISO dates in the French format (18/11/2026 accepted); 2026-11-17 08:02:57 is the warning,
+        # not the first error; 2026-11-19 08:00:03 the last error
         Answers("51-appli-6a", "first error answers",
                 accepted=({"date": "2026-11-18", "heure": "08:02:13"}, {"date": "18/11/2026", "heure": "8:02:13"},
                           {"date": " 2026-11-18", "heure": "08 h 02 min 13 s"}),
@@ -612,6 +621,8 @@ ANSWERS: dict[str, tuple[Answers, ...]] = {
                 refused=("Navigateur web", "Système")),
     ),
     "5.2": (
+        # review (h16r): 52-cloud-5c was 52-cloud-5a with other numbers; it now asks the upload rate for a deadline
+        # (3000 Mo in 20 min: 3000 × 8 / 1200 = 20 Mbit/s)
         Answers("52-cloud-5c", "third variant: the answers pupils type",
                 accepted=("20", "20,0"),
                 refused=("2,5", "150", "24000")),
