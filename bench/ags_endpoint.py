@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import secrets
 import time
 from datetime import datetime
@@ -103,7 +104,7 @@ def make_app(endpoint: Endpoint):  # type: ignore[no-untyped-def]
         elif method == "POST" and path.startswith("/ags/") and path.endswith("/scores"):
             status, payload = await endpoint.score(path, headers, body)
         elif path == "/_stats":
-            status, payload = 200, {**endpoint.stats, "grades": len(endpoint.grades)}
+            status, payload = 200, {**endpoint.stats, "grades": len(endpoint.grades), "pid": os.getpid()}
         elif path == "/_gradebook":
             status, payload = 200, {"grades": [{"lineitem": k[0], **v} for k, v in endpoint.grades.items()]}
         elif path == "/_posts":

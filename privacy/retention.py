@@ -4,6 +4,7 @@ the defaults follow the school year."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -64,6 +65,7 @@ class PurgeReport:
     accounts: int = 0
     tables: dict[str, int] = field(default_factory=dict)
     redis_keys: int = 0
+    interrupted: bool = False  # stopped between two batches of accounts (the worker is stopping)
 
     def add(self, name: str, count: int) -> None:
         if count:
@@ -115,12 +117,16 @@ def _purge_certification(session: Session, settings: RetentionSettings, now: dat
 
 
 def purge(sessions: sessionmaker[Session], store: ShortLivedStore | None, settings: RetentionSettings,
-          now: datetime, actor: str) -> PurgeReport:
+          now: datetime, actor: str, stopping: Callable[[], bool] | None = None) -> PurgeReport:
     """Apply every period once. Accounts go in batches (one transaction each), the rest in one transaction
-    with the audit entry."""
+    with the audit entry. When `stopping()` turns true (the worker got SIGTERM), it returns between two batches
+    with `interrupted` set: what was committed stays, the rest waits for the next purge."""
     report = PurgeReport()
     account_cutoff = now - timedelta(days=settings.account_days)
     while True:
+        if stopping is not None and stopping():
+            report.interrupted = True
+            return report
         with sessions.begin() as session:
             ids = _expired_accounts(session, account_cutoff)
             if not ids:

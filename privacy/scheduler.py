@@ -24,8 +24,13 @@ async def purge_periodically(sessions: sessionmaker[Session], store: ShortLivedS
     while not stop.is_set():
         if await store.set_nx(MARKER, datetime.now(UTC).isoformat(), settings.purge_interval_seconds):
             try:
-                report = await asyncio.to_thread(purge, sessions, store, settings, datetime.now(UTC), WORKER_ACTOR)
-                log.info("purge: %s account(s), %s", report.accounts, report.tables)
+                # the purge runs in a thread that cannot be cancelled: it looks at `stop` between two batches
+                report = await asyncio.to_thread(purge, sessions, store, settings, datetime.now(UTC), WORKER_ACTOR,
+                                                 stop.is_set)
+                log.info("purge: %s account(s), %s%s", report.accounts, report.tables,
+                         " (interrupted by the worker's stop)" if report.interrupted else "")
+                if report.interrupted:  # the next worker to start finishes it, without waiting for the interval
+                    await store.delete(MARKER)
             except Exception:  # the database may be away for a moment: try again at the next interval
                 log.exception("purge failed")
         with contextlib.suppress(TimeoutError):

@@ -16,6 +16,9 @@ class GradesSettings(BaseSettings):
     batch_size: int = 200
     concurrency: int = 32
     poll_seconds: float = 1.0
+    # on SIGTERM, deliveries in flight get this long to finish; the others are cancelled and put back to pending
+    # (due now), so the worker stops within about this delay whatever the platforms' timeouts
+    stop_grace_seconds: float = 1.0
     request_timeout_seconds: float = 10.0  # total deadline of one outbound call
     token_margin_seconds: int = 60  # a cached access token is dropped this long before it expires
     max_roster_pages: int = 200

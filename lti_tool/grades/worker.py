@@ -84,8 +84,10 @@ class Worker:
 
     # --- one pass -------------------------------------------------------------------------------------
 
-    async def run_once(self) -> int:
-        """Claim one batch of due items, deliver them, record the outcomes. Returns how many were claimed."""
+    async def run_once(self, stop: asyncio.Event | None = None) -> int:
+        """Claim one batch of due items, deliver them, record the outcomes. Returns how many were claimed.
+        When `stop` is set meanwhile, deliveries still running `stop_grace_seconds` later are cancelled and their
+        items released (pending, due now): every claimed item ends recorded, none waits for its lease to end."""
         now = self._clock()
         items = await self._db(lambda s: outbox.claim(s, now=now, limit=self.settings.batch_size,
                                                       lease_seconds=self.settings.lease_seconds))
@@ -98,12 +100,41 @@ class Worker:
             async with gate:
                 return await self._deliver(item, clients.get(item.registration_id))
 
-        outcomes = await asyncio.gather(*(one(i) for i in items))
+        tasks = [asyncio.create_task(one(i)) for i in items]
+        await self._settle(tasks, stop)
+        outcomes = [self._released(item) if task.cancelled() else task.result()
+                    for item, task in zip(items, tasks, strict=True)]
         await self._db(lambda s: outbox.record(s, list(outcomes), self._clock()))
         self.delivered += sum(1 for o in outcomes if o.status == DELIVERED)
         for o in outcomes:
             metrics.GRADES_SENT.labels(_SENT_OUTCOME.get(o.status, o.status)).inc()
         return len(items)
+
+    async def _settle(self, tasks: list[asyncio.Task[Outcome]], stop: asyncio.Event | None) -> None:
+        """Wait for every delivery; once `stop` is set, for `stop_grace_seconds` more, then cancel the rest."""
+        if stop is None:
+            await asyncio.wait(tasks)
+            return
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            while not stop.is_set() and (running := [t for t in tasks if not t.done()]):
+                await asyncio.wait([*running, stopping], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+        running = [t for t in tasks if not t.done()]
+        if running:
+            await asyncio.wait(running, timeout=self.settings.stop_grace_seconds)
+            late = [t for t in running if not t.done()]
+            for task in late:
+                task.cancel()
+            if late:
+                log.info("grades worker stopping: %s delivery(ies) cancelled, put back to pending", len(late))
+                await asyncio.wait(late)
+
+    def _released(self, item: Claimed) -> Outcome:
+        """A delivery cancelled by the worker's stop: due again now (the platform may have taken it: a score sent
+        twice carries the same timestamp, which AGS platforms accept or answer 409, taken as delivered)."""
+        return Outcome(item.id, item.lease_until, PENDING, "envoi interrompu par l'arrêt du worker", self._clock())
 
     async def drain(self) -> int:
         """Deliver everything due now (retries scheduled later stay pending). Returns items handled."""
@@ -116,7 +147,7 @@ class Worker:
         stop = stop or asyncio.Event()
         while not stop.is_set():
             try:
-                claimed = await self.run_once()
+                claimed = await self.run_once(stop)
             except Exception as exc:  # the database may be away for a moment: keep the loop alive, say so
                 counter = metrics.REDIS_ERRORS if isinstance(exc, RedisError) else metrics.DATABASE_ERRORS
                 counter.labels(type(exc).__name__).inc()

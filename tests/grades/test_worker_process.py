@@ -1,15 +1,17 @@
 """A real `pix-lti worker` process killed with SIGKILL in the middle of delivering to a real AGS endpoint
-(bench/ags_endpoint.py under uvicorn): no score is lost, none is doubled, the gradebook ends right."""
+(bench/ags_endpoint.py under uvicorn): no score is lost, none is doubled, the gradebook ends right. Stopped with
+SIGTERM while the platform is slow: it exits 0 within its grace delay, its claimed items back to pending."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -46,7 +48,8 @@ def _wait(predicate, seconds: float) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
-def test_a_worker_killed_mid_delivery_loses_and_doubles_no_score(tmp_path: Path) -> None:
+def _setup(tmp_path: Path, score_delay: float):  # type: ignore[no-untyped-def]
+    """A tool database with 5 scores to deliver to a real AGS endpoint answering after `score_delay` seconds."""
     db = f"sqlite:///{tmp_path}/tool.sqlite3"
     bootstrap(Settings(database_url=db, redis_url=None))
     engine = make_engine(db)
@@ -57,8 +60,7 @@ def test_a_worker_killed_mid_delivery_loses_and_doubles_no_score(tmp_path: Path)
     issuer = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([sys.executable, str(ROOT / "bench" / "ags_endpoint.py"), "--port", str(port),
                                "--jwks", str(tmp_path / "jwks.json"), "--client-id", "pix-client",
-                               "--score-delay", "3"], cwd=ROOT)
-    worker = None
+                               "--score-delay", str(score_delay)], cwd=ROOT)
     try:
         assert _wait(lambda: _up(issuer), 20), "AGS endpoint did not start"
         with sessions() as session:
@@ -78,7 +80,17 @@ def test_a_worker_killed_mid_delivery_loses_and_doubles_no_score(tmp_path: Path)
                 results_changed(session, account_id=account_id, scorecards=scorecards({"1.1": 8 * (n + 1)}),
                                 at=datetime.now(UTC))
             expected[f"eleve-{n}"] = float(n + 1)
+    except BaseException:
+        _stop(server)
+        engine.dispose()
+        raise
+    return db, engine, sessions, server, issuer, expected
 
+
+def test_a_worker_killed_mid_delivery_loses_and_doubles_no_score(tmp_path: Path) -> None:
+    db, engine, sessions, server, issuer, expected = _setup(tmp_path, score_delay=3)
+    worker = None
+    try:
         env = {**os.environ, "PIX_LTI_DATABASE_URL": db, "PIX_LTI_GRADES_LEASE_SECONDS": "4",
                "PIX_LTI_GRADES_REQUEST_TIMEOUT_SECONDS": "30"}
         env.pop("PIX_LTI_REDIS_URL", None)
@@ -102,9 +114,62 @@ def test_a_worker_killed_mid_delivery_loses_and_doubles_no_score(tmp_path: Path)
     finally:
         if worker is not None and worker.poll() is None:
             worker.kill()
-        server.terminate()
-        server.wait(10)
+        _stop(server)
         engine.dispose()
+
+
+def test_sigterm_stops_the_worker_within_its_grace_and_releases_what_it_was_delivering(tmp_path: Path) -> None:
+    """The platform takes 30 s per score (within the 30 s request timeout): SIGTERM must not wait for it. The
+    worker exits 0 after its grace (0.5 s here; 2 s allowed from the signal to the exit on a shared machine),
+    every claimed item back to pending, due now (none left "delivering" until its 120 s lease ends); a later run
+    delivers each score."""
+    db, engine, sessions, server, issuer, expected = _setup(tmp_path, score_delay=30)
+    worker = None
+    try:
+        env = {**os.environ, "PIX_LTI_DATABASE_URL": db, "PIX_LTI_GRADES_REQUEST_TIMEOUT_SECONDS": "30",
+               "PIX_LTI_GRADES_STOP_GRACE_SECONDS": "0.5"}
+        env.pop("PIX_LTI_REDIS_URL", None)
+        worker = subprocess.Popen([sys.executable, "-m", "pix_lti.cli", "worker"], env=env, cwd=ROOT,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        assert _wait(lambda: _stats(issuer)["score_posts"] >= 5, 60), "the worker never started delivering"
+        assert _statuses(sessions) == {"delivering"}
+        sent = time.monotonic()
+        worker.send_signal(signal.SIGTERM)
+        code = worker.wait(15)
+        stopped_in = time.monotonic() - sent
+        output = worker.stdout.read().decode(errors="replace") if worker.stdout else ""
+        print(f"SIGTERM to exit: {stopped_in:.2f} s")
+        assert code == 0, output
+        assert stopped_in < 2.0, f"stopped in {stopped_in:.2f} s\n{output}"
+        with sessions() as session:
+            rows = session.scalars(select(OutboxItem)).all()
+            assert {r.status for r in rows} == {"pending"}
+            assert all(r.lease_until is None for r in rows)
+            assert all(r.next_attempt_at <= datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=1)
+                       for r in rows)
+            assert {r.last_error for r in rows} == {"envoi interrompu par l'arrêt du worker"}
+
+        httpx.post(issuer + "/_control", json={"score_delay": 0}, timeout=5)
+        subprocess.run([sys.executable, "-m", "pix_lti.cli", "worker", "--once"], env=env, cwd=ROOT, check=True,
+                       timeout=120)
+        assert _statuses(sessions) == {"delivered"}
+        book = httpx.get(issuer + "/_gradebook", timeout=5).json()["grades"]
+        assert {g["userId"]: g["scoreGiven"] for g in book} == expected
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.kill()
+        _stop(server)
+        engine.dispose()
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """The AGS endpoint; uvicorn waits for the requests it is still answering (a slow score): then SIGKILL."""
+    server.terminate()
+    try:
+        server.wait(10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(10)
 
 
 def _up(issuer: str) -> bool:

@@ -72,6 +72,21 @@ def test_accounts_unused_for_a_school_year_are_erased_with_everything_they_own(s
     assert _count(sessions, AssessmentRow) == 1
 
 
+def test_a_purge_asked_to_stop_returns_between_two_batches_and_the_next_one_finishes(sessions) -> None:  # type: ignore[no-untyped-def]
+    """The worker's purge runs in a thread that cannot be cancelled: on SIGTERM it returns before the next batch
+    of accounts, what it committed stays, and the next purge does the rest."""
+    with sessions.begin() as session:
+        old = _account(session, "ancien", days_ago(366))
+    report = purge(sessions, None, SETTINGS, NOW, "test", stopping=lambda: True)
+    assert report.interrupted and report.accounts == 0 and report.tables == {}
+    with sessions() as session:
+        assert session.get(Account, old) is not None
+    report = purge(sessions, None, SETTINGS, NOW, "test", stopping=lambda: False)
+    assert not report.interrupted and report.accounts == 1
+    with sessions() as session:
+        assert session.get(Account, old) is None
+
+
 def test_the_text_of_old_answers_of_finished_tests_is_cleared_and_their_status_kept(sessions) -> None:  # type: ignore[no-untyped-def]
     with sessions.begin() as session:
         pupil = _account(session, "eleve", days_ago(1))

@@ -51,11 +51,13 @@ PUPILS = int(os.environ.get("PIX_LTI_SCALE_OUT_PUPILS", "300"))
 SCRAPED: dict[str, dict[str, float | str | None] | None] = {}
 
 
-def _up(url: str) -> bool:
+def _serves(url: str, pid: int) -> bool:
+    """The AGS endpoint at `url` is up and is process `pid` (its /_stats says its pid)."""
     try:
-        return httpx.get(url, timeout=1).status_code == 200
+        response = httpx.get(url, timeout=1)
     except httpx.HTTPError:
         return False
+    return response.status_code == 200 and response.json().get("pid") == pid
 
 
 def _metrics(port: int) -> dict[str, float | str | None] | None:
@@ -150,7 +152,9 @@ def test_300_pupils_through_nginx_survive_the_loss_of_an_instance(tmp_path: Path
                                          platform.client_id], cwd=ROOT)
             with (tmp_path / "worker.log").open("wb") as log:
                 worker = subprocess.Popen([*CLI, "worker"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-            assert _wait(lambda: _up(ags + "/_stats"), 30), "AGS endpoint did not start"
+            # the endpoint answering must be ours: another run of this test on the machine may hold the port
+            assert _wait(lambda: _serves(ags + "/_stats", endpoint.pid), 30), \
+                f"AGS endpoint did not start (port {ags_port} held by another process?)"
             nginx.start(render_site([port_a, port_b], http_port, https_port, cert, key), access_log=True)
 
             tls, rng = tls_context(str(cert)), random.Random(23)
