@@ -497,3 +497,14 @@ QUICK_REFUSAL = (
     N_("quick.refusal.unavailable"),
     N_("quick.refusal.unavailable.advice"),
 )
+# certificate.level_name.* / certificate.result.*: a certificate's global level and status, by code (web pages)
+CERTIFICATE_WORDS = (
+    N_("certificate.level_name.advanced"),
+    N_("certificate.level_name.beginner"),
+    N_("certificate.level_name.expert"),
+    N_("certificate.level_name.independent"),
+    N_("certificate.level_name.pre_beginner"),
+    N_("certificate.result.cancelled"),
+    N_("certificate.result.rejected"),
+    N_("certificate.result.validated"),
+)
