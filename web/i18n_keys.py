@@ -304,6 +304,8 @@ CERTIF_ENTRY = (
 # certif.field.*
 CERTIF_FIELD = (
     N_("certif.field.abort_reason"),
+    N_("certif.field.role"),
+    N_("certif.field.identifier"),
     N_("certif.field.absent"),
     N_("certif.field.accessibility"),
     N_("certif.field.birth_date"),
