@@ -192,6 +192,9 @@ def test_roster_and_reconciliation_pages_in_english(gar: Gar) -> None:
     gar.client.headers["Accept-Language"] = "en-GB,en;q=0.9"  # the GAR sends no language: the browser's is kept
     assert gar.sign_in(head()).status_code == 303
     gar.client.headers["Accept-Language"] = "fr"  # the session's language wins over later headers
+    classes = gar.client.get("/gar/classes").text
+    assert '<html lang="en">' in classes and "The classes of my school" in classes and "Sign out" in classes
+    assert "Management and library staff see all the classes" in classes and "Établissement" not in classes
     page = gar.client.get("/gar/roster")
     assert page.status_code == 200 and '<html lang="en">' in page.text
     assert "Import the class list" in page.text and "only the head of school" in page.text
