@@ -261,7 +261,9 @@ async def roster_upload(request: Request) -> Response:
     data = await upload.read()  # type: ignore[union-attr]
     lines, errors = parse_roster(data)
     if errors:
-        return _roster_page(request, page, uais, [(e.line, e.message) for e in errors], None, 400)
+        t = translator(request_locale(request))
+        worded = [(e.line, t(f"gar.roster.error.{e.code}", **dict(e.values)) if e.code else e.message) for e in errors]
+        return _roster_page(request, page, uais, worded, None, 400)
 
     def save():  # type: ignore[no-untyped-def]
         with state.sessions.begin() as session:

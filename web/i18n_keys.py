@@ -510,3 +510,18 @@ CERTIFICATE_WORDS = (
     N_("certificate.result.rejected"),
     N_("certificate.result.validated"),
 )
+# gar.roster.error.*: a refused class list (ent_gar_connector.roster.RosterError.code)
+GAR_ROSTER_ERRORS = (
+    N_("gar.roster.error.bad_date"),
+    N_("gar.roster.error.column_count"),
+    N_("gar.roster.error.duplicate"),
+    N_("gar.roster.error.empty_field"),
+    N_("gar.roster.error.empty_file"),
+    N_("gar.roster.error.encoding"),
+    N_("gar.roster.error.extra_columns"),
+    N_("gar.roster.error.missing_columns"),
+    N_("gar.roster.error.no_pupil"),
+    N_("gar.roster.error.too_big"),
+    N_("gar.roster.error.too_long"),
+    N_("gar.roster.error.too_many_lines"),
+)

@@ -201,6 +201,7 @@ def test_roster_and_reconciliation_pages_in_english(gar: Gar) -> None:
     assert "Importer la liste" not in page.text
     bad = _upload(gar, (ROSTER + "Faux;Nom;99/99/2011;3e A\n").encode())
     assert bad.status_code == 400 and "Nothing was imported." in bad.text and "Line 5:" in bad.text
+    assert "Invalid date of birth “99/99/2011” (expected DD/MM/YYYY)." in bad.text
     good = _upload(gar, ROSTER.encode())
     assert good.status_code == 200 and "3 added" in good.text and "0 pupils already recognised" in good.text
     gar.client.cookies.clear()
