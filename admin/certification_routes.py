@@ -49,8 +49,12 @@ def _notice(request: Request) -> str | None:
 
 
 def _error(request: Request, exc: StaffRefusal) -> str:
+    """The error in the request's language; an invalid field's `detail` is its code (`certif.field.<detail>`)."""
+    t = translator(request_locale(request))
     key = f"admin.certif.error.{exc.code}" if exc.code in ERRORS else "admin.certif.error.other"
-    return translator(request_locale(request))(key, detail=exc.detail, code=exc.code)
+    field = f"certif.field.{exc.detail}"
+    detail = t(field) if exc.detail and t(field) != field else exc.detail
+    return t(key, detail=detail, code=exc.code)
 
 
 async def _posted(request: Request) -> tuple[Any, dict[str, str]] | Response:
@@ -119,7 +123,7 @@ async def centre_settings(request: Request, centre_id: str) -> Response:
                 SessionCreators(form.get("session_creators", "")), form.get("publication", ""),
                 params.text(form.get("address", ""), 512))
         except ValueError as exc:
-            raise StaffRefusal("invalid", 400, "paramètres") from exc
+            raise StaffRefusal("invalid", 400, "settings") from exc
         centre = centres.change_settings(session, cid, settings, None)
         audit.record(session, _actor(admin), "certification.centre.settings", str(centre.id),
                      version=centre.version, publication=centre.publication,
@@ -176,7 +180,7 @@ async def name_staff(request: Request, centre_id: str) -> Response:
         try:
             role = StaffRole(form.get("role", ""))
         except ValueError as exc:
-            raise StaffRefusal("invalid", 400, "rôle") from exc
+            raise StaffRefusal("invalid", 400, "role") from exc
         account_id = centres.find_person(session, form.get("identifier", ""), form.get("issuer", ""))
         centres.name_staff(session, cid, account_id, role)
         audit.record(session, _actor(admin), "certification.staff.name", str(cid), account_id=account_id,

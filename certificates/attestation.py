@@ -95,7 +95,7 @@ def _page(pdf: FPDF, certificate: Certificate, base_url: str) -> None:
     _line(pdf, "Valable jusqu'au", french_date(certificate.valid_until))
     _line(pdf, "Score", f"{certificate.score if certificate.score is not None else 0} pix sur {certificate.max_score}")
     if certificate.global_level:
-        _line(pdf, "Niveau global", certificate.global_level_label("fr"))
+        _line(pdf, "Niveau global", certificate.global_level_label())
     pdf.ln(4)
     pdf.set_font("Helvetica", style="B", size=12)
     pdf.set_text_color(*_ACCENT)

@@ -28,6 +28,7 @@ def school_year_label(year: int) -> str:
 class Count:
     label: str
     value: int
+    code: str = ""  # a global level's code: a page shows it in its language (`certificate.level_name.<code>`)
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def year_summary(year: int, certificates: Sequence[Certificate]) -> YearSummary:
     return YearSummary(
         year=year, candidates=len(certificates), validated=len(validated), rejected=statuses.get("rejected", 0),
         cancelled=statuses.get("cancelled", 0), mean_score=_mean(scores), score_buckets=_buckets(scores, max_score),
-        global_levels=tuple(Count(GLOBAL_LEVELS["fr"][level], globals_.get(level, 0)) for level in GLOBAL_LEVEL_ORDER),
+        global_levels=tuple(Count(GLOBAL_LEVELS[level], globals_.get(level, 0), level) for level in GLOBAL_LEVEL_ORDER),
         competence_means=tuple(CompetenceMean(x.code, x.name, x.domain_code, means.get(x.code, 0.0))
                                for x in reference),
         classes=tuple(classes),

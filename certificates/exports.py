@@ -22,9 +22,9 @@ def results_table(certificates: Sequence[Certificate]) -> list[list[str]]:
     for c in certificates:
         levels = {x.code: x.level for x in c.competences}
         rows.append([
-            c.last_name, c.first_name, french_date(c.birth_date), c.division or "", c.status_label("fr"),
+            c.last_name, c.first_name, french_date(c.birth_date), c.division or "", c.status_label(),
             str(c.score) if c.is_validated and c.score is not None else "",
-            c.global_level_label("fr") if c.is_validated else "",
+            c.global_level_label() if c.is_validated else "",
             *[str(levels.get(code, 0)) if c.is_validated else "" for code in codes],
             french_date(c.session_date), str(c.session_number), c.centre_name, c.code or "", c.comment or "",
         ])

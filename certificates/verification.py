@@ -31,7 +31,7 @@ class Verification:
     valid_until: date | None = None
     score: int | None = None
     max_score: int | None = None
-    global_level: str = ""
+    global_level: str = ""  # its code ("independent"): the page says it in its language
     competences: tuple[CompetenceLevel, ...] = ()
 
     @property
@@ -39,16 +39,15 @@ class Verification:
         return self.outcome in (Outcome.VALID, Outcome.EXPIRED)
 
 
-def _shown(certificate: Certificate, outcome: Outcome, locale: str) -> Verification:
+def _shown(certificate: Certificate, outcome: Outcome) -> Verification:
     return Verification(outcome=outcome, code=certificate.code, first_name=certificate.first_name,
                         last_name=certificate.last_name, session_date=certificate.session_date,
                         valid_until=certificate.valid_until, score=certificate.score,
-                        max_score=certificate.max_score, global_level=certificate.global_level_label(locale),
+                        max_score=certificate.max_score, global_level=certificate.global_level or "",
                         competences=certificate.competences)
 
 
-def verify(session: Session, raw_code: str, today: date, referential: Referential,
-           locale: str = "fr") -> Verification:
+def verify(session: Session, raw_code: str, today: date, referential: Referential) -> Verification:
     code = codes.normalise(raw_code)
     if code is None:
         return Verification(Outcome.MALFORMED, None)
@@ -56,4 +55,4 @@ def verify(session: Session, raw_code: str, today: date, referential: Referentia
     if row is None or row.status != "validated":
         return Verification(Outcome.UNKNOWN, code)
     certificate = certificate_of(row, referential)
-    return _shown(certificate, Outcome.EXPIRED if certificate.is_expired(today) else Outcome.VALID, locale)
+    return _shown(certificate, Outcome.EXPIRED if certificate.is_expired(today) else Outcome.VALID)

@@ -11,16 +11,11 @@ from certificates.validity import is_expired, valid_until
 from engine.referential import Referential
 
 MAX_SCORE = {"v3": 895, "v2": 1024}  # v3: 7 levels × 16 × 8 − 1 (engine.certification.v3); v2: 8 levels × 128 pix
-GLOBAL_LEVELS = {
-    "fr": {"pre_beginner": "Pré-débutant", "beginner": "Débutant", "independent": "Indépendant",
-           "advanced": "Avancé", "expert": "Expert"},
-    "en": {"pre_beginner": "Pre-beginner", "beginner": "Beginner", "independent": "Independent",
-           "advanced": "Advanced", "expert": "Expert"},
-}
-STATUSES = {
-    "fr": {"validated": "Certifié", "rejected": "Rejeté", "cancelled": "Annulé"},
-    "en": {"validated": "Certified", "rejected": "Rejected", "cancelled": "Cancelled"},
-}
+# French words of the French documents (results CSV, attestation PDF). Pages show `global_level` / `status` (codes)
+# through the door's catalogues: `certificate.level_name.<code>`, `certificate.result.<status>` (web/locales).
+GLOBAL_LEVELS = {"pre_beginner": "Pré-débutant", "beginner": "Débutant", "independent": "Indépendant",
+                 "advanced": "Avancé", "expert": "Expert"}
+STATUSES = {"validated": "Certifié", "rejected": "Rejeté", "cancelled": "Annulé"}
 
 
 @dataclass(frozen=True)
@@ -61,11 +56,13 @@ class Certificate:
     def is_expired(self, today: date) -> bool:
         return is_expired(self.session_date, today)
 
-    def global_level_label(self, locale: str = "fr") -> str:
-        return GLOBAL_LEVELS.get(locale, GLOBAL_LEVELS["fr"]).get(self.global_level or "", "")
+    def global_level_label(self) -> str:
+        """In French, for the French documents; a page translates `global_level` (`certificate.level_name.<code>`)."""
+        return GLOBAL_LEVELS.get(self.global_level or "", "")
 
-    def status_label(self, locale: str = "fr") -> str:
-        return STATUSES.get(locale, STATUSES["fr"]).get(self.status, self.status)
+    def status_label(self) -> str:
+        """In French, for the French documents; a page translates `status` (`certificate.result.<status>`)."""
+        return STATUSES.get(self.status, self.status)
 
     @property
     def full_name(self) -> str:

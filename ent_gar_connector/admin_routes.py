@@ -56,6 +56,7 @@ async def subscriptions_change(request: Request, action: str) -> Response:
     try:
         changed = await _db(request, apply)
     except BadUai as exc:
-        return await _render(request, admin, 400, str(exc))
+        t = translator(request_locale(request))
+        return await _render(request, admin, 400, t("admin.gar.bad_uai", uai=exc.value))
     outcome = ("added" if action == "add" else "removed") if changed else "unchanged"
     return RedirectResponse(f"{PAGE}?gar={outcome}", status_code=303)

@@ -39,8 +39,13 @@ class RosterLine:
 
 @dataclass(frozen=True)
 class RosterError:
+    """A refused line (0: the whole file). `message` is French (command line); a page words `code` with `values`
+    in its language (`gar.roster.error.<code>`)."""
+
     line: int
     message: str
+    code: str = ""
+    values: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,60 +84,69 @@ def parse_date(text: str) -> date | None:
 
 def parse_roster(data: bytes) -> tuple[list[RosterLine], list[RosterError]]:
     if len(data) > MAX_BYTES:
-        return [], [RosterError(0, f"Fichier trop volumineux (plus de {MAX_BYTES // 1_000_000} Mo).")]
+        return [], [RosterError(0, f"Fichier trop volumineux (plus de {MAX_BYTES // 1_000_000} Mo).", "too_big",
+                                 (("mb", MAX_BYTES // 1_000_000),))]
     try:
         text = decode(data)
     except UnicodeDecodeError:
-        return [], [RosterError(0, "Encodage illisible : enregistrez le fichier en UTF-8 ou Windows-1252.")]
+        return [], [RosterError(0, "Encodage illisible : enregistrez le fichier en UTF-8 ou Windows-1252.",
+                                "encoding")]
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         return [], [RosterError(1, "Fichier vide : la première ligne doit être l'en-tête "
-                                   "nom;prénom;date de naissance;classe.")]
+                                   "nom;prénom;date de naissance;classe.", "empty_file")]
     separator = ";" if lines[0].count(";") >= lines[0].count(",") else ","
     rows = list(csv.reader(io.StringIO(text), delimiter=separator))
     header = [fold(h) for h in rows[0]]
     missing = [name for name in COLUMNS if name not in header]
     if missing:
         return [], [RosterError(1, "En-tête incomplet : colonnes attendues nom, prénom, date de naissance, classe "
-                                   f"(manquantes : {', '.join(missing)}).")]
+                                   f"(manquantes : {', '.join(missing)}).", "missing_columns",
+                                    (("columns", ", ".join(missing)),))]
     extra = [rows[0][i].strip() for i, name in enumerate(header) if name not in COLUMNS]
     if extra:
         shown = ", ".join(c[:40] or "(sans nom)" for c in extra)
         return [], [RosterError(1, "Colonnes en trop : seules nom, prénom, date de naissance et classe sont "
-                                   f"acceptées. Retirez du fichier : {shown}.")]
+                                   f"acceptées. Retirez du fichier : {shown}.", "extra_columns",
+                                    (("columns", shown),))]
     index = {field: header.index(name) for name, field in COLUMNS.items()}
     parsed: list[RosterLine] = []
     errors: list[RosterError] = []
     seen: dict[tuple[str, str, date], int] = {}
     if len(rows) - 1 > MAX_LINES:
-        return [], [RosterError(0, f"Trop de lignes (plus de {MAX_LINES}).")]
+        return [], [RosterError(0, f"Trop de lignes (plus de {MAX_LINES}).", "too_many_lines",
+                                 (("max", MAX_LINES),))]
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         if len(row) < len(header):
-            errors.append(RosterError(number, f"{len(row)} colonnes au lieu de {len(header)}."))
+            errors.append(RosterError(number, f"{len(row)} colonnes au lieu de {len(header)}.", "column_count",
+                                      (("found", len(row)), ("expected", len(header)))))
             continue
         values = {field: clean_name(row[i], len(row[i])) or "" for field, i in index.items()}
         empty = [name for name, field in COLUMNS.items() if not values[field]]
         if empty:
-            errors.append(RosterError(number, f"Champ vide : {', '.join(empty)}."))
+            errors.append(RosterError(number, f"Champ vide : {', '.join(empty)}.", "empty_field",
+                                      (("fields", ", ".join(empty)),)))
             continue
         if any(len(values[f]) > 255 for f in ("family_name", "given_name", "class_label")):
-            errors.append(RosterError(number, "Texte trop long (255 caractères au plus)."))
+            errors.append(RosterError(number, "Texte trop long (255 caractères au plus).", "too_long"))
             continue
         birth = parse_date(values["birth_date"])
         if birth is None:
             errors.append(RosterError(number, f"Date de naissance « {values['birth_date'][:20]} » invalide "
-                                              "(attendu JJ/MM/AAAA)."))
+                                              "(attendu JJ/MM/AAAA).", "bad_date",
+                                      (("value", values["birth_date"][:20]),)))
             continue
         key = (fold(values["family_name"]), fold(values["given_name"]), birth)
         if key in seen:
-            errors.append(RosterError(number, f"Élève en double (déjà ligne {seen[key]})."))
+            errors.append(RosterError(number, f"Élève en double (déjà ligne {seen[key]}).", "duplicate",
+                                      (("first", seen[key]),)))
             continue
         seen[key] = number
         parsed.append(RosterLine(number, values["family_name"], values["given_name"], birth, values["class_label"]))
     if not parsed and not errors:
-        errors.append(RosterError(2, "Aucun élève dans le fichier."))
+        errors.append(RosterError(2, "Aucun élève dans le fichier.", "no_pupil"))
     return parsed, errors
 
 

@@ -31,6 +31,8 @@ from web.auth import SESSION_COOKIE
 from web.auth import session_data as _session
 from web.cookies import set_cookie
 from web.errors import LaunchRefused
+from web.i18n import translator
+from web.locale import accept_language, request_locale
 from web.pages import render
 from web.state import tool
 from web.tokens import SessionData
@@ -144,7 +146,10 @@ async def _assertion_consumer(request: Request) -> Response:
             "Le chef d'établissement ou le référent numérique peut demander l'abonnement dans la console "
             "du GAR ; vous pourrez ensuite vous connecter.", "gar_not_subscribed") from exc
     launch_id = "gar:" + secrets.token_urlsafe(12)
-    token = state.codec.dumps(SessionData(provisioned.account_id, launch_id, provisioned.role, None, None))
+    # the GAR sends no language: the browser's (its cross-site POST carries no cookie of ours, so no remembered switch)
+    locale = accept_language(request.headers.get("accept-language"))
+    token = state.codec.dumps(SessionData(provisioned.account_id, launch_id, provisioned.role, None, None,
+                                          locale=locale))
     if verified.subject is not None:
         await logout.remember_login(state.store, launch_id, verified.subject, state.settings.session_max_age_seconds)
     asked = safe_relay_state(relay if relay != "-" else None)
@@ -251,11 +256,14 @@ async def roster_upload(request: Request) -> Response:
         raise LaunchRefused(403, "Vous ne pouvez importer que la liste de votre établissement.", RETRY, "wrong_school")
     upload = form.get("fichier")
     if upload is None or isinstance(upload, str):
-        return _roster_page(request, page, uais, [(0, "Choisissez un fichier CSV.")], None, 400)
+        t = translator(request_locale(request))
+        return _roster_page(request, page, uais, [(0, t("gar.roster.no_file"))], None, 400)
     data = await upload.read()  # type: ignore[union-attr]
     lines, errors = parse_roster(data)
     if errors:
-        return _roster_page(request, page, uais, [(e.line, e.message) for e in errors], None, 400)
+        t = translator(request_locale(request))
+        worded = [(e.line, t(f"gar.roster.error.{e.code}", **dict(e.values)) if e.code else e.message) for e in errors]
+        return _roster_page(request, page, uais, worded, None, 400)
 
     def save():  # type: ignore[no-untyped-def]
         with state.sessions.begin() as session:
@@ -287,16 +295,17 @@ async def reconciliation_submit(request: Request) -> Response:
     state, sp = tool(request), service_provider(request)
     follow = safe_relay_state(str(form.get("suite") or "")) or STUDENT_HOME
     names_known = await run_in_threadpool(views.names_known, state.sessions, page.data.account_id)
+    t = translator(request_locale(request))
 
     def again(status: int, message: str) -> Response:
         return render(request, "gar/rapprochement.html", status_code=status, csrf=page.csrf, suite=follow,
                       names_known=names_known, message=message, matched=None)
 
     if not await _attempt_allowed(request, sp, page.data.account_id):
-        return again(429, "Trop d'essais : réessayez dans un quart d'heure ou demandez à votre professeur.")
+        return again(429, t("gar.match.too_many"))
     birth = parse_date(str(form.get("naissance") or ""))
     if birth is None:
-        return again(400, "Date de naissance invalide : écrivez-la sous la forme JJ/MM/AAAA.")
+        return again(400, t("gar.match.bad_date"))
     family, given = str(form.get("nom") or "").strip()[:255], str(form.get("prenom") or "").strip()[:255]
     typed = Names(family, given) if family and given else None
 
@@ -307,8 +316,7 @@ async def reconciliation_submit(request: Request) -> Response:
 
     matched = await run_in_threadpool(match)
     if matched is None:
-        return again(404, "Aucune fiche unique ne correspond dans la liste de votre établissement. Vérifiez votre "
-                          "date de naissance (et votre nom), ou demandez à votre professeur.")
+        return again(404, t("gar.match.no_match"))
     return render(request, "gar/rapprochement.html", csrf=page.csrf, suite=follow, names_known=names_known,
                   message=None, matched=matched)
 

@@ -14,7 +14,12 @@ from ent_gar_connector.models import GarSubscription
 
 
 class BadUai(ValueError):
-    pass
+    """A malformed UAI; `value` is what was typed (cut to 20 characters). The message is French (command line,
+    logs); a page says it in its language (`admin.gar.bad_uai`)."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+        super().__init__(f"UAI « {value} » mal formé : 7 chiffres et une lettre (ex. 0561641E).")
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,7 @@ class SubscriptionView:
 def normalise_uai(raw: str) -> str:
     uai = raw.strip().upper()
     if not valid_uai(uai):
-        raise BadUai(f"UAI « {raw.strip()[:20]} » mal formé : 7 chiffres et une lettre (ex. 0561641E).")
+        raise BadUai(raw.strip()[:20])
     return uai
 
 

@@ -59,6 +59,8 @@ from web.certification import common as certification_common
 from web.certification import invigilator_routes as certification_invigilator_routes
 from web.certification.routes import router as certification_router
 from web.errors import LaunchRefused
+from web.i18n import ENGLISH_REFUSALS
+from web.locale import request_locale
 from web.observability import MetricsAccess, Observe, networks
 from web.outage import install_outage_handlers
 from web.pages import refusal
@@ -186,8 +188,12 @@ def create_app(settings: Settings | None = None, http_transport: httpx.AsyncBase
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = f"http_{exc.status_code}"
         reason, advice = _HTTP_REASONS.get(exc.status_code, ("La requête n'a pas abouti.", "Relancez l'activité."))
-        return refusal(request, exc.status_code, reason, advice, f"http_{exc.status_code}")
+        if f"refusal.{code}" not in ENGLISH_REFUSALS and request_locale(request) == "en":
+            # any other status: the general English words (refusals.po `refusal.http_other`), its code kept
+            reason, advice = ENGLISH_REFUSALS["refusal.http_other"], ENGLISH_REFUSALS["refusal.http_other.advice"]
+        return refusal(request, exc.status_code, reason, advice, code)
 
     favicon = (STATIC_ROOT / "favicon.svg").read_bytes()
 

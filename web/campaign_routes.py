@@ -293,7 +293,8 @@ async def dashboard_page(request: Request, campaign_id: str, groupe: str = "", v
     else:
         heatmap = replace(heatmap, title=t("campaign.heatmap.levels"),
                           bands=tuple(t("campaign.heatmap.level", n=n) for n in range(len(heatmap.bands))))
-    picture = svg(heatmap, t("campaign.heatmap.sent"))
+    heatmap = replace(heatmap, competences=tuple((code, t.bank(code, name)) for code, name in heatmap.competences))
+    picture = svg(heatmap, t("campaign.heatmap.sent", n=heatmap.participants))
     export = link(request, f"/campagnes/{campaign_id}/export.csv", **({"groupe": groupe} if board.selected_group
                                                                      else {}))
     return page(request, data, "campagnes/tableau.html", board=board, heatmap=picture, shade=shade,

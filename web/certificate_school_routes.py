@@ -29,6 +29,8 @@ from web import params
 from web.auth import link, session_data
 from web.bar_charts import bar_chart
 from web.errors import LaunchRefused
+from web.i18n import Translator, translator
+from web.locale import request_locale
 from web.pages import render
 from web.tokens import SessionData
 
@@ -200,10 +202,11 @@ async def livret(request: Request, centre_id: str) -> Response:
     return _file(livret_json(found), "application/json", f"livret-scolaire-{centre_row.uai or centre_row.id}.json")
 
 
-def _charts(bilan: Bilan) -> dict[str, Any]:
+def _charts(bilan: Bilan, t: Translator) -> dict[str, Any]:
     current, previous = bilan.current, bilan.previous
     scores = bar_chart([b.label for b in current.score_buckets], [[b.value for b in current.score_buckets]])
-    levels = bar_chart([g.label for g in current.global_levels], [[g.value for g in current.global_levels]])
+    levels = bar_chart([t(f"certificate.level_name.{g.code}") for g in current.global_levels],
+                       [[g.value for g in current.global_levels]])
     competence_series = [[m.mean for m in current.competence_means]]
     if previous is not None:
         before = {m.code: m.mean for m in previous.competence_means}
@@ -226,5 +229,6 @@ async def bilan_page(request: Request, centre_id: str) -> Response:
         return centre, centre_bilan(found[0].centre_name if found else centre.name, found, year)
 
     centre_row, bilan = await _db(request, load)
-    return _page(request, "bilan.html", centre=centre_row, bilan=bilan, year_label=school_year_label,
-                 **(_charts(bilan) if bilan else {}))
+    t = translator(request_locale(request))
+    return _page(request, "bilan.html", centre=centre_row, bilan=bilan, year_label=school_year_label, t=t,
+                 **(_charts(bilan, t) if bilan else {}))

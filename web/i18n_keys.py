@@ -304,6 +304,8 @@ CERTIF_ENTRY = (
 # certif.field.*
 CERTIF_FIELD = (
     N_("certif.field.abort_reason"),
+    N_("certif.field.role"),
+    N_("certif.field.identifier"),
     N_("certif.field.absent"),
     N_("certif.field.accessibility"),
     N_("certif.field.birth_date"),
@@ -496,4 +498,30 @@ QUICK_REFUSAL = (
     N_("quick.refusal.too_many.advice"),
     N_("quick.refusal.unavailable"),
     N_("quick.refusal.unavailable.advice"),
+)
+# certificate.level_name.* / certificate.result.*: a certificate's global level and status, by code (web pages)
+CERTIFICATE_WORDS = (
+    N_("certificate.level_name.advanced"),
+    N_("certificate.level_name.beginner"),
+    N_("certificate.level_name.expert"),
+    N_("certificate.level_name.independent"),
+    N_("certificate.level_name.pre_beginner"),
+    N_("certificate.result.cancelled"),
+    N_("certificate.result.rejected"),
+    N_("certificate.result.validated"),
+)
+# gar.roster.error.*: a refused class list (ent_gar_connector.roster.RosterError.code)
+GAR_ROSTER_ERRORS = (
+    N_("gar.roster.error.bad_date"),
+    N_("gar.roster.error.column_count"),
+    N_("gar.roster.error.duplicate"),
+    N_("gar.roster.error.empty_field"),
+    N_("gar.roster.error.empty_file"),
+    N_("gar.roster.error.encoding"),
+    N_("gar.roster.error.extra_columns"),
+    N_("gar.roster.error.missing_columns"),
+    N_("gar.roster.error.no_pupil"),
+    N_("gar.roster.error.too_big"),
+    N_("gar.roster.error.too_long"),
+    N_("gar.roster.error.too_many_lines"),
 )

@@ -53,7 +53,7 @@ async def verification(request: Request, code: str = "", lang: str = "") -> Resp
 
     def look_up() -> Verification:
         with state.sessions() as session:
-            return verify(session, typed, today(), default_referential(), locale)
+            return verify(session, typed, today(), default_referential())
 
     found = await run_in_threadpool(look_up)
     return _page(request, locale, status_code=_STATUS[found.outcome], typed=typed, found=found,

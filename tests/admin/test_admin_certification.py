@@ -98,3 +98,20 @@ def test_name_and_remove_a_centres_staff_by_gar_or_lti_identity(logged_in: Tool)
         ("certification.staff.name", gar_id), ("certification.staff.name", lti_id),
         ("certification.staff.remove", lti_id)]
     assert "Prof" not in str([e.details for e in entries]) and "ido-prof-1" not in str([e.details for e in entries])
+
+
+def test_refused_fields_are_named_in_the_admins_language(logged_in: Tool) -> None:
+    tool = logged_in
+    bad = _post(tool, "/admin/certification/centres", uai="12", name="X")
+    assert bad.status_code == 400 and "Champ invalide : UAI." in bad.text
+    with tool.sessions().begin() as db:
+        cid = centres.open_school_centre(db, "0750002B", "Collège Victor Hugo", None).id
+    tool.client.get("/admin/certification?lang=en")  # the switch, remembered for the admin pages
+    settings = _post(tool, f"/admin/certification/centres/{cid}", name="X", version="v9", session_creators="staff",
+                     publication="automatic")
+    assert settings.status_code == 400 and '<html lang="en">' in settings.text
+    assert "Invalid field: Settings." in settings.text
+    path = f"/admin/certification/centres/{cid}/personnels"
+    page = tool.client.get(path)
+    role = tool.client.post(path, data={"csrf": csrf_of(page.text), "identifier": "x", "role": "chef"})
+    assert role.status_code == 400 and "Invalid field: Role." in role.text and "rôle" not in role.text

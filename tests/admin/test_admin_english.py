@@ -77,3 +77,19 @@ def test_a_refused_change_is_explained_in_the_pages_language(logged_in: Tool) ->
         "auth_login_url": "https://moodle.example/auth", "auth_token_url": "https://moodle.example/token",
         "keyset_url": "https://moodle.example/certs"})
     assert again.status_code == 400 and "Identifiant client : valeur obligatoire." in again.text
+
+
+def test_other_http_statuses_have_english_words_too(sqlite_admin_tool: Tool) -> None:
+    from starlette.exceptions import HTTPException
+
+    def gone() -> None:
+        raise HTTPException(status_code=410)
+
+    sqlite_admin_tool.client.app.add_api_route("/h22b-gone", gone)  # a status no route of the tool names itself
+    client = sqlite_admin_tool.client
+    french = client.get("/h22b-gone")
+    assert french.status_code == 410 and "La requête n&#39;a pas abouti." in french.text
+    english = client.get("/h22b-gone", headers=ENGLISH)
+    assert english.status_code == 410 and '<html lang="en">' in english.text
+    assert "The request did not succeed." in english.text and "Launch the activity again." in english.text
+    assert "http_410" in english.text and "abouti" not in english.text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from content_bank.loader import default_referential
 from tests.campaign_web.test_campaign_pages import Person, create, join, path_of, take_by_skipping
 from tests.lti.conftest import Tool
 from web.i18n import catalogue_keys, translator
@@ -60,10 +61,14 @@ def test_a_teacher_launched_in_english_sees_the_list_creation_form_and_dashboard
     board = teacher.get(f"/campagnes/{campaign_id}")
     assert board.status_code == 200
     for words in ("Code to give to students:", "Participants:", "Results sent:", "Export the results (CSV)",
-                  "Class heatmap", "Skills mastery by competence (1 results sent)", "Student", "Status", "Mastery",
+                  "Class heatmap", "Skills mastery by competence (1 result sent)", "Student", "Status", "Mastery",
                   "Stage", "Sent", "In progress", "0%</td>", "Not started yet"):
         assert words in board.text, words
     assert 'data-count="participants">2<' in board.text and 'data-count="shared">1<' in board.text
+    english = translator("en")
+    competences = [c for d in default_referential().domains for c in d.competences]
+    assert not [c.code for c in competences if f"<title>{c.code} {c.name} — " in board.text]  # heatmap: English
+    assert [c.code for c in competences if f"<title>{c.code} {english.bank(c.code, c.name)} — " in board.text]
     assert_english(board.text, "Research")
     levels = teacher.get(f"/campagnes/{campaign_id}", vue="niveaux")
     assert "lvl 0</td>" in levels.text and "profile levels" in levels.text

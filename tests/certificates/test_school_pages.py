@@ -23,8 +23,8 @@ from tests.student_web.helpers import get, launch
 PREFIX = "/resultats-certification"
 
 
-def _staff_centre(tool: Tool, sub: str, uai: str) -> int:  # noqa: F811
-    launch(tool, sub=sub, roles=["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"])
+def _staff_centre(tool: Tool, sub: str, uai: str, locale: str | None = None) -> int:  # noqa: F811
+    launch(tool, sub=sub, roles=["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"], locale=locale)
     with tool.sessions().begin() as session:
         account = session.scalar(select(Account.id).where(Account.sub == sub))
         centre = open_school_centre(session, uai, "Collège Jean Moulin", by_account=None)
@@ -104,3 +104,24 @@ def test_a_pupil_and_another_centres_staff_see_nothing(any_tool: Tool) -> None: 
     launch(any_tool, sub="eleve-9")
     assert get(any_tool, f"{PREFIX}/{centre_id}/bilan").status_code == 404
     assert get(any_tool, f"{PREFIX}/99999999999999999999").status_code == 404
+
+
+def test_the_school_results_pages_in_english(any_tool: Tool) -> None:  # noqa: F811
+    centre_id = _staff_centre(any_tool, "prof-5", "0751238E", locale="en-GB")
+    _publish_three_classes(any_tool, centre_id)
+    listing = get(any_tool, PREFIX)
+    assert '<html lang="en">' in listing.text and "Certification results" in listing.text
+    assert "Published sessions" in listing.text and "Sessions publiées" not in listing.text
+    page = get(any_tool, f"{PREFIX}/{centre_id}").text
+    assert '<html lang="en">' in page and "Centre report (printable charts)" in page and "no. 1" in page
+    assert "Attestations (PDF)" in page and "Classes (all sessions)" in page and "Candidats" not in page
+    bilan = get(any_tool, f"{PREFIX}/{centre_id}/bilan").text
+    assert '<html lang="en">' in bilan and "Certification report — Collège Jean Moulin, school year 2025-2026" in bilan
+    assert "Score distribution — number of certified pupils per 100-pix band</title>" in bilan
+    assert 'data-bar="Beginner" data-series="0" data-value="2"' in bilan  # the level's name in English
+    assert "2025-2026 in blue, 2024-2025 in grey" in bilan and "Mean level per class" in bilan
+    assert "Répartition" not in bilan and "Débutant" not in bilan and bilan.count("<svg") == 4
+    french = get(any_tool, f"{PREFIX}/{centre_id}/bilan?lang=fr").text  # the switch: French again
+    assert '<html lang="fr">' in french and 'data-bar="Débutant"' in french
+    missing = get(any_tool, f"{PREFIX}/99999")
+    assert missing.status_code == 404 and "These results do not exist or are not open to you." in missing.text

@@ -26,7 +26,7 @@ def test_a_valid_code_shows_the_holder_date_score_and_levels(sessions: sessionma
     assert found.outcome is Outcome.VALID
     assert (found.first_name, found.last_name, found.session_date, found.score) == ("Élodie", "Durand",
                                                                                   date(2026, 5, 12), 512)
-    assert found.global_level == "Indépendant"
+    assert found.global_level == "independent"
     assert {c.code: c.level for c in found.competences}["2.3"] == 4
     assert not hasattr(found, "birth_date") and not hasattr(found, "division")
 

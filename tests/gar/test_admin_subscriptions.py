@@ -47,3 +47,12 @@ def test_admin_subscribes_a_school_and_its_users_can_then_log_in(gar: Gar) -> No
     with gar.sessions() as session:
         actions = [(e.action, e.target) for e in recent_entries(session)]
     assert ("gar.subscription.add", SCHOOL) in actions and ("gar.subscription.remove", SCHOOL) in actions
+
+
+def test_a_malformed_uai_is_explained_in_english(gar: Gar) -> None:
+    _login(gar)
+    page = gar.client.get("/admin/gar/abonnements?lang=en")
+    assert '<html lang="en">' in page.text
+    bad = gar.client.post("/admin/gar/abonnements/add", data={"csrf": _csrf(page.text), "uai": "12AB"})
+    assert bad.status_code == 400 and '<html lang="en">' in bad.text
+    assert "UAI “12AB” is malformed: 7 digits and a letter" in bad.text and "mal formé" not in bad.text

@@ -5,6 +5,7 @@ databases working."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -101,16 +102,16 @@ def test_person_of_two_schools_is_told_where_their_classes_are(gar: Gar) -> None
     _seed(gar)
     gar.subscribe(OTHER_SCHOOL)
     gar.sign_in(teacher(UAI=[SCHOOL, OTHER_SCHOOL]))
-    page = gar.client.get("/gar/classes").text
+    page = html.unescape(gar.client.get("/gar/classes").text)
     assert f"Établissement {SCHOOL}" in page and f"Établissement {OTHER_SCHOOL}" in page
-    assert f"premier\nétablissement abonné qu'il transmet, <strong>{SCHOOL}</strong>" in page
+    assert f"premier établissement abonné qu'il transmet, <strong>{SCHOOL}</strong>" in page
     assert "Aucune de vos classes n'est rattachée à cet établissement" in page
 
 
 def test_unsubscribed_second_school_is_said_not_dropped_silently(gar: Gar) -> None:
     _seed(gar)
     gar.sign_in(teacher(UAI=[SCHOOL, OTHER_SCHOOL]))
-    page = gar.client.get("/gar/classes").text
+    page = html.unescape(gar.client.get("/gar/classes").text)
     assert f"<strong>{OTHER_SCHOOL}</strong>, qui n'est pas abonné" in page
     assert f"Établissement {OTHER_SCHOOL}" not in page
 

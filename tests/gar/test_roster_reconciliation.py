@@ -185,3 +185,33 @@ def test_roster_import_command(gar: Gar, tmp_path: Path, monkeypatch) -> None:  
     done = runner.invoke(cli, ["gar", "roster", "import", str(good), "--uai", SCHOOL])
     assert done.exit_code == 0 and "3 ajoutés" in done.output
     assert len(_roster(gar)) == 3
+
+
+def test_roster_and_reconciliation_pages_in_english(gar: Gar) -> None:
+    gar.subscribe(SCHOOL)
+    gar.client.headers["Accept-Language"] = "en-GB,en;q=0.9"  # the GAR sends no language: the browser's is kept
+    assert gar.sign_in(head()).status_code == 303
+    gar.client.headers["Accept-Language"] = "fr"  # the session's language wins over later headers
+    classes = gar.client.get("/gar/classes").text
+    assert '<html lang="en">' in classes and "The classes of my school" in classes and "Sign out" in classes
+    assert "Management and library staff see all the classes" in classes and "Établissement" not in classes
+    page = gar.client.get("/gar/roster")
+    assert page.status_code == 200 and '<html lang="en">' in page.text
+    assert "Import the class list" in page.text and "only the head of school" in page.text
+    assert "Importer la liste" not in page.text
+    bad = _upload(gar, (ROSTER + "Faux;Nom;99/99/2011;3e A\n").encode())
+    assert bad.status_code == 400 and "Nothing was imported." in bad.text and "Line 5:" in bad.text
+    assert "Invalid date of birth “99/99/2011” (expected DD/MM/YYYY)." in bad.text
+    good = _upload(gar, ROSTER.encode())
+    assert good.status_code == 200 and "3 added" in good.text and "0 pupils already recognised" in good.text
+    gar.client.cookies.clear()
+    gar.sign_in(student())  # a French browser: the page is French unless switched
+    assert "Aidez vos professeurs" in gar.client.get("/gar/rapprochement").text
+    ask = gar.client.get("/gar/rapprochement?suite=/profil&lang=en")
+    assert '<html lang="en">' in ask.text and "Help your teachers recognise you" in ask.text
+    assert "Date of birth (DD/MM/YYYY)" in ask.text and "Skip this step" in ask.text
+    csrf = _csrf(ask.text)
+    wrong = gar.client.post("/gar/rapprochement?lang=en", data={"csrf": csrf, "naissance": "15/03/2011"})
+    assert wrong.status_code == 404 and "No single entry of your school&#39;s list matches" in wrong.text
+    right = gar.client.post("/gar/rapprochement?lang=en", data={"csrf": csrf, "naissance": "14/03/2011"})
+    assert right.status_code == 200 and "Thank you, Léa Martin!" in right.text

@@ -158,3 +158,14 @@ def test_garbage_on_the_logout_service_is_refused(subscribed: Gar) -> None:
     for query in ("", "?SAMLRequest=%%%", "?SAMLRequest=a&SAMLResponse=b", "?SAMLRequest=a&SigAlg=x&Signature=y"):
         response = subscribed.client.get("/gar/slo" + query)
         assert response.status_code == 400, (query, response.text)
+
+
+def test_the_signed_out_page_follows_the_browsers_language(subscribed: Gar, shib: ShibbolethIdp) -> None:
+    cookie, _ = _login(subscribed, shib, teacher())
+    location = _log_out_in_the_tool(subscribed, cookie).headers["location"]
+    xml, _ = read_redirect(location)
+    request_id = xml.split(' ID="', 1)[1].split('"', 1)[0]
+    subscribed.client.headers["Accept-Language"] = "en-GB,en;q=0.9"
+    answer = _slo(subscribed, shib.logout_response(SP_SLO, request_id))
+    assert answer.status_code == 200 and '<html lang="en">' in answer.text
+    assert "You are signed out of Pix LTI" in answer.text and "confirmed the sign-out" in answer.text
