@@ -187,3 +187,10 @@ def test_an_admin_approves_a_platform_waiting_for_dynamic_registration(logged_in
     forged = logged_in.client.post("/admin/registration-hosts", data={"host": "a.fr", "decision": "approve",
                                                                        "csrf": "forged"})
     assert forged.status_code == 403
+
+
+def test_the_registrations_page_shows_the_dynamic_registration_url_as_code_not_as_escaped_tags(
+        logged_in: Tool) -> None:
+    page = logged_in.client.get("/admin/registrations")
+    assert page.status_code == 200
+    assert "/lti/register</code>" in page.text and "&lt;code&gt;" not in page.text
